@@ -1,0 +1,88 @@
+/**
+ * The web channel's HTTP surface: the widget's two API calls and its static files. Validates, maps through
+ * the pure {@link toWebInbound}, hands to `receive`, acks; replies travel through the outbox and the socket.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { Receive } from '../../src/model.js';
+import { allowAnyOrigin } from './web-cors.js';
+import { toWebInbound } from './web-inbound.js';
+import { historyQuerySchema, messageBodySchema, parseOrReason } from './web-schemas.js';
+import type { HistoryReader } from './web-types.js';
+
+export interface WebRoutesOptions {
+  receive: Receive;
+  history: HistoryReader;
+  logger: Logger;
+  maxTextLength: number;
+  /** Folder holding widget.js and index.html. */
+  publicDir: string;
+  now?: () => Date;
+}
+
+/** Generous for a 2000-character text in any script (≤ 4 bytes a character) plus the ids. */
+const BODY_LIMIT = '64kb';
+
+export function createWebRouter(options: WebRoutesOptions): Router {
+  const { receive, history, logger, publicDir, now = () => new Date() } = options;
+  const bodySchema = messageBodySchema(options.maxTextLength);
+  const router = express.Router();
+
+  router.use('/web', allowAnyOrigin);
+
+  router.post('/web/messages', express.json({ limit: BODY_LIMIT }), async (req, res) => {
+    const parsed = parseOrReason(bodySchema, req.body);
+    if (!parsed.ok) {
+      res.status(400).json({ error: parsed.reason });
+      return;
+    }
+    const inbound = toWebInbound({ body: parsed.value, acceptLanguage: req.get('accept-language'), receivedAt: now() });
+    try {
+      const result = await receive(inbound);
+      res.status(202).json({ messageId: result.messageId, duplicate: result.duplicate });
+    } catch (error) {
+      logger.error({ err: error, externalId: inbound.externalId }, 'web message could not be received');
+      res.status(500).json({ error: 'the message could not be accepted; please retry' });
+    }
+  });
+
+  router.get('/web/history', async (req, res) => {
+    const parsed = parseOrReason(historyQuerySchema, req.query);
+    if (!parsed.ok) {
+      res.status(400).json({ error: parsed.reason });
+      return;
+    }
+    try {
+      const messages = await history(parsed.value.visitorId, parsed.value.after);
+      res.json({ messages });
+    } catch (error) {
+      logger.error({ err: error, visitorId: parsed.value.visitorId }, 'web history could not be read');
+      res.status(500).json({ error: 'history is unavailable; please retry' });
+    }
+  });
+
+  // no-cache still allows ETag revalidation, so embedding sites pick up a new widget on their next load.
+  const staticOptions = { root: publicDir, headers: { 'Cache-Control': 'no-cache' } };
+  router.get('/widget.js', (_req, res) => res.sendFile('widget.js', staticOptions));
+  router.get('/', (_req, res) => res.sendFile('index.html', staticOptions));
+
+  router.use('/web', bodyParserErrors(logger));
+  return router;
+}
+
+/** Turns body-parser failures (malformed JSON, too large) into JSON answers instead of express's HTML page. */
+function bodyParserErrors(logger: Logger) {
+  return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
+    const type = typeof error === 'object' && error !== null && 'type' in error ? error.type : undefined;
+    if (type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'body must be valid JSON' });
+    } else if (type === 'entity.too.large') {
+      res.status(413).json({ error: `body must be at most ${BODY_LIMIT}` });
+    } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      res.status(415).json({ error: 'body must be UTF-8 JSON' });
+    } else {
+      logger.error({ err: error }, 'web request failed');
+      res.status(500).json({ error: 'internal error' });
+    }
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The bot's decision for one customer message: a pure function of the message, the conversation's state
+ * and the knowledge base. No I/O, no clock — the engine does those and records what this returns.
+ */
+import type { Channel, ConversationState } from '../model.js';
+import type { KnowledgeBase } from './knowledge.js';
+import { detectSmallTalk } from './small-talk.js';
+import type { TranslationVars } from '../i18n.js';
+
+/** Why the bot wants a person to take over. */
+export type EscalationReason = 'knowledge_handoff' | 'repeated_misses';
+
+export interface DecisionInput {
+  text: string;
+  channel: Channel;
+  state: ConversationState;
+  isNewConversation: boolean;
+  /** The conversation's language, already updated with this message's evidence. */
+  language: string;
+  /** Consecutive unanswered messages before this one. */
+  failedAnswers: number;
+}
+
+export interface DecisionContext {
+  knowledge: KnowledgeBase;
+  t: (language: string, key: string, vars?: TranslationVars) => string;
+  defaultLanguage: string;
+  /** Misses in a row after which the bot stops guessing and offers a person. */
+  maxFailedAnswers?: number;
+}
+
+export interface Decision {
+  /** Bot messages to send, in order. */
+  replies: string[];
+  failedAnswers: number;
+  escalation?: EscalationReason;
+  /** The knowledge entry answered, for logs and analytics. */
+  entryId?: string;
+}
+
+const SHORT_ANSWER_CHANNELS: ReadonlySet<Channel> = new Set(['sms']);
+
+function languageName(code: string, inLanguage: string): string {
+  try {
+    return new Intl.DisplayNames([inLanguage], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export function decide(input: DecisionInput, context: DecisionContext): Decision {
+  // A person owns the conversation (or is about to): the bot stays silent and the message goes to them.
+  if (input.state !== 'bot') return { replies: [], failedAnswers: input.failedAnswers };
+
+  const { t, knowledge } = context;
+  const lang = input.language;
+  const replies = input.isNewConversation ? [t(lang, 'disclosure')] : [];
+
+  const smallTalk = detectSmallTalk(input.text);
+  if (smallTalk) {
+    // The disclosure already greets; a bare "hi" needs no second hello.
+    if (!(input.isNewConversation && smallTalk.kind === 'greeting')) replies.push(t(lang, smallTalk.kind));
+    return { replies, failedAnswers: 0 };
+  }
+
+  const match = knowledge.search(input.text, { language: lang });
+  if (match) {
+    const answer = knowledge.answerFor(match.entry, lang, { short: SHORT_ANSWER_CHANNELS.has(input.channel) });
+    if (answer.language !== lang) {
+      replies.push(t(lang, 'answerInDefaultLanguage', { language: languageName(answer.language, lang) }));
+    }
+    replies.push(answer.text);
+    return {
+      replies,
+      failedAnswers: 0,
+      entryId: match.entry.id,
+      ...(match.entry.handoff ? { escalation: 'knowledge_handoff' as const } : {}),
+    };
+  }
+
+  const failedAnswers = input.failedAnswers + 1;
+  replies.push(t(lang, 'fallback'));
+  const limit = context.maxFailedAnswers ?? 2;
+  return { replies, failedAnswers, ...(failedAnswers >= limit ? { escalation: 'repeated_misses' as const } : {}) };
+}

@@ -1,0 +1,60 @@
+/**
+ * Coded errors, one class per failure, with one mapping to an HTTP status. Everything we throw across a
+ * module boundary is one of these, so callers branch on `code`, never on message text.
+ */
+
+export class SwitchboardError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A start-up configuration problem; its message names the variable and the fix. */
+export class ConfigError extends SwitchboardError {
+  constructor(message: string) {
+    super('config_invalid', message);
+  }
+}
+
+/** A request body or query that failed validation; answered with 400 and the reason. */
+export class BadRequestError extends SwitchboardError {
+  constructor(message: string) {
+    super('bad_request', message);
+  }
+}
+
+/** A webhook whose signature is missing (400) or wrong (403). Nothing of it is stored. */
+export class SignatureError extends SwitchboardError {
+  constructor(
+    readonly reason: 'missing' | 'invalid' | 'expired',
+    message: string,
+  ) {
+    super(`signature_${reason}`, message);
+  }
+}
+
+/**
+ * A channel API refused or failed a delivery. `retryable` decides between backoff and the dead letter;
+ * `providerCode` keeps the vendor's own error code (e.g. Twilio 21610) for staff and for special handling.
+ */
+export class ChannelError extends SwitchboardError {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly providerCode?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(retryable ? 'channel_retryable' : 'channel_permanent', message, options);
+  }
+}
+
+export function httpStatusOf(error: unknown): number {
+  if (error instanceof BadRequestError) return 400;
+  if (error instanceof SignatureError) return error.reason === 'missing' ? 400 : 403;
+  return 500;
+}

@@ -1,0 +1,130 @@
+/**
+ * Versioned schema migrations, kept in code so the built service carries them. Append new entries; never
+ * edit one that has shipped. Kysely's Migrator records applied names and takes a lock, so replicas starting
+ * together apply each migration once.
+ */
+import { Migrator, sql } from 'kysely';
+import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+import { SwitchboardError } from '../errors.js';
+
+/** The SQL dialects the store runs on. */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** Adds the auto-increment primary key, the one column whose type differs between the dialects. */
+function withId<T extends string>(table: CreateTableBuilder<T, never>, dialect: StoreDialect): CreateTableBuilder<T, 'id'> {
+  return dialect === 'postgres'
+    ? table.addColumn('id', 'serial', (c) => c.primaryKey())
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+}
+
+function initial(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await withId(db.schema.createTable('customers'), dialect)
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('address_id', 'text', (c) => c.notNull())
+        .addColumn('address_ref', 'text')
+        .addColumn('display_name', 'text')
+        .addColumn('opted_out', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('customers_address_key', ['channel', 'address_id'])
+        .execute();
+
+      await withId(db.schema.createTable('conversations'), dialect)
+        .addColumn('customer_id', 'integer', (c) => c.notNull().references('customers.id'))
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('address_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('language_reason', 'text')
+        .addColumn('failed_answers', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_inbound_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // At most one open conversation per customer, so two replicas receiving a first message at once
+      // cannot each start one.
+      await db.schema
+        .createIndex('conversations_one_open')
+        .on('conversations')
+        .column('customer_id')
+        .unique()
+        .where(sql.ref('state'), '<>', 'closed')
+        .execute();
+      await db.schema.createIndex('conversations_customer').on('conversations').columns(['customer_id', 'id']).execute();
+
+      await withId(db.schema.createTable('messages'), dialect)
+        .addColumn('conversation_id', 'integer', (c) => c.notNull().references('conversations.id'))
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('author', 'text', (c) => c.notNull())
+        .addColumn('agent_name', 'text')
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('media', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('external_id', 'text')
+        .addColumn('delivery_status', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      // The inbound idempotency key. Only inbound: an outbound provider id comes from an adapter we do not
+      // control here, and a repeated one must not make a delivered message fail to record as sent.
+      await db.schema
+        .createIndex('messages_inbound_key')
+        .on('messages')
+        .columns(['channel', 'external_id'])
+        .unique()
+        .where(sql.ref('direction'), '=', 'in')
+        .execute();
+      // Status callbacks look outbound messages up by provider id.
+      await db.schema
+        .createIndex('messages_outbound_key')
+        .on('messages')
+        .columns(['channel', 'external_id'])
+        .where(sql.ref('direction'), '=', 'out')
+        .execute();
+      await db.schema.createIndex('messages_conversation').on('messages').columns(['conversation_id', 'id']).execute();
+
+      await withId(db.schema.createTable('outbox'), dialect)
+        .addColumn('conversation_id', 'integer', (c) => c.notNull().references('conversations.id'))
+        .addColumn('message_id', 'integer', (c) => c.notNull().references('messages.id'))
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('lease_until', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('provider_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_lease').on('outbox').columns(['status', 'lease_until']).execute();
+      // The per-conversation order check looks for an older undelivered row of the same conversation.
+      await db.schema.createIndex('outbox_conversation').on('outbox').columns(['conversation_id', 'status', 'id']).execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      for (const table of ['outbox', 'messages', 'conversations', 'customers']) {
+        await db.schema.dropTable(table).execute();
+      }
+    },
+  };
+}
+
+/** Every migration, by name; names sort in the order they apply. */
+export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return { '0001_initial': initial(dialect) };
+}
+
+/** Applies pending migrations and returns the names applied; throws the first failure. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<string[]> {
+  const migrations = storeMigrations(dialect);
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SwitchboardError('store_migration_failed', `store migration ${failed} failed: ${reason}`, { cause: error });
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,110 @@
+/**
+ * Row ↔ domain mapping. Rows hold text timestamps, 0/1 booleans and JSON text; the domain holds Dates,
+ * booleans and objects. Enum-like columns and JSON are checked on the way out so a bad row fails loudly
+ * here rather than somewhere downstream.
+ */
+import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import { SwitchboardError } from '../errors.js';
+import { CHANNELS, CONVERSATION_STATES } from '../model.js';
+import type { Outbound } from '../model.js';
+import type { CustomersTable, ConversationsTable, MessagesTable, OutboxTable } from './schema.js';
+import type { Conversation, Customer, DeliveryStatus, Message, OutboxItem } from './store.js';
+
+const channel = z.enum(CHANNELS);
+const deliveryStatus = z.enum(['pending', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'read'] as const satisfies readonly DeliveryStatus[]);
+const mediaList = z.array(z.object({ url: z.string(), contentType: z.string() }));
+const outboundPayload = z.object({
+  to: z.object({ channel, id: z.string(), ref: z.unknown().optional() }),
+  text: z.string(),
+  author: z.enum(['bot', 'agent', 'system']),
+  agentName: z.string().optional(),
+  messageId: z.number().int(),
+  conversationId: z.number().int(),
+});
+
+/** Dates are stored as `toISOString()` text: fixed width and UTC, so text order is time order. */
+export function toDbTime(date: Date): string {
+  return date.toISOString();
+}
+
+export function fromDbTime(text: string): Date {
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new SwitchboardError('store_invalid_row', `store: invalid timestamp ${JSON.stringify(text)}`);
+  return date;
+}
+
+function fromDbTimeOrNull(text: string | null): Date | null {
+  return text === null ? null : fromDbTime(text);
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new SwitchboardError('store_invalid_row', `store: ${what} is not valid JSON`, { cause: error });
+  }
+}
+
+export function customerFromRow(row: Selectable<CustomersTable>): Customer {
+  return {
+    id: row.id,
+    channel: channel.parse(row.channel),
+    addressId: row.address_id,
+    addressRef: row.address_ref === null ? null : parseJson(row.address_ref, 'customers.address_ref'),
+    displayName: row.display_name,
+    optedOut: row.opted_out !== 0,
+    createdAt: fromDbTime(row.created_at),
+  };
+}
+
+export function conversationFromRow(row: Selectable<ConversationsTable>): Conversation {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    channel: channel.parse(row.channel),
+    addressId: row.address_id,
+    state: z.enum(CONVERSATION_STATES).parse(row.state),
+    language: row.language,
+    languageReason: row.language_reason,
+    failedAnswers: row.failed_answers,
+    lastInboundAt: fromDbTimeOrNull(row.last_inbound_at),
+    createdAt: fromDbTime(row.created_at),
+    updatedAt: fromDbTime(row.updated_at),
+  };
+}
+
+export function messageFromRow(row: Selectable<MessagesTable>): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    direction: z.enum(['in', 'out']).parse(row.direction),
+    author: z.enum(['customer', 'bot', 'agent', 'system']).parse(row.author),
+    agentName: row.agent_name,
+    text: row.text,
+    media: mediaList.parse(parseJson(row.media, 'messages.media')),
+    channel: channel.parse(row.channel),
+    externalId: row.external_id,
+    deliveryStatus: row.delivery_status === null ? null : deliveryStatus.parse(row.delivery_status),
+    createdAt: fromDbTime(row.created_at),
+  };
+}
+
+export function outboxItemFromRow(row: Selectable<OutboxTable>): OutboxItem {
+  const payload: Outbound = outboundPayload.parse(parseJson(row.payload, 'outbox.payload'));
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    messageId: row.message_id,
+    channel: channel.parse(row.channel),
+    payload,
+    status: z.enum(['pending', 'inflight', 'sent', 'dead']).parse(row.status),
+    attempts: row.attempts,
+    nextAttemptAt: fromDbTime(row.next_attempt_at),
+    leaseUntil: fromDbTimeOrNull(row.lease_until),
+    lastError: row.last_error,
+    providerId: row.provider_id,
+    createdAt: fromDbTime(row.created_at),
+    updatedAt: fromDbTime(row.updated_at),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Kysely table types for the store. Column choices are portable between SQLite and PostgreSQL: integer
+ * ids, timestamps as ISO-8601 UTC text (lexicographically ordered), booleans as 0/1 and JSON as text.
+ */
+import type { Generated } from 'kysely';
+
+/** A customer at one address of one channel. */
+export interface CustomersTable {
+  id: Generated<number>;
+  channel: string;
+  address_id: string;
+  /** JSON of the channel's reply reference; null when the channel gave none. */
+  address_ref: string | null;
+  display_name: string | null;
+  /** 0 or 1. */
+  opted_out: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationsTable {
+  id: Generated<number>;
+  customer_id: number;
+  channel: string;
+  address_id: string;
+  state: string;
+  language: string;
+  language_reason: string | null;
+  failed_answers: number;
+  last_inbound_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  direction: string;
+  author: string;
+  agent_name: string | null;
+  text: string;
+  /** JSON array of media attachments. */
+  media: string;
+  channel: string;
+  /** Inbound: the idempotency key. Outbound: null until the channel API accepted it. */
+  external_id: string | null;
+  delivery_status: string | null;
+  created_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  conversation_id: number;
+  message_id: number;
+  channel: string;
+  /** JSON of the `Outbound` handed to the adapter. */
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  provider_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The whole database as Kysely sees it. */
+export interface Database {
+  customers: CustomersTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  outbox: OutboxTable;
+}

@@ -1,0 +1,134 @@
+/**
+ * The one Store contract. Two backends implement it (SQLite embedded, PostgreSQL for replicas) and one
+ * contract test suite (test/store.contract.test.ts) runs against both.
+ */
+import type { Address, Author, Channel, ConversationState, Media, Outbound } from '../model.js';
+
+export interface Customer {
+  id: number;
+  channel: Channel;
+  addressId: string;
+  /** The channel's reply reference, as the adapter gave it. */
+  addressRef: unknown;
+  displayName: string | null;
+  optedOut: boolean;
+  createdAt: Date;
+}
+
+export interface Conversation {
+  id: number;
+  customerId: number;
+  channel: Channel;
+  addressId: string;
+  state: ConversationState;
+  language: string;
+  /** Why the language is what it is (which evidence), shown to staff at handoff. */
+  languageReason: string | null;
+  /** Consecutive customer messages the bot could not answer; drives the "failed twice" escalation. */
+  failedAnswers: number;
+  lastInboundAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ConversationPatch = Partial<
+  Pick<Conversation, 'state' | 'language' | 'languageReason' | 'failedAnswers' | 'lastInboundAt'>
+>;
+
+export type Direction = 'in' | 'out';
+export type DeliveryStatus = 'pending' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'read';
+
+export interface Message {
+  id: number;
+  conversationId: number;
+  direction: Direction;
+  author: Author;
+  agentName: string | null;
+  text: string;
+  media: Media[];
+  channel: Channel;
+  /** Provider id: the inbound idempotency key, or for outbound the id the channel API gave. */
+  externalId: string | null;
+  deliveryStatus: DeliveryStatus | null;
+  createdAt: Date;
+}
+
+export interface NewInboundMessage {
+  conversationId: number;
+  channel: Channel;
+  externalId: string;
+  text: string;
+  media?: Media[];
+  receivedAt: Date;
+}
+
+export interface NewOutboundMessage {
+  author: Exclude<Author, 'customer'>;
+  agentName?: string;
+  text: string;
+}
+
+export type OutboxStatus = 'pending' | 'inflight' | 'sent' | 'dead';
+
+export interface OutboxItem {
+  id: number;
+  conversationId: number;
+  messageId: number;
+  channel: Channel;
+  payload: Outbound;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  /** An in-flight row whose lease ran out belongs to a worker that died: it is due again. */
+  leaseUntil: Date | null;
+  lastError: string | null;
+  providerId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Store {
+  /** Runs pending versioned migrations; called once at start. */
+  migrate(): Promise<void>;
+  /** Throws when the database cannot be reached (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Finds the customer at this address or creates one; refreshes the reply reference and name when given. */
+  upsertCustomer(address: Address, displayName?: string): Promise<Customer>;
+  getCustomer(id: number): Promise<Customer | undefined>;
+  findCustomer(channel: Channel, addressId: string): Promise<Customer | undefined>;
+  setOptedOut(customerId: number, optedOut: boolean): Promise<void>;
+
+  /** The customer's conversation that is not closed, or a new one in state `bot`. */
+  openConversation(customer: Customer, language: string): Promise<{ conversation: Conversation; created: boolean }>;
+  getConversation(id: number): Promise<Conversation | undefined>;
+  updateConversation(id: number, patch: ConversationPatch): Promise<Conversation>;
+
+  /** The inbound message already recorded with this idempotency key, if any. */
+  findInbound(channel: Channel, externalId: string): Promise<Message | undefined>;
+  /** Records an inbound message; `undefined` when its (channel, externalId) already exists. */
+  recordInbound(message: NewInboundMessage): Promise<Message | undefined>;
+  /**
+   * Records outbound messages and their outbox rows in one transaction, in the given order, so a reply
+   * is either queued for delivery or not recorded at all.
+   */
+  enqueueOutbound(conversation: Conversation, messages: NewOutboundMessage[], address: Address): Promise<OutboxItem[]>;
+  /** Messages of a conversation with id greater than `after`, oldest first. */
+  listMessages(conversationId: number, options?: { after?: number; limit?: number }): Promise<Message[]>;
+  /** Messages of every conversation of this customer, oldest first: the widget's history. */
+  listCustomerMessages(customerId: number, options?: { after?: number; limit?: number }): Promise<Message[]>;
+  setDeliveryStatus(channel: Channel, externalId: string, status: DeliveryStatus): Promise<Message | undefined>;
+
+  /**
+   * Leases up to `limit` due outbox rows — pending ones whose time has come and in-flight ones whose lease ran
+   * out — taking at most the oldest undelivered row of each conversation so delivery keeps conversation order.
+   */
+  claimDueOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]>;
+  markOutboxSent(id: number, providerId: string, now: Date): Promise<void>;
+  markOutboxRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  markOutboxDead(id: number, error: string, now: Date): Promise<void>;
+  getOutboxItem(id: number): Promise<OutboxItem | undefined>;
+  /** The earliest time a pending row becomes due, to sleep exactly until then. */
+  nextOutboxDueAt(): Promise<Date | undefined>;
+}
