@@ -37,6 +37,7 @@ export function createTranslator(options: { defaultLanguage: string; resources?:
     // Customer texts go to SMS and chat, never into HTML: escaping would show "&amp;" to customers.
     interpolation: { escapeValue: false },
     returnNull: false,
+    showSupportNotice: false,
   });
   const languages = Object.keys(resources).sort();
   return {

@@ -7,9 +7,9 @@ import type { Outbound, Receive } from '../../src/model.js';
 import { projectPath } from '../../src/paths.js';
 import { createWebRouter } from './web-routes.js';
 import { createVisitorSockets } from './web-sockets.js';
-import type { HistoryMessage, WebAdapter, WebAdapterOptions } from './web-types.js';
+import type { HistoryMessage, WebAdapter, WebAdapterOptions } from './types.js';
 
-export type { HistoryMessage, HistoryReader, WebAdapter, WebAdapterOptions, WebPush } from './web-types.js';
+export type { HistoryMessage, HistoryReader, WebAdapter, WebAdapterOptions, WebPush } from './types.js';
 
 const DEFAULTS = { maxTextLength: 2000, heartbeatIntervalMs: 30_000 };
 

@@ -8,7 +8,7 @@ import type { Receive } from '../../src/model.js';
 import { allowAnyOrigin } from './web-cors.js';
 import { toWebInbound } from './web-inbound.js';
 import { historyQuerySchema, messageBodySchema, parseOrReason } from './web-schemas.js';
-import type { HistoryReader } from './web-types.js';
+import type { HistoryReader } from './types.js';
 
 export interface WebRoutesOptions {
   receive: Receive;

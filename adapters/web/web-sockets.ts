@@ -6,7 +6,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { WebPush } from './web-types.js';
+import type { WebPush } from './types.js';
 import { parseOrReason, socketQuerySchema } from './web-schemas.js';
 
 export const SOCKET_PATH = '/web/socket';

@@ -6,6 +6,7 @@
 import { Migrator, sql } from 'kysely';
 import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
 import { SwitchboardError } from '../errors.js';
+import type { Database } from './schema.js';
 
 /** The SQL dialects the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -117,7 +118,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
 }
 
 /** Applies pending migrations and returns the names applied; throws the first failure. */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>, dialect: StoreDialect): Promise<string[]> {
   const migrations = storeMigrations(dialect);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results = [] } = await migrator.migrateToLatest();

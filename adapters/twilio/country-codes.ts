@@ -1,0 +1,116 @@
+/**
+ * E.164 calling code → ISO 3166-1 alpha-2 country, so a phone number can hint at the customer's language
+ * (the language helper reads `hints.country` as an alpha-2 code). Shared codes (+1, +7) name the biggest
+ * country; that is a hint, not a verdict, and the message's own evidence still wins.
+ * Source: ITU-T E.164 assigned country codes.
+ */
+const CALLING_CODES: Readonly<Record<string, string>> = {
+  '1': 'US',
+  '7': 'RU',
+  '20': 'EG',
+  '27': 'ZA',
+  '30': 'GR',
+  '31': 'NL',
+  '32': 'BE',
+  '33': 'FR',
+  '34': 'ES',
+  '36': 'HU',
+  '39': 'IT',
+  '40': 'RO',
+  '41': 'CH',
+  '43': 'AT',
+  '44': 'GB',
+  '45': 'DK',
+  '46': 'SE',
+  '47': 'NO',
+  '48': 'PL',
+  '49': 'DE',
+  '51': 'PE',
+  '52': 'MX',
+  '53': 'CU',
+  '54': 'AR',
+  '55': 'BR',
+  '56': 'CL',
+  '57': 'CO',
+  '58': 'VE',
+  '60': 'MY',
+  '61': 'AU',
+  '62': 'ID',
+  '63': 'PH',
+  '64': 'NZ',
+  '65': 'SG',
+  '66': 'TH',
+  '81': 'JP',
+  '82': 'KR',
+  '84': 'VN',
+  '86': 'CN',
+  '90': 'TR',
+  '91': 'IN',
+  '92': 'PK',
+  '212': 'MA',
+  '213': 'DZ',
+  '216': 'TN',
+  '221': 'SN',
+  '225': 'CI',
+  '234': 'NG',
+  '237': 'CM',
+  '242': 'CG',
+  '243': 'CD',
+  '351': 'PT',
+  '352': 'LU',
+  '353': 'IE',
+  '354': 'IS',
+  '356': 'MT',
+  '357': 'CY',
+  '358': 'FI',
+  '359': 'BG',
+  '370': 'LT',
+  '371': 'LV',
+  '372': 'EE',
+  '373': 'MD',
+  '374': 'AM',
+  '375': 'BY',
+  '376': 'AD',
+  '377': 'MC',
+  '380': 'UA',
+  '381': 'RS',
+  '385': 'HR',
+  '386': 'SI',
+  '387': 'BA',
+  '420': 'CZ',
+  '421': 'SK',
+  '423': 'LI',
+  '502': 'GT',
+  '503': 'SV',
+  '504': 'HN',
+  '505': 'NI',
+  '506': 'CR',
+  '507': 'PA',
+  '509': 'HT',
+  '591': 'BO',
+  '593': 'EC',
+  '595': 'PY',
+  '598': 'UY',
+  '852': 'HK',
+  '886': 'TW',
+  '961': 'LB',
+  '962': 'JO',
+  '966': 'SA',
+  '971': 'AE',
+  '972': 'IL',
+  '995': 'GE',
+};
+
+/**
+ * The ISO 3166-1 alpha-2 country of an E.164 number (`+37120000000` → `LV`), or undefined when the calling
+ * code is not in the table. Calling codes are prefix-free, so the longest matching prefix is the only one.
+ */
+export function countryOfPhone(e164: string): string | undefined {
+  const digits = /^\+(\d{1,15})$/.exec(e164)?.[1];
+  if (!digits) return undefined;
+  for (const length of [3, 2, 1]) {
+    const country = CALLING_CODES[digits.slice(0, length)];
+    if (country) return country;
+  }
+  return undefined;
+}

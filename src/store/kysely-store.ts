@@ -1,0 +1,289 @@
+/**
+ * The one Store implementation, over Kysely, for both SQLite and PostgreSQL. Dialect differences live in the
+ * migrations; the queries here use only SQL both understand (RETURNING, ON CONFLICT DO NOTHING, NOT EXISTS).
+ */
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { SwitchboardError } from '../errors.js';
+import type { Address, Channel } from '../model.js';
+import { migrateToLatest } from './migrations.js';
+import type { StoreDialect } from './migrations.js';
+import { claimDueOutbox, enqueueOutbound, markOutboxDead, markOutboxRetry, markOutboxSent, nextOutboxDueAt } from './outbox-queries.js';
+import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
+import type { Database } from './schema.js';
+import type {
+  Conversation,
+  ConversationPatch,
+  Customer,
+  DeliveryStatus,
+  Message,
+  NewInboundMessage,
+  NewOutboundMessage,
+  OutboxItem,
+  Store,
+} from './store.js';
+
+/** The little of a logger the store uses; a pino logger fits. */
+export interface StoreLogger {
+  info(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface KyselyStoreOptions {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+  logger?: StoreLogger;
+  /** The clock for the timestamps the store sets itself (creation, update); injectable for tests. */
+  now?: () => Date;
+}
+
+/** Implements {@link Store} over a Kysely instance; construct it with {@link createKyselyStore}. */
+export class KyselyStore implements Store {
+  private readonly db: Kysely<Database>;
+  private readonly dialect: StoreDialect;
+  private readonly logger: StoreLogger | undefined;
+  private readonly now: () => Date;
+
+  constructor(options: KyselyStoreOptions) {
+    this.db = options.db;
+    this.dialect = options.dialect;
+    this.logger = options.logger;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async migrate(): Promise<void> {
+    const applied = await migrateToLatest(this.db, this.dialect);
+    if (applied.length > 0) this.logger?.info({ dialect: this.dialect, applied }, 'store migrations applied');
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async upsertCustomer(address: Address, displayName?: string): Promise<Customer> {
+    const now = toDbTime(this.now());
+    const ref = address.ref === undefined ? undefined : JSON.stringify(address.ref);
+    const row = await this.db
+      .insertInto('customers')
+      .values({
+        channel: address.channel,
+        address_id: address.id,
+        address_ref: ref ?? null,
+        display_name: displayName ?? null,
+        opted_out: 0,
+        created_at: now,
+        updated_at: now,
+      })
+      // Only what the caller gave is refreshed: a message without a reference keeps the stored one.
+      .onConflict((oc) =>
+        oc.columns(['channel', 'address_id']).doUpdateSet({
+          updated_at: now,
+          ...(ref !== undefined && { address_ref: ref }),
+          ...(displayName !== undefined && { display_name: displayName }),
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return customerFromRow(row);
+  }
+
+  async getCustomer(id: number): Promise<Customer | undefined> {
+    const row = await this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && customerFromRow(row);
+  }
+
+  async findCustomer(channel: Channel, addressId: string): Promise<Customer | undefined> {
+    const row = await this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('channel', '=', channel)
+      .where('address_id', '=', addressId)
+      .executeTakeFirst();
+    return row && customerFromRow(row);
+  }
+
+  async setOptedOut(customerId: number, optedOut: boolean): Promise<void> {
+    const result = await this.db
+      .updateTable('customers')
+      .set({ opted_out: optedOut ? 1 : 0, updated_at: toDbTime(this.now()) })
+      .where('id', '=', customerId)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw notFound('customer', customerId);
+  }
+
+  async openConversation(customer: Customer, language: string): Promise<{ conversation: Conversation; created: boolean }> {
+    const open = await this.findOpenConversation(customer.id);
+    if (open) return { conversation: open, created: false };
+    const now = toDbTime(this.now());
+    // A unique partial index allows one open conversation per customer; a concurrent opener that won the
+    // race makes this insert a no-op, and we return its conversation instead.
+    const row = await this.db
+      .insertInto('conversations')
+      .values({
+        customer_id: customer.id,
+        channel: customer.channel,
+        address_id: customer.addressId,
+        state: 'bot',
+        language,
+        language_reason: null,
+        failed_answers: 0,
+        last_inbound_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return { conversation: conversationFromRow(row), created: true };
+    const winner = await this.findOpenConversation(customer.id);
+    if (!winner) throw new SwitchboardError('store_conflict', `store: could not open a conversation for customer ${customer.id}`);
+    return { conversation: winner, created: false };
+  }
+
+  async getConversation(id: number): Promise<Conversation | undefined> {
+    const row = await this.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && conversationFromRow(row);
+  }
+
+  async updateConversation(id: number, patch: ConversationPatch): Promise<Conversation> {
+    const row = await this.db
+      .updateTable('conversations')
+      .set({
+        updated_at: toDbTime(this.now()),
+        ...(patch.state !== undefined && { state: patch.state }),
+        ...(patch.language !== undefined && { language: patch.language }),
+        ...(patch.languageReason !== undefined && { language_reason: patch.languageReason }),
+        ...(patch.failedAnswers !== undefined && { failed_answers: patch.failedAnswers }),
+        ...(patch.lastInboundAt !== undefined && {
+          last_inbound_at: patch.lastInboundAt === null ? null : toDbTime(patch.lastInboundAt),
+        }),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound('conversation', id);
+    return conversationFromRow(row);
+  }
+
+  async findInbound(channel: Channel, externalId: string): Promise<Message | undefined> {
+    const row = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('direction', '=', 'in')
+      .where('channel', '=', channel)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+    return row && messageFromRow(row);
+  }
+
+  async recordInbound(message: NewInboundMessage): Promise<Message | undefined> {
+    // The unique inbound key turns a redelivered webhook into a no-op, race-free across replicas.
+    const row = await this.db
+      .insertInto('messages')
+      .values({
+        conversation_id: message.conversationId,
+        direction: 'in',
+        author: 'customer',
+        agent_name: null,
+        text: message.text,
+        media: JSON.stringify(message.media ?? []),
+        channel: message.channel,
+        external_id: message.externalId,
+        delivery_status: null,
+        created_at: toDbTime(message.receivedAt),
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    return row && messageFromRow(row);
+  }
+
+  enqueueOutbound(conversation: Conversation, messages: NewOutboundMessage[], address: Address): Promise<OutboxItem[]> {
+    return enqueueOutbound(this.db, { conversation, messages, address, now: this.now() });
+  }
+
+  async listMessages(conversationId: number, options: { after?: number; limit?: number } = {}): Promise<Message[]> {
+    let query = this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('id', '>', options.after ?? 0)
+      .orderBy('id');
+    if (options.limit !== undefined) query = query.limit(options.limit);
+    return (await query.execute()).map(messageFromRow);
+  }
+
+  async listCustomerMessages(customerId: number, options: { after?: number; limit?: number } = {}): Promise<Message[]> {
+    let query = this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', 'in', (eb) => eb.selectFrom('conversations').select('id').where('customer_id', '=', customerId))
+      .where('id', '>', options.after ?? 0)
+      .orderBy('id');
+    if (options.limit !== undefined) query = query.limit(options.limit);
+    return (await query.execute()).map(messageFromRow);
+  }
+
+  async setDeliveryStatus(channel: Channel, externalId: string, status: DeliveryStatus): Promise<Message | undefined> {
+    const rows = await this.db
+      .updateTable('messages')
+      .set({ delivery_status: status })
+      .where('direction', '=', 'out')
+      .where('channel', '=', channel)
+      .where('external_id', '=', externalId)
+      .returningAll()
+      .execute();
+    const latest = rows.reduce<(typeof rows)[number] | undefined>((a, b) => (a && a.id > b.id ? a : b), undefined);
+    return latest && messageFromRow(latest);
+  }
+
+  claimDueOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]> {
+    return claimDueOutbox(this.db, now, leaseMs, limit);
+  }
+
+  async markOutboxSent(id: number, providerId: string, now: Date): Promise<void> {
+    if (!(await markOutboxSent(this.db, id, providerId, now))) throw notFound('outbox item', id);
+  }
+
+  async markOutboxRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    if (!(await markOutboxRetry(this.db, id, error, nextAttemptAt, this.now()))) throw notFound('outbox item', id);
+  }
+
+  async markOutboxDead(id: number, error: string, now: Date): Promise<void> {
+    if (!(await markOutboxDead(this.db, id, error, now))) throw notFound('outbox item', id);
+  }
+
+  async getOutboxItem(id: number): Promise<OutboxItem | undefined> {
+    const row = await this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && outboxItemFromRow(row);
+  }
+
+  nextOutboxDueAt(): Promise<Date | undefined> {
+    return nextOutboxDueAt(this.db);
+  }
+
+  private async findOpenConversation(customerId: number): Promise<Conversation | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('state', '<>', 'closed')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && conversationFromRow(row);
+  }
+}
+
+function notFound(what: string, id: number): SwitchboardError {
+  return new SwitchboardError('store_not_found', `store: ${what} ${id} not found`);
+}
+
+/** Creates the store over an open Kysely instance; see `openStore` for the usual way in. */
+export function createKyselyStore(options: KyselyStoreOptions): Store {
+  return new KyselyStore(options);
+}

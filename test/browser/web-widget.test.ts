@@ -1,0 +1,184 @@
+/**
+ * The widget in a real browser against the web adapter alone, with a tiny in-memory conversation behind it:
+ * embedding from another origin, rendering and labels, idempotent retries, and history after a dropped socket.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import express from 'express';
+import { pino } from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { createWebAdapter, type HistoryMessage, type WebAdapter } from '../../adapters/web/web-adapter.js';
+import type { Inbound, ReceiveResult } from '../../src/model.js';
+import { chromiumAvailable, launchChromium } from './chromium.js';
+
+/** In-memory stand-in for engine + store + outbox: stores the customer message, then "replies" via send. */
+function createBackend(adapter: () => WebAdapter) {
+  const messages = new Map<string, HistoryMessage[]>();
+  const byExternalId = new Map<string, number>();
+  const received: Inbound[] = [];
+  let nextId = 1;
+
+  function append(visitorId: string, message: Omit<HistoryMessage, 'id' | 'createdAt'>): HistoryMessage {
+    const stored = { ...message, id: nextId++, createdAt: new Date().toISOString() };
+    messages.set(visitorId, [...(messages.get(visitorId) ?? []), stored]);
+    return stored;
+  }
+
+  async function deliver(visitorId: string, message: Omit<HistoryMessage, 'id' | 'createdAt'>): Promise<void> {
+    const stored = append(visitorId, message);
+    const author = stored.author === 'customer' ? 'system' : stored.author;
+    await adapter().send({
+      to: { channel: 'web', id: visitorId },
+      text: stored.text,
+      author,
+      ...(stored.agentName ? { agentName: stored.agentName } : {}),
+      messageId: stored.id,
+      conversationId: 1,
+    });
+  }
+
+  async function receive(inbound: Inbound): Promise<ReceiveResult> {
+    received.push(inbound);
+    const known = byExternalId.get(inbound.externalId);
+    if (known !== undefined) return { duplicate: true, conversationId: 1, messageId: known };
+    const stored = append(inbound.from.id, { author: 'customer', agentName: null, text: inbound.text });
+    byExternalId.set(inbound.externalId, stored.id);
+    setTimeout(() => void deliver(inbound.from.id, { author: 'bot', agentName: null, text: `You said: ${inbound.text}` }), 20);
+    return { duplicate: false, conversationId: 1, messageId: stored.id };
+  }
+
+  const history = async (visitorId: string, after: number) => (messages.get(visitorId) ?? []).filter((m) => m.id > after);
+  return { receive, history, deliver, received, messages };
+}
+
+describe('web widget in Chromium (adapter only)', function () {
+  this.timeout(30_000);
+  let browser: Browser;
+  let server: Server;
+  let adapter: WebAdapter;
+  let backend: ReturnType<typeof createBackend>;
+  let origin: string;
+  const rawSockets = new Set<Duplex>();
+
+  before(async function () {
+    if (!chromiumAvailable()) {
+      console.warn('    (skipped: no Chromium at /usr/bin/chromium)');
+      this.skip();
+    }
+    backend = createBackend(() => adapter);
+    adapter = createWebAdapter({ logger: pino({ level: 'silent' }), history: backend.history });
+    const app = express();
+    app.use(adapter.routes(backend.receive));
+    server = createServer(app);
+    // Seen before the adapter takes the upgrade, so a test can cut the network under a live socket.
+    server.prependListener('upgrade', (_req, socket: Duplex) => rawSockets.add(socket));
+    adapter.attach(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await adapter?.close();
+    server?.closeAllConnections();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+
+  /** A page of some other shop embedding the widget from our origin, as a customer would see it. */
+  async function openShopPage(): Promise<Page> {
+    const page = await browser.newPage({ locale: 'en-US' });
+    await page.route('http://shop.test/', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><html><head><title>Shop</title><style>button{background:red!important}</style></head>` +
+          `<body><h1>Another shop</h1><script src="${origin}/widget.js" defer></script></body></html>`,
+      }),
+    );
+    await page.goto('http://shop.test/');
+    return page;
+  }
+
+  async function visitorIdOf(page: Page): Promise<string> {
+    const id = await page.evaluate(() => localStorage.getItem('switchboard.visitorId'));
+    assert.ok(id);
+    return id;
+  }
+
+  it('sends from another origin, shows labelled replies right-to-left where needed, once each', async () => {
+    const page = await openShopPage();
+    await page.getByTestId('sb-open').click();
+    await page.getByTestId('sb-input').fill('مرحبا، أين طلبي؟');
+    await page.getByTestId('sb-input').press('Enter');
+
+    const messages = page.getByTestId('sb-message');
+    await messages.filter({ hasText: 'You said: مرحبا' }).waitFor();
+    assert.equal(await messages.count(), 2);
+    const bot = messages.nth(1);
+    assert.equal(await bot.getAttribute('data-author'), 'bot');
+    assert.match(await bot.innerText(), /Assistant · AI/);
+    assert.equal(await messages.first().getAttribute('data-author'), 'customer');
+    const direction = await messages.first().locator('[dir=auto]').evaluate((node) => getComputedStyle(node).direction);
+    assert.equal(direction, 'rtl');
+
+    const visitorId = await visitorIdOf(page);
+    assert.match(visitorId, /^[A-Za-z0-9_-]{8,64}$/);
+    const inbound = backend.received.at(-1);
+    assert.equal(inbound?.from.id, visitorId);
+    assert.equal(inbound?.hints?.locale, 'en-US');
+
+    await backend.deliver(visitorId, { author: 'agent', agentName: 'Anna', text: 'Anna from the team here.' });
+    await messages.filter({ hasText: 'Anna from the team here.' }).waitFor();
+    assert.match(await messages.nth(2).innerText(), /Anna · person/);
+    await page.screenshot({ path: '/tmp/sb-widget-embedded.png' });
+    await page.close();
+  });
+
+  it('retries a lost POST with the same clientMessageId and shows the message once', async () => {
+    const page = await openShopPage();
+    let attempts = 0;
+    await page.route(`${origin}/web/messages`, async (route) => {
+      attempts += 1;
+      if (attempts === 1) {
+        // The server gets and stores the message, but the answer never reaches the browser.
+        await route.fetch();
+        await route.abort('connectionreset');
+      } else {
+        await route.continue();
+      }
+    });
+    await page.getByTestId('sb-open').click();
+    const before = backend.received.length;
+    await page.getByTestId('sb-input').fill('is my parcel lost?');
+    await page.getByTestId('sb-send').click();
+    await page.getByTestId('sb-message').filter({ hasText: 'You said: is my parcel lost?' }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('#switchboard-chat')?.shadowRoot?.querySelector('[data-pending]'));
+
+    const tries = backend.received.slice(before);
+    assert.equal(tries.length, 2);
+    assert.equal(tries[0]?.externalId, tries[1]?.externalId);
+    assert.equal(await page.getByTestId('sb-message').filter({ hasText: /^(You)?is my parcel lost\?$/ }).count(), 1);
+    await page.close();
+  });
+
+  it('after a dropped socket, shows what was sent meanwhile from history', async () => {
+    const page = await openShopPage();
+    await page.getByTestId('sb-open').click();
+    const visitorId = await visitorIdOf(page);
+    const shown = await page.getByTestId('sb-message').count();
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('/web/history')));
+
+    for (const socket of rawSockets) socket.destroy();
+    rawSockets.clear();
+    // Pushed to a socket that is already gone: only history can bring it back.
+    await backend.deliver(visitorId, { author: 'agent', agentName: 'Anna', text: 'Still there? Your parcel left today.' });
+
+    await page.getByTestId('sb-message').filter({ hasText: 'Your parcel left today.' }).waitFor();
+    assert.equal(await page.getByTestId('sb-message').count(), shown + 1);
+    await page.close();
+  });
+});

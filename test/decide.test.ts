@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { createKnowledgeBase, type KnowledgeEntry } from '../src/engine/knowledge.js';
+import { createTranslator } from '../src/i18n.js';
+import { decide, type DecisionInput } from '../src/engine/decide.js';
+
+const entries: KnowledgeEntry[] = [
+  {
+    id: 'shipping-time',
+    handoff: false,
+    questions: {
+      en: ['how long does shipping take?', 'delivery time'],
+      es: ['¿cuánto tarda el envío?'],
+    },
+    answers: { en: 'Shipping takes 2–4 business days.', es: 'El envío tarda de 2 a 4 días hábiles.' },
+    short: { en: '2–4 business days.' },
+  },
+  {
+    id: 'returns',
+    handoff: false,
+    questions: { en: ['how do I return an item?', 'return policy'] },
+    answers: { en: 'You can return items within 30 days.' },
+    short: {},
+  },
+  {
+    id: 'contact-person',
+    handoff: true,
+    questions: { en: ['I want to talk to customer service staff'] },
+    answers: { en: 'Let me get a colleague for you.' },
+    short: {},
+  },
+];
+
+describe('decide (pure)', () => {
+  const knowledge = createKnowledgeBase(entries, { defaultLanguage: 'en' });
+  const { t } = createTranslator({ defaultLanguage: 'en' });
+  const context = { knowledge, t, defaultLanguage: 'en' };
+  const base: DecisionInput = {
+    text: '',
+    channel: 'web',
+    state: 'bot',
+    isNewConversation: false,
+    language: 'en',
+    failedAnswers: 0,
+  };
+
+  it('answers from the knowledge base', () => {
+    const decision = decide({ ...base, text: 'how long does shiping take' }, context);
+    assert.deepEqual(decision.replies, ['Shipping takes 2–4 business days.']);
+    assert.equal(decision.entryId, 'shipping-time');
+    assert.equal(decision.failedAnswers, 0);
+    assert.equal(decision.escalation, undefined);
+  });
+
+  it('opens a new conversation with the AI disclosure, in the conversation language', () => {
+    const decision = decide({ ...base, isNewConversation: true, language: 'es', text: '¿cuánto tarda el envío?' }, context);
+    assert.equal(decision.replies.length, 2);
+    assert.equal(decision.replies[0], t('es', 'disclosure'));
+    assert.match(decision.replies[0]!, /asistente automático \(IA\)/);
+    assert.equal(decision.replies[1], 'El envío tarda de 2 a 4 días hábiles.');
+  });
+
+  it('uses the short answer on SMS', () => {
+    const decision = decide({ ...base, channel: 'sms', text: 'how long does shipping take?' }, context);
+    assert.deepEqual(decision.replies, ['2–4 business days.']);
+  });
+
+  it('introduces a default-language answer with a localized sentence, never a silent switch', () => {
+    const decision = decide({ ...base, language: 'de', text: 'return policy' }, context);
+    assert.equal(decision.replies.length, 2);
+    assert.match(decision.replies[0]!, /noch nicht in Ihrer Sprache/);
+    assert.match(decision.replies[0]!, /Englisch/);
+    assert.equal(decision.replies[1], 'You can return items within 30 days.');
+  });
+
+  it('says it did not understand, offers a person, and escalates on the second miss in a row', () => {
+    const first = decide({ ...base, text: 'flibber jabber wocky' }, context);
+    assert.deepEqual(first.replies, [t('en', 'fallback')]);
+    assert.match(first.replies[0]!, /person/);
+    assert.equal(first.failedAnswers, 1);
+    assert.equal(first.escalation, undefined);
+
+    const second = decide({ ...base, text: 'zorp blarg', failedAnswers: first.failedAnswers }, context);
+    assert.equal(second.failedAnswers, 2);
+    assert.equal(second.escalation, 'repeated_misses');
+  });
+
+  it('an answer resets the miss count', () => {
+    const decision = decide({ ...base, text: 'return policy', failedAnswers: 1 }, context);
+    assert.equal(decision.failedAnswers, 0);
+  });
+
+  it('answers small talk without searching, and does not greet twice', () => {
+    assert.deepEqual(decide({ ...base, text: 'Thanks!' }, context).replies, [t('en', 'thanks')]);
+    assert.deepEqual(decide({ ...base, text: 'hello' }, context).replies, [t('en', 'greeting')]);
+    assert.deepEqual(decide({ ...base, text: 'hello', isNewConversation: true }, context).replies, [t('en', 'disclosure')]);
+  });
+
+  it('escalates after answering a knowledge entry marked handoff', () => {
+    const decision = decide({ ...base, text: 'I want to talk to customer service staff' }, context);
+    assert.equal(decision.escalation, 'knowledge_handoff');
+    assert.deepEqual(decision.replies, ['Let me get a colleague for you.']);
+  });
+
+  it('stays silent while a person owns the conversation', () => {
+    for (const state of ['queued', 'agent'] as const) {
+      const decision = decide({ ...base, state, text: 'how long does shipping take?' }, context);
+      assert.deepEqual(decision.replies, []);
+    }
+  });
+});

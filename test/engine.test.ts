@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
+import { loadKnowledgeBase } from '../src/engine/knowledge.js';
+import { createTranslator } from '../src/i18n.js';
+import { createEngine, type Engine } from '../src/engine/engine.js';
+import type { Inbound } from '../src/model.js';
+import { projectPath } from '../src/paths.js';
+
+describe('engine', () => {
+  let dir: string;
+  let store: Store;
+  let engine: Engine;
+  let wakes: number;
+
+  const inbound = (externalId: string, text: string, id = 'visitor-engine-1'): Inbound => ({
+    externalId,
+    from: { channel: 'web', id },
+    text,
+    receivedAt: new Date(),
+  });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'switchboard-engine-'));
+    store = await openStore({ dataDir: dir });
+    await store.migrate();
+    wakes = 0;
+    engine = createEngine({
+      store,
+      knowledge: loadKnowledgeBase(projectPath('knowledge', 'demo.yaml')),
+      translator: createTranslator({ defaultLanguage: 'en' }),
+      defaultLanguage: 'en',
+      logger: pino({ level: 'silent' }),
+      onOutboxQueued: () => {
+        wakes += 1;
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('records the message, answers with the disclosure first, and queues the replies in the outbox', async () => {
+    const result = await engine.receive(inbound('m1', 'how long does shipping take?'));
+    assert.equal(result.duplicate, false);
+    const messages = await store.listMessages(result.conversationId);
+    assert.deepEqual(messages.map((m) => m.author), ['customer', 'bot', 'bot']);
+    assert.match(messages[1]!.text, /automated assistant \(AI\)/);
+    assert.match(messages[1]!.text, /person/);
+    assert.match(messages[2]!.text, /business days/);
+    const due = await store.claimDueOutbox(new Date(Date.now() + 1000), 1000, 10);
+    assert.equal(due.length, 1, 'one row per conversation at a time');
+    assert.equal(due[0]!.payload.text, messages[1]!.text);
+    assert.equal(wakes, 1);
+  });
+
+  it('acknowledges a duplicate and does nothing else', async () => {
+    const first = await engine.receive(inbound('m1', 'how long does shipping take?'));
+    const again = await engine.receive(inbound('m1', 'how long does shipping take?'));
+    assert.deepEqual(again, { duplicate: true, conversationId: first.conversationId, messageId: first.messageId });
+    assert.equal((await store.listMessages(first.conversationId)).length, 3);
+    assert.equal(wakes, 1);
+  });
+
+  it('processes messages of one conversation in arrival order even when they arrive at once', async () => {
+    const texts = ['hello', 'how long does shipping take?', 'what payment methods do you accept?', 'thanks', 'bye'];
+    const results = await Promise.all(texts.map((text, i) => engine.receive(inbound(`burst-${i}`, text))));
+    const conversationId = results[0]!.conversationId;
+    assert.ok(results.every((r) => r.conversationId === conversationId), 'one conversation');
+    const messages = await store.listMessages(conversationId);
+    const customerTexts = messages.filter((m) => m.author === 'customer').map((m) => m.text);
+    assert.deepEqual(customerTexts, texts);
+    // every customer message is followed by its own reply before the next customer message
+    const authors = messages.map((m) => m.author).join(',');
+    assert.equal(authors, 'customer,bot,customer,bot,customer,bot,customer,bot,customer,bot');
+  });
+
+  it('never answers an opted-out customer, but records what they write', async () => {
+    const first = await engine.receive(inbound('m1', 'hello'));
+    const customer = await store.findCustomer('web', 'visitor-engine-1');
+    await store.setOptedOut(customer!.id, true);
+    await engine.receive(inbound('m2', 'how long does shipping take?'));
+    const messages = await store.listMessages(first.conversationId);
+    assert.equal(messages.at(-1)!.author, 'customer');
+    assert.equal(messages.at(-1)!.text, 'how long does shipping take?');
+  });
+
+  it('keeps separate conversations for separate customers', async () => {
+    const a = await engine.receive(inbound('a1', 'hello', 'visitor-a-0001'));
+    const b = await engine.receive(inbound('b1', 'hello', 'visitor-b-0001'));
+    assert.notEqual(a.conversationId, b.conversationId);
+  });
+});

@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sinon from 'sinon';
+import { pino } from 'pino';
+import { openStore } from '../src/store/open-store.js';
+import type { Store, Conversation } from '../src/store/store.js';
+import type { Address, Outbound } from '../src/model.js';
+import { createOutboxWorker, type OutboxWorker } from '../src/outbox/outbox-worker.js';
+import { ChannelError } from '../src/errors.js';
+
+/** A channel at the boundary: records what it was asked to send and fails as told. */
+class RecordingChannel {
+  readonly sent: Outbound[] = [];
+  readonly attempts: string[] = [];
+  failures: Error[] = [];
+
+  async send(message: Outbound): Promise<{ providerId: string }> {
+    this.attempts.push(message.text);
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.sent.push(message);
+    return { providerId: `provider-${message.messageId}` };
+  }
+}
+
+describe('outbox worker', () => {
+  const logger = pino({ level: 'silent' });
+  let dir: string;
+  let store: Store;
+  let clock: sinon.SinonFakeTimers;
+  let channel: RecordingChannel;
+  let worker: OutboxWorker | undefined;
+  const address: Address = { channel: 'web', id: 'visitor-outbox-1' };
+
+  async function conversationFor(addr: Address): Promise<Conversation> {
+    const customer = await store.upsertCustomer(addr);
+    return (await store.openConversation(customer, 'en')).conversation;
+  }
+
+  function startWorker(options: { maxAttempts?: number; onDeadLetter?: () => Promise<void> } = {}): OutboxWorker {
+    worker = createOutboxWorker({
+      store,
+      adapters: new Map([['web', channel]]),
+      logger,
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      leaseMs: 30_000,
+      pollMs: 1000,
+      random: () => 0.5,
+      ...options,
+    });
+    worker.start();
+    return worker;
+  }
+
+  beforeEach(async () => {
+    clock = sinon.useFakeTimers({ now: new Date('2026-11-24T10:00:00Z'), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    dir = mkdtempSync(join(tmpdir(), 'switchboard-outbox-'));
+    store = await openStore({ dataDir: dir });
+    await store.migrate();
+    channel = new RecordingChannel();
+  });
+
+  afterEach(async () => {
+    await worker?.stop();
+    worker = undefined;
+    clock.restore();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('retries a retryable failure with backoff, then delivers once', async () => {
+    const conversation = await conversationFor(address);
+    const [item] = await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'hello' }], address);
+    channel.failures = [new ChannelError('rate limited', true, '429'), new ChannelError('server error', true, '500')];
+    startWorker();
+
+    await clock.tickAsync(10);
+    assert.equal(channel.attempts.length, 1, 'first attempt right away');
+    // attempt 1 failed: equal jitter with random 0.5 gives 750 ms of the 1000 ms base
+    await clock.tickAsync(700);
+    assert.equal(channel.attempts.length, 1, 'no retry before the backoff delay');
+    await clock.tickAsync(100);
+    assert.equal(channel.attempts.length, 2, 'retried once the delay has passed');
+    await clock.tickAsync(5_000);
+
+    assert.deepEqual(channel.attempts, ['hello', 'hello', 'hello']);
+    assert.equal(channel.sent.length, 1);
+    const row = await store.getOutboxItem(item!.id);
+    assert.equal(row?.status, 'sent');
+    assert.equal(row?.attempts, 3);
+    assert.equal(row?.providerId, `provider-${item!.messageId}`);
+    const [message] = await store.listMessages(conversation.id);
+    assert.equal(message?.deliveryStatus, 'sent');
+  });
+
+  it('moves a permanent failure to the dead letter with the error, and tells the hook', async () => {
+    const conversation = await conversationFor(address);
+    const [item] = await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'hello' }], address);
+    channel.failures = [new ChannelError('invalid recipient', false, '21211')];
+    const onDeadLetter = sinon.spy(async () => undefined);
+    startWorker({ onDeadLetter });
+
+    await clock.tickAsync(60_000);
+    const row = await store.getOutboxItem(item!.id);
+    assert.equal(row?.status, 'dead');
+    assert.match(row?.lastError ?? '', /invalid recipient/);
+    assert.equal(channel.attempts.length, 1, 'a permanent failure is not retried');
+    assert.equal(onDeadLetter.callCount, 1);
+  });
+
+  it('dead-letters a retryable failure after the last attempt', async () => {
+    const conversation = await conversationFor(address);
+    const [item] = await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'hello' }], address);
+    channel.failures = Array.from({ length: 10 }, () => new ChannelError('down', true));
+    startWorker({ maxAttempts: 3 });
+
+    await clock.tickAsync(10 * 60_000);
+    assert.equal(channel.attempts.length, 3);
+    assert.equal((await store.getOutboxItem(item!.id))?.status, 'dead');
+  });
+
+  it('keeps conversation order while an earlier message is retried', async () => {
+    const conversation = await conversationFor(address);
+    await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'first' }, { author: 'bot', text: 'second' }], address);
+    channel.failures = [new ChannelError('busy', true)];
+    startWorker();
+
+    await clock.tickAsync(10_000);
+    assert.deepEqual(channel.attempts, ['first', 'first', 'second']);
+    assert.deepEqual(channel.sent.map((m) => m.text), ['first', 'second']);
+  });
+
+  it('delivers other conversations while one is backing off', async () => {
+    const other: Address = { channel: 'web', id: 'visitor-outbox-2' };
+    await store.enqueueOutbound(await conversationFor(address), [{ author: 'bot', text: 'slow' }], address);
+    await store.enqueueOutbound(await conversationFor(other), [{ author: 'bot', text: 'fast' }], other);
+    channel.failures = [new ChannelError('busy', true)];
+    startWorker();
+
+    await clock.tickAsync(10);
+    assert.deepEqual(channel.sent.map((m) => m.text), ['fast']);
+  });
+
+  it('after a crash, delivers a row that was in flight exactly once when its lease runs out', async () => {
+    const conversation = await conversationFor(address);
+    const [item] = await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'survivor' }], address);
+    // A previous process claimed the row and died before it could mark it.
+    const claimed = await store.claimDueOutbox(new Date(), 30_000, 10);
+    assert.equal(claimed.length, 1);
+
+    startWorker();
+    await clock.tickAsync(20_000);
+    assert.equal(channel.attempts.length, 0, 'the lease still belongs to the dead worker');
+    await clock.tickAsync(15_000);
+    assert.deepEqual(channel.attempts, ['survivor']);
+    await clock.tickAsync(120_000);
+    assert.equal(channel.sent.length, 1, 'delivered once');
+    assert.equal((await store.getOutboxItem(item!.id))?.status, 'sent');
+  });
+
+  it('picks up a row queued by another process at the next poll, and at once when woken', async () => {
+    const conversation = await conversationFor(address);
+    const live = startWorker();
+    await clock.tickAsync(10);
+    await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'polled' }], address);
+    await clock.tickAsync(1_100);
+    assert.deepEqual(channel.attempts, ['polled']);
+
+    await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'woken' }], address);
+    live.wake();
+    await clock.tickAsync(1);
+    assert.deepEqual(channel.attempts, ['polled', 'woken']);
+  });
+});

@@ -1,0 +1,455 @@
+/**
+ * One contract, two backends: every Store behaviour the rest of Switchboard relies on, run against SQLite in
+ * a temp dir and against a throwaway PostgreSQL database. PostgreSQL being down fails the run: CI has it.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Address } from '../src/model.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Conversation, NewOutboundMessage, Store } from '../src/store/store.js';
+
+/** Opens a new connection to the suite's one database; the contract closes what it opens. */
+type MakeStore = () => Promise<Store>;
+
+const LEASE_MS = 30_000;
+/** Later than anything a test schedules: claiming at this time drains every leftover row. */
+const FAR_FUTURE = new Date('2999-01-01T00:00:00.000Z');
+
+function describeStoreContract(name: string, makeStore: MakeStore): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let nextAddress = 0;
+
+    /** A fresh customer address, so tests sharing the database never see each other's rows. */
+    function address(ref?: unknown): Address {
+      nextAddress += 1;
+      return { channel: 'sms', id: `+1555${String(nextAddress).padStart(7, '0')}`, ...(ref !== undefined && { ref }) };
+    }
+
+    async function newConversation(): Promise<{ conversation: Conversation; to: Address }> {
+      const to = address();
+      const customer = await store.upsertCustomer(to);
+      const { conversation } = await store.openConversation(customer, 'en');
+      return { conversation, to };
+    }
+
+    function replies(...texts: string[]): NewOutboundMessage[] {
+      return texts.map((text) => ({ author: 'bot', text }));
+    }
+
+    /** A second from now: rows enqueued at the real clock are due by then. */
+    function soon(): Date {
+      return new Date(Date.now() + 1000);
+    }
+
+    /** Settles every row left by earlier tests, so claims below see only their own rows. */
+    async function drainOutbox(): Promise<void> {
+      for (;;) {
+        const items = await store.claimDueOutbox(FAR_FUTURE, LEASE_MS, 1000);
+        if (items.length === 0) return;
+        for (const item of items) await store.markOutboxDead(item.id, 'drained by test', FAR_FUTURE);
+      }
+    }
+
+    before(async () => {
+      store = await makeStore();
+      await store.migrate();
+    });
+
+    after(async () => {
+      await store?.close();
+    });
+
+    describe('lifecycle', () => {
+      it('migrates idempotently and answers ping', async () => {
+        await store.migrate();
+        await store.migrate();
+        await store.ping();
+      });
+    });
+
+    describe('customers', () => {
+      it('upserts by address: same id, reference and name refreshed only when given', async () => {
+        const at = address({ serviceUrl: 'https://one.example' });
+        const first = await store.upsertCustomer(at, 'Ada');
+        assert.equal(first.channel, 'sms');
+        assert.equal(first.addressId, at.id);
+        assert.deepEqual(first.addressRef, { serviceUrl: 'https://one.example' });
+        assert.equal(first.displayName, 'Ada');
+        assert.equal(first.optedOut, false);
+        assert.ok(first.createdAt instanceof Date);
+
+        const refreshed = await store.upsertCustomer({ ...at, ref: { serviceUrl: 'https://two.example' } });
+        assert.equal(refreshed.id, first.id);
+        assert.deepEqual(refreshed.addressRef, { serviceUrl: 'https://two.example' });
+        assert.equal(refreshed.displayName, 'Ada');
+
+        const kept = await store.upsertCustomer({ channel: at.channel, id: at.id }, 'Ada L.');
+        assert.equal(kept.id, first.id);
+        assert.deepEqual(kept.addressRef, { serviceUrl: 'https://two.example' });
+        assert.equal(kept.displayName, 'Ada L.');
+        assert.equal(kept.createdAt.getTime(), first.createdAt.getTime());
+      });
+
+      it('keeps one customer per channel and address', async () => {
+        const at = address();
+        const sms = await store.upsertCustomer(at);
+        const whatsapp = await store.upsertCustomer({ ...at, channel: 'whatsapp' });
+        assert.notEqual(whatsapp.id, sms.id);
+        assert.equal((await store.findCustomer('sms', at.id))?.id, sms.id);
+        assert.equal((await store.findCustomer('whatsapp', at.id))?.id, whatsapp.id);
+        assert.equal(await store.findCustomer('web', at.id), undefined);
+      });
+
+      it('gets by id and records opting out', async () => {
+        const customer = await store.upsertCustomer(address());
+        assert.deepEqual(await store.getCustomer(customer.id), customer);
+        await store.setOptedOut(customer.id, true);
+        assert.equal((await store.getCustomer(customer.id))?.optedOut, true);
+        await store.setOptedOut(customer.id, false);
+        assert.equal((await store.getCustomer(customer.id))?.optedOut, false);
+        assert.equal(await store.getCustomer(999_999), undefined);
+      });
+    });
+
+    describe('conversations', () => {
+      it('finds the open conversation or creates one in state bot', async () => {
+        const customer = await store.upsertCustomer(address());
+        const first = await store.openConversation(customer, 'lv');
+        assert.equal(first.created, true);
+        assert.equal(first.conversation.state, 'bot');
+        assert.equal(first.conversation.language, 'lv');
+        assert.equal(first.conversation.customerId, customer.id);
+        assert.equal(first.conversation.channel, customer.channel);
+        assert.equal(first.conversation.addressId, customer.addressId);
+        assert.equal(first.conversation.failedAnswers, 0);
+        assert.equal(first.conversation.lastInboundAt, null);
+
+        const again = await store.openConversation(customer, 'en');
+        assert.equal(again.created, false);
+        assert.deepEqual(again.conversation, first.conversation);
+      });
+
+      it('starts a new conversation once the open one is closed', async () => {
+        const customer = await store.upsertCustomer(address());
+        const { conversation } = await store.openConversation(customer, 'en');
+        await store.updateConversation(conversation.id, { state: 'agent' });
+        assert.equal((await store.openConversation(customer, 'en')).conversation.id, conversation.id);
+
+        await store.updateConversation(conversation.id, { state: 'closed' });
+        const next = await store.openConversation(customer, 'ru');
+        assert.equal(next.created, true);
+        assert.notEqual(next.conversation.id, conversation.id);
+        assert.equal(next.conversation.language, 'ru');
+      });
+
+      it('opens one conversation when two callers race', async () => {
+        const customer = await store.upsertCustomer(address());
+        const [a, b] = await Promise.all([store.openConversation(customer, 'en'), store.openConversation(customer, 'en')]);
+        assert.equal(a.conversation.id, b.conversation.id);
+      });
+
+      it('updates only the patched fields', async () => {
+        const { conversation } = await newConversation();
+        const lastInboundAt = new Date('2025-03-04T05:06:07.089Z');
+        const updated = await store.updateConversation(conversation.id, {
+          language: 'ru',
+          languageReason: 'detected from 3 messages',
+          failedAnswers: 2,
+          lastInboundAt,
+        });
+        assert.equal(updated.state, 'bot');
+        assert.equal(updated.language, 'ru');
+        assert.equal(updated.languageReason, 'detected from 3 messages');
+        assert.equal(updated.failedAnswers, 2);
+        assert.equal(updated.lastInboundAt?.toISOString(), lastInboundAt.toISOString());
+        assert.ok(updated.updatedAt.getTime() >= conversation.updatedAt.getTime());
+        assert.deepEqual(await store.getConversation(conversation.id), updated);
+
+        const cleared = await store.updateConversation(conversation.id, { languageReason: null, lastInboundAt: null });
+        assert.equal(cleared.languageReason, null);
+        assert.equal(cleared.lastInboundAt, null);
+        assert.equal(cleared.language, 'ru');
+      });
+
+      it('rejects updating a conversation that does not exist', async () => {
+        await assert.rejects(store.updateConversation(999_999, { state: 'bot' }), { code: 'store_not_found' });
+        assert.equal(await store.getConversation(999_999), undefined);
+      });
+    });
+
+    describe('messages', () => {
+      it('records an inbound message once per idempotency key', async () => {
+        const { conversation } = await newConversation();
+        const receivedAt = new Date('2025-01-02T03:04:05.678Z');
+        const media = [{ url: 'https://media.example/1.jpg', contentType: 'image/jpeg' }];
+        const input = { conversationId: conversation.id, channel: 'sms' as const, externalId: `SM-${conversation.id}`, text: 'hi', media, receivedAt };
+
+        const recorded = await store.recordInbound(input);
+        assert.ok(recorded);
+        assert.equal(recorded.direction, 'in');
+        assert.equal(recorded.author, 'customer');
+        assert.equal(recorded.text, 'hi');
+        assert.deepEqual(recorded.media, media);
+        assert.equal(recorded.externalId, input.externalId);
+        assert.equal(recorded.deliveryStatus, null);
+        assert.equal(recorded.createdAt.toISOString(), receivedAt.toISOString());
+
+        assert.equal(await store.recordInbound({ ...input, text: 'hi again' }), undefined);
+        assert.deepEqual(await store.findInbound('sms', input.externalId), recorded);
+        assert.equal(await store.findInbound('whatsapp', input.externalId), undefined);
+        assert.ok(await store.recordInbound({ ...input, channel: 'whatsapp' }), 'the key is unique per channel');
+        assert.equal((await store.listMessages(conversation.id)).filter((m) => m.channel === 'sms').length, 1);
+      });
+
+      it('lists a conversation oldest first, after a cursor, up to a limit', async () => {
+        const { conversation } = await newConversation();
+        const ids: number[] = [];
+        for (const text of ['one', 'two', 'three']) {
+          const m = await store.recordInbound({ conversationId: conversation.id, channel: 'sms', externalId: `${conversation.id}-${text}`, text, receivedAt: new Date() });
+          assert.ok(m);
+          ids.push(m.id);
+        }
+        assert.deepEqual((await store.listMessages(conversation.id)).map((m) => m.text), ['one', 'two', 'three']);
+        assert.deepEqual((await store.listMessages(conversation.id, { after: ids[0] })).map((m) => m.text), ['two', 'three']);
+        assert.deepEqual((await store.listMessages(conversation.id, { after: ids[0], limit: 1 })).map((m) => m.text), ['two']);
+        assert.deepEqual(await store.listMessages(conversation.id, { after: ids[2] }), []);
+      });
+
+      it('lists every conversation of a customer for the widget history', async () => {
+        const to = address();
+        const customer = await store.upsertCustomer(to);
+        const first = (await store.openConversation(customer, 'en')).conversation;
+        const inFirst = await store.recordInbound({ conversationId: first.id, channel: 'sms', externalId: `h-${first.id}`, text: 'first', receivedAt: new Date() });
+        await store.enqueueOutbound(first, replies('reply'), to);
+        await store.updateConversation(first.id, { state: 'closed' });
+        const second = (await store.openConversation(customer, 'en')).conversation;
+        await store.recordInbound({ conversationId: second.id, channel: 'sms', externalId: `h-${second.id}`, text: 'second', receivedAt: new Date() });
+        const other = await newConversation();
+        await store.recordInbound({ conversationId: other.conversation.id, channel: 'sms', externalId: `h-${other.conversation.id}`, text: 'other', receivedAt: new Date() });
+
+        assert.deepEqual((await store.listCustomerMessages(customer.id)).map((m) => m.text), ['first', 'reply', 'second']);
+        assert.deepEqual((await store.listCustomerMessages(customer.id, { after: inFirst?.id })).map((m) => m.text), ['reply', 'second']);
+        assert.deepEqual((await store.listCustomerMessages(customer.id, { limit: 2 })).map((m) => m.text), ['first', 'reply']);
+      });
+    });
+
+    describe('outbox', () => {
+      beforeEach(drainOutbox);
+
+      it('enqueues messages and outbox rows in order', async () => {
+        const { conversation, to } = await newConversation();
+        const items = await store.enqueueOutbound(conversation, [{ author: 'agent', agentName: 'Maija', text: 'one' }, ...replies('two')], to);
+        assert.equal(items.length, 2);
+        const [first, second] = items;
+        assert.ok(first && second);
+        assert.ok(first.id < second.id && first.messageId < second.messageId);
+        assert.deepEqual(first.payload, { to, text: 'one', author: 'agent', agentName: 'Maija', messageId: first.messageId, conversationId: conversation.id });
+        assert.deepEqual(second.payload, { to, text: 'two', author: 'bot', messageId: second.messageId, conversationId: conversation.id });
+        assert.equal(first.status, 'pending');
+        assert.equal(first.attempts, 0);
+        assert.equal(first.leaseUntil, null);
+        assert.equal(first.channel, 'sms');
+        assert.deepEqual(await store.getOutboxItem(first.id), first);
+
+        const messages = await store.listMessages(conversation.id);
+        assert.deepEqual(messages.map((m) => [m.id, m.direction, m.author, m.agentName, m.text, m.deliveryStatus, m.externalId]), [
+          [first.messageId, 'out', 'agent', 'Maija', 'one', 'pending', null],
+          [second.messageId, 'out', 'bot', null, 'two', 'pending', null],
+        ]);
+        assert.deepEqual(await store.enqueueOutbound(conversation, [], to), []);
+      });
+
+      it('records nothing when any message of the batch fails', async () => {
+        const { conversation, to } = await newConversation();
+        // A NOT NULL violation on the second row must roll the first back too.
+        const broken = [...replies('fine'), { author: 'bot', text: null } as unknown as NewOutboundMessage];
+        await assert.rejects(store.enqueueOutbound(conversation, broken, to));
+        assert.deepEqual(await store.listMessages(conversation.id), []);
+        assert.equal(await store.nextOutboxDueAt(), undefined);
+      });
+
+      it('claims only rows whose time has come', async () => {
+        const { conversation, to } = await newConversation();
+        const [item] = await store.enqueueOutbound(conversation, replies('later'), to);
+        assert.ok(item);
+        const retryAt = new Date(Date.now() + 60_000);
+        await store.markOutboxRetry(item.id, 'rate limited', retryAt);
+        assert.deepEqual(await store.claimDueOutbox(soon(), LEASE_MS, 10), []);
+
+        const [claimed, ...rest] = await store.claimDueOutbox(retryAt, LEASE_MS, 10);
+        assert.equal(rest.length, 0);
+        assert.equal(claimed?.id, item.id);
+        assert.equal(claimed?.status, 'inflight');
+        assert.equal(claimed?.attempts, 1);
+        assert.equal(claimed?.leaseUntil?.getTime(), retryAt.getTime() + LEASE_MS);
+      });
+
+      it('claims at most the oldest undelivered row of each conversation', async () => {
+        const a = await newConversation();
+        const b = await newConversation();
+        const [a1, a2] = await store.enqueueOutbound(a.conversation, replies('a1', 'a2'), a.to);
+        const [b1] = await store.enqueueOutbound(b.conversation, replies('b1'), b.to);
+        assert.ok(a1 && a2 && b1);
+
+        assert.deepEqual((await store.claimDueOutbox(soon(), LEASE_MS, 10)).map((i) => i.id), [a1.id, b1.id]);
+        assert.deepEqual(await store.claimDueOutbox(soon(), LEASE_MS, 10), [], 'a2 waits while a1 is in flight');
+
+        await store.markOutboxRetry(a1.id, 'timeout', soon());
+        assert.deepEqual((await store.claimDueOutbox(soon(), LEASE_MS, 10)).map((i) => i.id), [a1.id], 'a1 again, not a2');
+
+        await store.markOutboxSent(a1.id, `P-${a1.id}`, new Date());
+        assert.deepEqual((await store.claimDueOutbox(soon(), LEASE_MS, 10)).map((i) => i.id), [a2.id]);
+      });
+
+      it('honours the limit', async () => {
+        const conversations = [await newConversation(), await newConversation(), await newConversation()];
+        for (const { conversation, to } of conversations) await store.enqueueOutbound(conversation, replies('x'), to);
+        assert.equal((await store.claimDueOutbox(soon(), LEASE_MS, 2)).length, 2);
+        assert.equal((await store.claimDueOutbox(soon(), LEASE_MS, 2)).length, 1);
+      });
+
+      it('re-claims an in-flight row once its lease runs out', async () => {
+        const { conversation, to } = await newConversation();
+        const [item] = await store.enqueueOutbound(conversation, replies('x'), to);
+        assert.ok(item);
+        const t0 = soon();
+        assert.equal((await store.claimDueOutbox(t0, LEASE_MS, 10)).length, 1);
+        assert.deepEqual(await store.claimDueOutbox(new Date(t0.getTime() + LEASE_MS - 1), LEASE_MS, 10), []);
+        const [again] = await store.claimDueOutbox(new Date(t0.getTime() + LEASE_MS), LEASE_MS, 10);
+        assert.equal(again?.id, item.id);
+        assert.equal(again?.attempts, 2);
+      });
+
+      it('never gives one row to two concurrent claimers', async () => {
+        const other = await makeStore();
+        try {
+          const ids: number[] = [];
+          for (let i = 0; i < 12; i += 1) {
+            const { conversation, to } = await newConversation();
+            const [item] = await store.enqueueOutbound(conversation, replies(`c${i}`), to);
+            assert.ok(item);
+            ids.push(item.id);
+          }
+          const at = soon();
+          const batches = await Promise.all([
+            store.claimDueOutbox(at, LEASE_MS, 100),
+            other.claimDueOutbox(at, LEASE_MS, 100),
+            store.claimDueOutbox(at, LEASE_MS, 100),
+            other.claimDueOutbox(at, LEASE_MS, 100),
+          ]);
+          const claimed = batches.flat().map((i) => i.id);
+          assert.equal(new Set(claimed).size, claimed.length, 'no row claimed twice');
+          assert.deepEqual([...claimed].sort((x, y) => x - y), ids);
+          assert.ok(batches.flat().every((i) => i.attempts === 1));
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('marks sent, records the provider id on the message, and takes status callbacks', async () => {
+        const { conversation, to } = await newConversation();
+        const [item] = await store.enqueueOutbound(conversation, replies('hello'), to);
+        assert.ok(item);
+        await store.claimDueOutbox(soon(), LEASE_MS, 10);
+        const providerId = `SM-sent-${item.id}`;
+        await store.markOutboxSent(item.id, providerId, new Date());
+
+        const sent = await store.getOutboxItem(item.id);
+        assert.equal(sent?.status, 'sent');
+        assert.equal(sent?.providerId, providerId);
+        assert.equal(sent?.leaseUntil, null);
+        const [message] = await store.listMessages(conversation.id);
+        assert.equal(message?.externalId, providerId);
+        assert.equal(message?.deliveryStatus, 'sent');
+
+        const delivered = await store.setDeliveryStatus('sms', providerId, 'delivered');
+        assert.equal(delivered?.id, item.messageId);
+        assert.equal(delivered?.deliveryStatus, 'delivered');
+        assert.equal(await store.setDeliveryStatus('whatsapp', providerId, 'read'), undefined);
+        assert.equal(await store.setDeliveryStatus('sms', 'SM-unknown', 'read'), undefined);
+        assert.equal(await store.findInbound('sms', providerId), undefined, 'an outbound id is not an inbound key');
+      });
+
+      it('marks retry and dead; a dead row releases the next one', async () => {
+        const { conversation, to } = await newConversation();
+        const [first, second] = await store.enqueueOutbound(conversation, replies('1', '2'), to);
+        assert.ok(first && second);
+        await store.claimDueOutbox(soon(), LEASE_MS, 10);
+        const retryAt = new Date(Date.now() + 5000);
+        await store.markOutboxRetry(first.id, '503 from provider', retryAt);
+        const retried = await store.getOutboxItem(first.id);
+        assert.equal(retried?.status, 'pending');
+        assert.equal(retried?.lastError, '503 from provider');
+        assert.equal(retried?.nextAttemptAt.getTime(), retryAt.getTime());
+        assert.equal(retried?.leaseUntil, null);
+        assert.equal(retried?.attempts, 1);
+
+        await store.markOutboxDead(first.id, '21610 unsubscribed', new Date());
+        const dead = await store.getOutboxItem(first.id);
+        assert.equal(dead?.status, 'dead');
+        assert.equal(dead?.lastError, '21610 unsubscribed');
+        assert.equal((await store.listMessages(conversation.id))[0]?.deliveryStatus, 'failed');
+        assert.deepEqual((await store.claimDueOutbox(soon(), LEASE_MS, 10)).map((i) => i.id), [second.id]);
+        await assert.rejects(store.markOutboxSent(999_999, 'x', new Date()), { code: 'store_not_found' });
+      });
+
+      it('tells when the next row falls due', async () => {
+        assert.equal(await store.nextOutboxDueAt(), undefined);
+        const { conversation, to } = await newConversation();
+        const before = Date.now();
+        const [first] = await store.enqueueOutbound(conversation, replies('1', '2'), to);
+        assert.ok(first);
+        const due = await store.nextOutboxDueAt();
+        assert.ok(due && due.getTime() >= before - 1 && due.getTime() <= Date.now());
+
+        const at = soon();
+        await store.claimDueOutbox(at, LEASE_MS, 10);
+        // The first row is in flight and the second waits behind it: the next chance is the lease's end.
+        assert.equal((await store.nextOutboxDueAt())?.getTime(), at.getTime() + LEASE_MS);
+
+        const retryAt = new Date(Date.now() + 120_000);
+        await store.markOutboxRetry(first.id, 'later', retryAt);
+        assert.equal((await store.nextOutboxDueAt())?.getTime(), retryAt.getTime());
+
+        await store.markOutboxSent(first.id, `P-${first.id}`, new Date());
+        const released = await store.nextOutboxDueAt();
+        assert.ok(released && released.getTime() <= Date.now(), 'the second row is due now');
+      });
+    });
+  });
+}
+
+describe('SQLite store', () => {
+  let dataDir = '';
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'switchboard-store-'));
+  });
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  describeStoreContract('SQLite', () => openStore({ dataDir }));
+});
+
+describe('PostgreSQL store', () => {
+  const server = 'postgres://postgres@127.0.0.1:5432';
+  const database = `switchboard_test_${process.pid}_${Date.now()}`;
+
+  async function admin(statement: string): Promise<void> {
+    const client = new pg.Client({ connectionString: `${server}/postgres`, connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  }
+
+  // No skip when the server is unreachable: this hook fails, and so does the run.
+  before(() => admin(`CREATE DATABASE ${database}`));
+  after(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  describeStoreContract('PostgreSQL', () => openStore({ databaseUrl: `${server}/${database}`, dataDir: tmpdir() }));
+});
