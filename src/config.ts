@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { projectPath } from './paths.js';
+import { parseBusinessHours } from './handoff/business-hours.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const BOT_APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
@@ -20,11 +21,44 @@ const variables = {
   KNOWLEDGE_BASE: [z.string().min(1).default(projectPath('knowledge', 'demo.yaml')), 'set it to the path of a knowledge-base YAML file'],
   DEFAULT_LANGUAGE: [z.string().regex(/^[a-z]{2,3}$/, 'must be a language code like en').default('en'), 'set it to a supported language code, e.g. DEFAULT_LANGUAGE=en'],
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), `set it to one of ${LOG_LEVELS.join(', ')}`],
+  LANGUAGES: [
+    z.string().regex(/^\s*[a-z]{2,3}(\s*,\s*[a-z]{2,3})*\s*$/, 'must be a comma-separated list of language codes').optional(),
+    'set it to the languages to serve, each with a locales/<code>/translation.json, e.g. LANGUAGES=en,lv,ru, or unset it to serve every locale',
+  ],
+  LANGUAGE_DETECTOR: [z.enum(['medium', 'large']).default('medium'), 'set it to medium (default) or large (eld database size; large is slightly more accurate on short text and needs ~200 MB more memory)'],
   MICROSOFT_APP_ID: [z.string().trim().min(1).optional(), 'set it to the bot\'s Microsoft App ID from its Azure Bot resource (Configuration page)'],
   MICROSOFT_APP_PASSWORD: [z.string().min(1).optional(), 'set it to a client secret of the bot\'s app registration'],
   MICROSOFT_APP_TENANT_ID: [z.string().trim().min(1).optional(), 'set it to the Microsoft Entra tenant id of the bot\'s app registration'],
   MICROSOFT_APP_TYPE: [z.enum(BOT_APP_TYPES).default('MultiTenant'), `set it to one of ${BOT_APP_TYPES.join(', ')}`],
   BOTFRAMEWORK_ANONYMOUS: [z.enum(['true', 'false']).default('false'), 'set it to true (local development without authentication) or false'],
+  TWILIO_ACCOUNT_SID: [z.string().trim().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits').optional(), 'set it to the Account SID from the Twilio console (starts with AC)'],
+  TWILIO_AUTH_TOKEN: [z.string().trim().min(16, 'must be at least 16 characters').optional(), 'set it to the Auth Token from the Twilio console'],
+  TWILIO_SMS_FROM: [z.string().trim().regex(/^(\+[1-9]\d{1,14}|MG[0-9a-fA-F]{32})$/, 'must be +E164 or a Messaging Service SID (MG…)').optional(), 'set it to your Twilio number like +15017122661 or a Messaging Service SID'],
+  TWILIO_WHATSAPP_FROM: [z.string().trim().regex(/^(whatsapp:)?\+[1-9]\d{1,14}$/, 'must be +E164 (optionally whatsapp:+E164)').optional(), 'set it to your WhatsApp sender number like +14155238886'],
+  TWILIO_WHATSAPP_TEMPLATE_SID: [z.string().trim().regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Content SID (HX followed by 32 hex digits)').optional(), 'set it to the Content SID of an approved WhatsApp template, or unset it to hold late replies for staff'],
+  PUBLIC_URL: [z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(), 'set it to the public https origin Twilio calls, e.g. PUBLIC_URL=https://support.example.com'],
+  TWILIO_API_URL: [z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(), 'set it to a Twilio REST API base URL such as https://api.dublin.ie1.twilio.com, or unset it'],
+  SLACK_BOT_TOKEN: [z.string().trim().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(), 'set it to the Bot User OAuth Token of your Slack app (OAuth & Permissions page, starts with xoxb-)'],
+  SLACK_SIGNING_SECRET: [z.string().trim().min(16, 'must be at least 16 characters').optional(), 'set it to the Signing Secret of your Slack app (Basic Information page)'],
+  SLACK_QUEUE_CHANNEL: [z.string().trim().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C0123ABCD').optional(), 'set it to the id of the Slack channel staff watch (channel details → bottom of the About tab), and invite the app there'],
+  SLACK_API_URL: [z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(), 'set it to a Slack Web API base URL ending in /api/ (e.g. a proxy), or unset it for https://slack.com/api/'],
+  SLACK_ONCALL_MENTION: [z.string().trim().min(1).optional(), 'set it to the mention re-pages carry, e.g. <!subteam^S0123ABCD> for a user group or <!here>'],
+  HANDOFF_REPAGE_MINUTES: [z.coerce.number().positive().max(24 * 60).default(5), 'set it to the minutes between re-pages of an unclaimed conversation, e.g. HANDOFF_REPAGE_MINUTES=5'],
+  HANDOFF_HOURS: [
+    z
+      .string()
+      .trim()
+      .optional()
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        try {
+          parseBusinessHours(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'invalid' });
+        }
+      }),
+    'set it to staff working hours like "Mon-Fri 09:00-17:00 Europe/Riga", or unset it when staff are always on',
+  ],
 } as const;
 
 type Variables = typeof variables;
@@ -37,8 +71,37 @@ export interface Config {
   knowledgeBase: string;
   defaultLanguage: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** The served languages (LANGUAGES); undefined serves every language in locales/. */
+  languages: string[] | undefined;
+  /** eld's n-gram database for language detection. */
+  languageDetector: 'medium' | 'large';
   /** The Bot Framework channel (Web Chat, Direct Line, Teams); absent when not enabled. */
   botFramework?: BotFrameworkConfig;
+  /** SMS and WhatsApp through Twilio; absent when not configured. */
+  twilio?: TwilioConfig;
+  /** The Slack staff desk; absent when not configured. */
+  slack?: SlackConfig;
+  handoff: { repageMinutes: number; hours: string | undefined };
+}
+
+/** Enabled by SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET + SLACK_QUEUE_CHANNEL. */
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  queueChannel: string;
+  apiUrl: string | undefined;
+  oncallMention: string | undefined;
+}
+
+/** Enabled by TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN + PUBLIC_URL and at least one sender. */
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  publicUrl: string;
+  smsFrom: string | undefined;
+  whatsappFrom: string | undefined;
+  whatsappTemplateSid: string | undefined;
+  apiUrl: string | undefined;
 }
 
 /**
@@ -73,7 +136,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     knowledgeBase: v.KNOWLEDGE_BASE,
     defaultLanguage: v.DEFAULT_LANGUAGE,
     logLevel: v.LOG_LEVEL,
+    languages: v.LANGUAGES ? [...new Set(v.LANGUAGES.split(',').map((l) => l.trim()))] : undefined,
+    languageDetector: v.LANGUAGE_DETECTOR,
     botFramework: readBotFramework(v),
+    twilio: readTwilio(v),
+    slack: readSlack(v),
+    handoff: { repageMinutes: v.HANDOFF_REPAGE_MINUTES, hours: v.HANDOFF_HOURS },
   };
 }
 
@@ -100,4 +168,34 @@ function readBotFramework(v: Parsed): BotFrameworkConfig | undefined {
     throw new ConfigError(`MICROSOFT_APP_TENANT_ID is missing for MICROSOFT_APP_TYPE=${appType}: set it to the app's Microsoft Entra tenant id`);
   }
   return { anonymous: false, appId, appPassword, tenantId, appType };
+}
+
+/** Slack is on when any of its variables is set; then a missing one stops start-up naming it. */
+function readSlack(v: Parsed): SlackConfig | undefined {
+  const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_QUEUE_CHANNEL: queueChannel } = v;
+  if ([botToken, signingSecret, queueChannel, v.SLACK_API_URL, v.SLACK_ONCALL_MENTION].every((x) => x === undefined)) return undefined;
+  if (!botToken || !signingSecret || !queueChannel) {
+    const missing = [...(botToken ? [] : ['SLACK_BOT_TOKEN']), ...(signingSecret ? [] : ['SLACK_SIGNING_SECRET']), ...(queueChannel ? [] : ['SLACK_QUEUE_CHANNEL'])];
+    throw new ConfigError(`Slack is partly configured; missing ${missing.join(', ')}: set them, or unset every SLACK_* variable to run without the staff desk`);
+  }
+  const apiUrl = v.SLACK_API_URL === undefined ? undefined : v.SLACK_API_URL.endsWith('/') ? v.SLACK_API_URL : `${v.SLACK_API_URL}/`;
+  return { botToken, signingSecret, queueChannel, apiUrl, oncallMention: v.SLACK_ONCALL_MENTION };
+}
+
+/** Twilio is on when any of its variables is set; then a missing one stops start-up naming it. */
+function readTwilio(v: Parsed): TwilioConfig | undefined {
+  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, PUBLIC_URL: publicUrl } = v;
+  const { TWILIO_SMS_FROM: smsFrom, TWILIO_WHATSAPP_FROM: whatsappFrom, TWILIO_WHATSAPP_TEMPLATE_SID: whatsappTemplateSid } = v;
+  const anySet = [accountSid, authToken, smsFrom, whatsappFrom, whatsappTemplateSid, v.TWILIO_API_URL].some((x) => x !== undefined);
+  if (!anySet) return undefined;
+  const missing = [
+    ...(accountSid ? [] : ['TWILIO_ACCOUNT_SID']),
+    ...(authToken ? [] : ['TWILIO_AUTH_TOKEN']),
+    ...(publicUrl ? [] : ['PUBLIC_URL']),
+    ...(smsFrom || whatsappFrom ? [] : ['TWILIO_SMS_FROM or TWILIO_WHATSAPP_FROM']),
+  ];
+  if (!accountSid || !authToken || !publicUrl || missing.length > 0) {
+    throw new ConfigError(`Twilio is partly configured; missing ${missing.join(', ')}: set them, or unset every TWILIO_* variable to disable SMS and WhatsApp`);
+  }
+  return { accountSid, authToken, publicUrl, smsFrom, whatsappFrom, whatsappTemplateSid, apiUrl: v.TWILIO_API_URL };
 }

@@ -15,9 +15,15 @@ import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { loadKnowledgeBase } from './engine/knowledge.js';
 import { createEngine } from './engine/engine.js';
+import { servedLanguages } from './engine/language.js';
+import { createLanguageDetector } from './engine/language-detector.js';
 import { createOutboxWorker } from './outbox/outbox-worker.js';
 import { createWebAdapter } from '../adapters/web/web-adapter.js';
 import type { HistoryMessage } from '../adapters/web/types.js';
+import { createTwilioAdapter } from '../adapters/twilio/twilio-adapter.js';
+import { createBotFrameworkAdapter } from '../adapters/botframework/botframework-adapter.js';
+import { startSlackHandoff } from '../adapters/slack/slack-handoff.js';
+import type { Clock } from './handoff/clock.js';
 
 export interface RunningService {
   url: string;
@@ -42,7 +48,7 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-export async function startService(config: Config, options: { logger?: Logger } = {}): Promise<RunningService> {
+export async function startService(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const translator = createTranslator({ defaultLanguage: config.defaultLanguage });
   if (!translator.languages.includes(config.defaultLanguage)) {
@@ -50,6 +56,9 @@ export async function startService(config: Config, options: { logger?: Logger } 
       `DEFAULT_LANGUAGE=${config.defaultLanguage} has no locales/${config.defaultLanguage}/translation.json: set it to one of ${translator.languages.join(', ')}`,
     );
   }
+  const languages = servedLanguages({ configured: config.languages, locales: translator.languages, defaultLanguage: config.defaultLanguage });
+  // eld's n-gram database (~140 MB resident for medium) is loaded once here and shared by the engine.
+  const detector = await createLanguageDetector({ languages, model: config.languageDetector });
   const knowledge = loadKnowledgeBase(config.knowledgeBase, { defaultLanguage: config.defaultLanguage });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   await store.migrate();
@@ -71,8 +80,46 @@ export async function startService(config: Config, options: { logger?: Logger } 
     },
   });
   const adapters = new Map<Channel, ChannelAdapter>([[web.channel, web]]);
+  const twilio = config.twilio
+    ? createTwilioAdapter({ ...config.twilio, store, logger, onOutboxQueued: () => outbox.wake() })
+    : undefined;
+  // One Twilio adapter serves SMS and WhatsApp; it is registered under each channel it has a sender for.
+  for (const channel of twilio?.channels ?? []) if (twilio) adapters.set(channel, twilio);
+  if (config.botFramework) {
+    const { botFramework } = config;
+    const botframework = createBotFrameworkAdapter({
+      credentials: botFramework.anonymous ? undefined : botFramework,
+      logger,
+      welcome: async (address, hints) => {
+        await engine.welcome(address, hints);
+      },
+      // The Bot Framework locale of the customer's last activity; i18next falls back from es-ES to es to default.
+      personLabel: (name, locale) =>
+        translator.t(locale ?? config.defaultLanguage, name ? 'agentLabel' : 'agentLabelUnnamed', name ? { name } : {}),
+    });
+    adapters.set(botframework.channel, botframework);
+  }
 
-  const outbox = createOutboxWorker({ store, adapters, logger });
+  const outbox = createOutboxWorker({
+    store,
+    adapters,
+    logger,
+    onDeadLetter: async (item, error) => {
+      if (item.channel === 'sms' || item.channel === 'whatsapp') await twilio?.onDeadLetter(item, error);
+    },
+  });
+  // The Slack staff desk, when configured; the handoff clock is injectable so tests drive re-pages.
+  const handoff = config.slack
+    ? await startSlackHandoff({
+        slack: config.slack,
+        ...config.handoff,
+        store,
+        translator,
+        logger,
+        onOutboxQueued: () => outbox.wake(),
+        ...(options.clock && { clock: options.clock }),
+      })
+    : undefined;
   const engine = createEngine({
     store,
     knowledge,
@@ -80,6 +127,8 @@ export async function startService(config: Config, options: { logger?: Logger } 
     defaultLanguage: config.defaultLanguage,
     logger,
     onOutboxQueued: () => outbox.wake(),
+    detector,
+    ...(handoff && { desk: handoff.queue }),
   });
   const receive: Receive = async (inbound) => {
     const result = await engine.receive(inbound);
@@ -87,11 +136,12 @@ export async function startService(config: Config, options: { logger?: Logger } 
     return result;
   };
 
-  const app = createApp({ store, logger, metrics, routers: [...adapters.values()].map((a) => a.routes(receive)) });
+  const app = createApp({ store, logger, metrics, routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.router] : [])] });
   const server = createServer(app);
   web.attach(server);
   const port = await listen(server, config.port);
   outbox.start();
+  handoff?.queue.start();
   logger.info({ port, store: config.databaseUrl ? 'postgresql' : 'sqlite', channels: [...adapters.keys()] }, 'switchboard listening');
 
   return {
@@ -103,6 +153,7 @@ export async function startService(config: Config, options: { logger?: Logger } 
       const closing = closeServer(server);
       await web.close();
       await closing;
+      handoff?.queue.stop();
       await engine.idle();
       await outbox.stop();
       await store.close();

@@ -8,6 +8,7 @@ import type { Store } from '../src/store/store.js';
 import { loadKnowledgeBase } from '../src/engine/knowledge.js';
 import { createTranslator } from '../src/i18n.js';
 import { createEngine, type Engine } from '../src/engine/engine.js';
+import { createLanguageDetector, type LanguageDetector } from '../src/engine/language-detector.js';
 import type { Inbound } from '../src/model.js';
 import { projectPath } from '../src/paths.js';
 
@@ -16,6 +17,11 @@ describe('engine', () => {
   let store: Store;
   let engine: Engine;
   let wakes: number;
+  let detector: LanguageDetector;
+
+  before(async () => {
+    detector = await createLanguageDetector({ languages: createTranslator({ defaultLanguage: 'en' }).languages });
+  });
 
   const inbound = (externalId: string, text: string, id = 'visitor-engine-1'): Inbound => ({
     externalId,
@@ -38,6 +44,7 @@ describe('engine', () => {
       onOutboxQueued: () => {
         wakes += 1;
       },
+      detector,
     });
   });
 

@@ -170,13 +170,6 @@ describe('knowledge base', () => {
       const biased = twins.rank('info paketz', { language: 'de-AT' });
       assert.ok(biased.find((m) => m.entry.id === 'de-topic')!.score > plain.find((m) => m.entry.id === 'de-topic')!.score);
     });
-
-    it('is fast enough to run on every message', () => {
-      const started = performance.now();
-      for (let i = 0; i < 200; i += 1) kb.search(`how long does shiping take ${i}`);
-      const perQuery = (performance.now() - started) / 200;
-      assert.ok(perQuery < 5, `${perQuery.toFixed(2)} ms per query`);
-    });
   });
 
   describe('answerFor', () => {

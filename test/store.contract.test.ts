@@ -175,6 +175,17 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
         assert.equal(cleared.language, 'ru');
       });
 
+      it('keeps the language evidence as JSON until it is replaced or cleared', async () => {
+        const { conversation } = await newConversation();
+        assert.equal(conversation.languageEvidence, null);
+        const evidence = { recent: [{ scores: { lv: 0, lt: -1.25 }, weight: 0.5 }], confirmed: 'lv' };
+        const updated = await store.updateConversation(conversation.id, { language: 'lv', languageEvidence: evidence });
+        assert.deepEqual(updated.languageEvidence, evidence);
+        assert.deepEqual((await store.updateConversation(conversation.id, { failedAnswers: 1 })).languageEvidence, evidence);
+        assert.deepEqual((await store.getConversation(conversation.id))?.languageEvidence, evidence);
+        assert.equal((await store.updateConversation(conversation.id, { languageEvidence: null })).languageEvidence, null);
+      });
+
       it('rejects updating a conversation that does not exist', async () => {
         await assert.rejects(store.updateConversation(999_999, { state: 'bot' }), { code: 'store_not_found' });
         assert.equal(await store.getConversation(999_999), undefined);
@@ -234,6 +245,95 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
         assert.deepEqual((await store.listCustomerMessages(customer.id)).map((m) => m.text), ['first', 'reply', 'second']);
         assert.deepEqual((await store.listCustomerMessages(customer.id, { after: inFirst?.id })).map((m) => m.text), ['reply', 'second']);
         assert.deepEqual((await store.listCustomerMessages(customer.id, { limit: 2 })).map((m) => m.text), ['first', 'reply']);
+      });
+    });
+
+    describe('handoffs', () => {
+      const T0 = new Date('2025-05-05T09:00:00.000Z');
+      const later = (ms: number) => new Date(T0.getTime() + ms);
+
+      it('opens one live handoff per conversation and ties it to its desk thread', async () => {
+        const { conversation } = await newConversation();
+        const first = await store.createHandoff({ conversationId: conversation.id, reason: 'asked_for_human', language: 'lv', pagedAt: T0 });
+        assert.equal(first.created, true);
+        assert.equal(first.handoff.status, 'queued');
+        assert.equal(first.handoff.reason, 'asked_for_human');
+        assert.equal(first.handoff.language, 'lv');
+        assert.equal(first.handoff.pagedAt.toISOString(), T0.toISOString());
+        assert.equal(first.handoff.lastPagedAt.toISOString(), T0.toISOString());
+        assert.equal(first.handoff.repagedCount, 0);
+        assert.equal(first.handoff.deskThread, null);
+
+        const again = await store.createHandoff({ conversationId: conversation.id, reason: 'frustration', language: 'lv', pagedAt: later(1) });
+        assert.equal(again.created, false);
+        assert.equal(again.handoff.id, first.handoff.id);
+
+        const threaded = await store.setHandoffThread(first.handoff.id, 'C-queue', `${conversation.id}.000100`);
+        assert.equal(threaded.deskChannel, 'C-queue');
+        assert.deepEqual(await store.findHandoffByThread('C-queue', `${conversation.id}.000100`), threaded);
+        assert.deepEqual(await store.findActiveHandoff(conversation.id), threaded);
+        assert.deepEqual(await store.getHandoff(first.handoff.id), threaded);
+        assert.equal(await store.findHandoffByThread('C-other', `${conversation.id}.000100`), undefined);
+      });
+
+      it('lets exactly one of two racing agents claim, and tells the loser who has it', async () => {
+        const { conversation } = await newConversation();
+        const { handoff } = await store.createHandoff({ conversationId: conversation.id, reason: 'frustration', language: 'en', pagedAt: T0 });
+        const [a, b] = await Promise.all([
+          store.claimHandoff(handoff.id, { id: 'U-A', name: 'Anna' }, later(60_000)),
+          store.claimHandoff(handoff.id, { id: 'U-B', name: 'Bruno' }, later(60_001)),
+        ]);
+        assert.equal([a, b].filter((r) => r.claimed).length, 1);
+        const winner = a.claimed ? a : b;
+        const loser = a.claimed ? b : a;
+        assert.equal(loser.handoff.claimedBy, winner.handoff.claimedBy);
+        assert.equal(winner.handoff.status, 'claimed');
+        assert.ok(winner.handoff.claimedAt);
+        await assert.rejects(store.claimHandoff(999_999, { id: 'U-A', name: 'Anna' }, T0), { code: 'store_not_found' });
+      });
+
+      it('ends a live handoff once; a new one can then open', async () => {
+        const { conversation } = await newConversation();
+        const { handoff } = await store.createHandoff({ conversationId: conversation.id, reason: 'repeated_misses', language: 'en', pagedAt: T0 });
+        const released = await store.endHandoff(handoff.id, 'released', later(1000));
+        assert.equal(released?.status, 'released');
+        assert.equal(released?.endedAt?.toISOString(), later(1000).toISOString());
+        assert.equal(await store.endHandoff(handoff.id, 'closed', later(2000)), undefined);
+        assert.equal(await store.findActiveHandoff(conversation.id), undefined);
+        assert.equal((await store.claimHandoff(handoff.id, { id: 'U-A', name: 'Anna' }, later(3000))).claimed, false);
+        const next = await store.createHandoff({ conversationId: conversation.id, reason: 'frustration', language: 'en', pagedAt: later(4000) });
+        assert.equal(next.created, true);
+        assert.notEqual(next.handoff.id, handoff.id);
+      });
+
+      it('records a re-page once per paging round and lists the queue oldest first', async () => {
+        const a = await newConversation();
+        const b = await newConversation();
+        const first = (await store.createHandoff({ conversationId: a.conversation.id, reason: 'frustration', language: 'en', pagedAt: T0 })).handoff;
+        const second = (await store.createHandoff({ conversationId: b.conversation.id, reason: 'frustration', language: 'en', pagedAt: later(1) })).handoff;
+        const queued = (await store.listQueuedHandoffs()).map((h) => h.id);
+        assert.ok(queued.indexOf(first.id) < queued.indexOf(second.id));
+
+        assert.equal(await store.recordRepage(first.id, T0, later(300_000)), true);
+        assert.equal(await store.recordRepage(first.id, T0, later(300_000)), false, 'another replica already re-paged');
+        const repaged = await store.getHandoff(first.id);
+        assert.equal(repaged?.repagedCount, 1);
+        assert.equal(repaged?.lastPagedAt.toISOString(), later(300_000).toISOString());
+
+        await store.claimHandoff(second.id, { id: 'U-C', name: 'Chen' }, later(120_000));
+        assert.equal(await store.recordRepage(second.id, later(1), later(300_000)), false, 'claimed: no re-page');
+        assert.ok(!(await store.listQueuedHandoffs()).some((h) => h.id === second.id));
+        const recent = await store.listRecentClaims(100);
+        assert.ok(recent.some((h) => h.id === second.id && h.claimedByName === 'Chen'));
+        await store.endHandoff(first.id, 'closed', later(400_000));
+        await store.endHandoff(second.id, 'closed', later(400_000));
+      });
+
+      it('records a webhook event id once per source', async () => {
+        const id = `Ev${Date.now()}${nextAddress}`;
+        assert.equal(await store.recordWebhookEvent('slack', id, T0), true);
+        assert.equal(await store.recordWebhookEvent('slack', id, later(1000)), false);
+        assert.equal(await store.recordWebhookEvent('other', id, T0), true);
       });
     });
 

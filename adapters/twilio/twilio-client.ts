@@ -5,20 +5,19 @@
  * error handling to the SDK.
  */
 import twilio from 'twilio';
-
-type RequestOptions = Parameters<twilio.RequestClient['request']>[0];
-type RequestClientOptions = ConstructorParameters<typeof twilio.RequestClient>[0];
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import type * as HttpResponse from 'twilio/lib/http/response.js';
 
 /** A RequestClient that sends every request to `baseUrl` instead of the host twilio-node chose. */
 export class RebasedRequestClient extends twilio.RequestClient {
   private readonly base: URL;
 
-  constructor(baseUrl: string, options?: RequestClientOptions) {
+  constructor(baseUrl: string, options?: RequestClient.RequestClientOptions) {
     super(options);
     this.base = new URL(baseUrl);
   }
 
-  override request<TData>(options: RequestOptions): ReturnType<twilio.RequestClient['request']> {
+  override request<TData>(options: RequestClient.RequestOptions<TData>): Promise<HttpResponse.default<TData>> {
     const uri = new URL(options.uri);
     const prefix = this.base.pathname.replace(/\/+$/, '');
     const rebased = new URL(`${prefix}${uri.pathname}${uri.search}`, this.base.origin);

@@ -51,20 +51,30 @@ export function verifyTwilioRequest(
 ): { kind: 'form'; params: TwilioParams } | { kind: 'json'; body: string } {
   const { signature, url } = request;
   if (!signature) throw new SignatureError('missing', 'X-Twilio-Signature header is missing');
+  if (!URL.canParse(url)) throw new SignatureError('invalid', 'the webhook URL cannot be parsed, so no signature can match');
   const body = request.rawBody.toString('utf8');
   if (isJson(request.contentType)) {
     // JSON bodies are signed through the URL; the body itself is bound by the bodySHA256 hash in it.
     if (!new URL(url).searchParams.has('bodySHA256')) {
       throw new SignatureError('invalid', 'a JSON webhook must carry bodySHA256 in its URL');
     }
-    if (!twilio.validateRequestWithBody(authToken, signature, url, body)) {
+    if (!safely(() => twilio.validateRequestWithBody(authToken, signature, url, body))) {
       throw new SignatureError('invalid', 'X-Twilio-Signature does not match the request');
     }
     return { kind: 'json', body };
   }
   const params = parseFormParams(body);
-  if (!twilio.validateRequest(authToken, signature, url, params)) {
+  if (!safely(() => twilio.validateRequest(authToken, signature, url, params))) {
     throw new SignatureError('invalid', 'X-Twilio-Signature does not match the request');
   }
   return { kind: 'form', params };
+}
+
+/** twilio-node re-parses variants of the URL with `new URL()`; a throw there is a failed check, not a 500. */
+function safely(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch {
+    return false;
+  }
 }

@@ -26,6 +26,7 @@ export interface WebPush {
 /** Reads a visitor's messages with id greater than `after`, oldest first (empty for an unknown visitor). */
 export type HistoryReader = (visitorId: string, after: number) => Promise<HistoryMessage[]>;
 
+/** What {@link WebAdapter} needs; defaults live in `createWebAdapter`. */
 export interface WebAdapterOptions {
   history: HistoryReader;
   logger: Logger;

@@ -13,6 +13,10 @@ export type { HistoryMessage, HistoryReader, WebAdapter, WebAdapterOptions, WebP
 
 const DEFAULTS = { maxTextLength: 2000, heartbeatIntervalMs: 30_000 };
 
+/**
+ * Builds the web channel. Mount `routes(receive)` on the app and call `attach(server)` once the HTTP server
+ * exists; `close()` before closing the server so open sockets do not hold it up.
+ */
 export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const maxTextLength = options.maxTextLength ?? DEFAULTS.maxTextLength;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;

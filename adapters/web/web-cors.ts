@@ -4,6 +4,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 
+/** Express middleware: `Access-Control-Allow-Origin: *`, and answers preflights itself. */
 export function allowAnyOrigin(req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
   if (req.method === 'OPTIONS') {

@@ -5,6 +5,7 @@
 import type { Inbound } from '../../src/model.js';
 import type { WebMessageBody } from './web-schemas.js';
 
+/** Everything the mapper reads: the validated body and the request facts it may use as hints. */
 export interface WebInboundInput {
   body: WebMessageBody;
   /** The request's Accept-Language header, if any. */

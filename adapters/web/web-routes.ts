@@ -10,6 +10,7 @@ import { toWebInbound } from './web-inbound.js';
 import { historyQuerySchema, messageBodySchema, parseOrReason } from './web-schemas.js';
 import type { HistoryReader } from './types.js';
 
+/** Dependencies of the web routes; the adapter fills them from its own options. */
 export interface WebRoutesOptions {
   receive: Receive;
   history: HistoryReader;
@@ -23,6 +24,7 @@ export interface WebRoutesOptions {
 /** Generous for a 2000-character text in any script (≤ 4 bytes a character) plus the ids. */
 const BODY_LIMIT = '64kb';
 
+/** `POST /web/messages`, `GET /web/history`, `GET /widget.js` and the demo page at `GET /`. */
 export function createWebRouter(options: WebRoutesOptions): Router {
   const { receive, history, logger, publicDir, now = () => new Date() } = options;
   const bodySchema = messageBodySchema(options.maxTextLength);

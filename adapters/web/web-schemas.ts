@@ -34,6 +34,7 @@ export function messageBodySchema(maxTextLength: number) {
   );
 }
 
+/** A validated widget message, `text` trimmed. */
 export type WebMessageBody = z.output<ReturnType<typeof messageBodySchema>>;
 
 /** The query of `GET /web/history`. */

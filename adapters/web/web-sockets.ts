@@ -9,13 +9,16 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { WebPush } from './types.js';
 import { parseOrReason, socketQuerySchema } from './web-schemas.js';
 
+/** Where the widget opens its socket, with `?visitorId=`. */
 export const SOCKET_PATH = '/web/socket';
 
+/** Options of {@link createVisitorSockets}. */
 export interface VisitorSocketsOptions {
   logger: Logger;
   heartbeatIntervalMs: number;
 }
 
+/** The live sockets of every visitor, on one adapter instance. */
 export interface VisitorSockets {
   attach(server: Server): void;
   /** Sends to every open socket of the visitor; returns how many got it. */
@@ -26,6 +29,7 @@ export interface VisitorSockets {
 /** How long `close()` waits for a polite close handshake before cutting sockets. */
 const CLOSE_GRACE_MS = 1000;
 
+/** Creates an empty set of visitor sockets; nothing listens until `attach`. */
 export function createVisitorSockets({ logger, heartbeatIntervalMs }: VisitorSocketsOptions): VisitorSockets {
   // The widget never sends anything, so a tiny payload limit stops abuse of the open socket.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });

@@ -56,7 +56,8 @@ export function countryLanguages(country: string): Readonly<Record<string, numbe
 
 /** The ISO country of an E.164 number (`+37120000000` → `LV`), or undefined when it is not one we know. */
 export function countryOfPhoneNumber(e164: string): string | undefined {
-  const digits = /^\+(\d{6,15})$/.exec(e164.replace(/[\s().-]/g, ''))?.[1];
+  // WhatsApp addresses arrive as "whatsapp:+371…".
+  const digits = /^(?:whatsapp:)?\+(\d{6,15})$/.exec(e164.replace(/[\s().-]/g, ''))?.[1];
   if (!digits) return undefined;
   for (let length = 3; length >= 1; length -= 1) {
     const country = CALLING_CODES[digits.slice(0, length)];

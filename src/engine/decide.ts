@@ -6,9 +6,13 @@ import type { Channel, ConversationState } from '../model.js';
 import type { KnowledgeBase } from './knowledge.js';
 import { detectSmallTalk } from './small-talk.js';
 import type { TranslationVars } from '../i18n.js';
+import { createEscalationDetector, type DetectedEscalationReason, type EscalationDetector } from './escalation.js';
 
 /** Why the bot wants a person to take over. */
-export type EscalationReason = 'knowledge_handoff' | 'repeated_misses';
+export type EscalationReason = 'knowledge_handoff' | 'repeated_misses' | DetectedEscalationReason;
+
+/** Compiled once; immutable, so sharing it is safe. */
+const DEFAULT_DETECTOR = createEscalationDetector();
 
 export interface DecisionInput {
   text: string;
@@ -19,6 +23,8 @@ export interface DecisionInput {
   language: string;
   /** Consecutive unanswered messages before this one. */
   failedAnswers: number;
+  /** The message carried pictures or files, which the bot cannot read. */
+  hasMedia?: boolean;
 }
 
 export interface DecisionContext {
@@ -27,6 +33,9 @@ export interface DecisionContext {
   defaultLanguage: string;
   /** Misses in a row after which the bot stops guessing and offers a person. */
   maxFailedAnswers?: number;
+  /** Whether a person can take over (a staff desk is configured); without one the bot answers as usual. */
+  humanAvailable?: boolean;
+  escalationDetector?: EscalationDetector;
 }
 
 export interface Decision {
@@ -55,12 +64,24 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   const { t, knowledge } = context;
   const lang = input.language;
   const replies = input.isNewConversation ? [t(lang, 'disclosure')] : [];
+  // Say so rather than answer a photo with "I didn't get that"; an agent sees the media link.
+  if (input.hasMedia) {
+    replies.push(t(lang, 'mediaNotSupported'));
+    if (!input.text.trim()) return { replies, failedAnswers: input.failedAnswers };
+  }
 
   const smallTalk = detectSmallTalk(input.text);
   if (smallTalk) {
     // The disclosure already greets; a bare "hi" needs no second hello.
     if (!(input.isNewConversation && smallTalk.kind === 'greeting')) replies.push(t(lang, smallTalk.kind));
     return { replies, failedAnswers: 0 };
+  }
+
+  // Before retrieval: a knowledge answer to "I want to talk to a person, my card was stolen" would miss the point.
+  if (context.humanAvailable !== false) {
+    const wanted = (context.escalationDetector ?? DEFAULT_DETECTOR).detect(input.text, { language: lang });
+    // The desk tells the customer a person is coming, in their language, with the queue position.
+    if (wanted) return { replies, failedAnswers: 0, escalation: wanted.reason };
   }
 
   const match = knowledge.search(input.text, { language: lang });

@@ -3,13 +3,16 @@
  * update the conversation's language, decide the reply and queue it in the outbox. Messages of one customer
  * address are processed strictly in arrival order.
  */
-import type { Inbound, ReceiveResult } from '../model.js';
+import type { Address, ChannelHints, Inbound, ReceiveResult } from '../model.js';
 import type { Conversation, Customer, Message, Store } from '../store/store.js';
 import type { Translator } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import type { KnowledgeBase } from './knowledge.js';
-import { decide, type EscalationReason } from './decide.js';
-import { resolveLanguage } from './language.js';
+import { decide, type Decision, type EscalationReason } from './decide.js';
+import { decideCompliance } from './opt-out.js';
+import { primaryLanguage, resolveLanguage } from './language.js';
+import type { LanguageDetector } from './language-detector.js';
+import { createLanguageRequestMatcher } from './language-requests.js';
 import { detectSmallTalk } from './small-talk.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 
@@ -37,12 +40,20 @@ export interface EngineOptions {
   logger: Logger;
   /** Called after replies are queued so the outbox worker delivers them without waiting for its next poll. */
   onOutboxQueued: () => void;
+  /** Scores each message's language; its `languages` are the served set (see `servedLanguages`). */
+  detector: LanguageDetector;
   desk?: HumanDesk;
   transcriptLength?: number;
 }
 
 export interface Engine {
   receive(inbound: Inbound): Promise<ReceiveResult>;
+  /**
+   * A customer joined before writing (Bot Framework conversationUpdate): open their conversation and queue the
+   * welcome with the AI disclosure, in the hinted language. Once per conversation: their first message then
+   * gets no second disclosure, and a repeated join none at all.
+   */
+  welcome(address: Address, hints?: ChannelHints): Promise<{ conversationId: number; welcomed: boolean }>;
   /** Resolves when every message received so far has been processed (for graceful shutdown). */
   idle(): Promise<void>;
 }
@@ -50,6 +61,7 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const { store, knowledge, translator, defaultLanguage, logger } = options;
   const serializer = new KeyedSerializer();
+  const languageRequests = createLanguageRequestMatcher(options.detector.languages);
 
   async function process(inbound: Inbound): Promise<ReceiveResult> {
     const { channel } = inbound.from;
@@ -73,35 +85,49 @@ export function createEngine(options: EngineOptions): Engine {
     }
 
     const verdict = resolveLanguage({
-      current: created ? undefined : conversation.language,
+      detection: options.detector.detect(inbound.text),
+      requested: languageRequests.match(inbound.text),
+      phraseLanguage: detectSmallTalk(inbound.text)?.language ?? knowledge.search(inbound.text)?.language,
+      previous: created ? undefined : { language: conversation.language, evidence: conversation.languageEvidence },
       hints: inbound.hints,
-      messageLanguage: detectSmallTalk(inbound.text)?.language ?? knowledge.search(inbound.text)?.language,
-      supported: translator.languages,
+      phoneNumber: channel === 'sms' || channel === 'whatsapp' ? inbound.from.id : undefined,
+      supported: options.detector.languages,
       defaultLanguage,
     });
-    const decision = decide(
-      {
-        text: inbound.text,
-        channel,
-        state: conversation.state,
-        isNewConversation: created,
-        language: verdict.language,
-        failedAnswers: conversation.failedAnswers,
-      },
-      { knowledge, t: translator.t, defaultLanguage },
-    );
+    // STOP/START/HELP on SMS and WhatsApp, and silence towards an opted-out customer, come before dialogue.
+    const compliance = decideCompliance({ channel, text: inbound.text, optedOut: customer.optedOut });
+    const decision: Decision = compliance
+      ? {
+          replies: compliance.replyKey ? [translator.t(compliance.language ?? verdict.language, compliance.replyKey)] : [],
+          failedAnswers: conversation.failedAnswers,
+        }
+      : decide(
+          {
+            text: inbound.text,
+            channel,
+            state: conversation.state,
+            isNewConversation: created,
+            language: verdict.language,
+            failedAnswers: conversation.failedAnswers,
+            hasMedia: (inbound.media?.length ?? 0) > 0,
+          },
+          { knowledge, t: translator.t, defaultLanguage, humanAvailable: options.desk !== undefined },
+        );
     const updated = await store.updateConversation(conversation.id, {
       language: verdict.language,
       languageReason: verdict.reason,
+      languageEvidence: verdict.evidence,
       failedAnswers: decision.failedAnswers,
       lastInboundAt: inbound.receivedAt,
     });
     logger.debug({ conversationId: updated.id, entryId: decision.entryId, language: verdict }, 'decided');
 
-    if (!customer.optedOut && decision.replies.length > 0) {
+    if (compliance && compliance.optedOut !== customer.optedOut) await store.setOptedOut(customer.id, compliance.optedOut);
+    if (decision.replies.length > 0) {
       await store.enqueueOutbound(
         updated,
-        decision.replies.map((text) => ({ author: 'bot' as const, text })),
+        // Compliance texts are system messages: the one kind a channel still delivers to an opted-out number.
+        decision.replies.map((text) => ({ author: compliance ? ('system' as const) : ('bot' as const), text })),
         inbound.from,
       );
       options.onOutboxQueued();
@@ -123,8 +149,24 @@ export function createEngine(options: EngineOptions): Engine {
     return { duplicate: false, conversationId: updated.id, messageId: message.id };
   }
 
+  async function greet(address: Address, hints: ChannelHints | undefined): Promise<{ conversationId: number; welcomed: boolean }> {
+    const customer = await store.upsertCustomer(address, hints?.name);
+    const { conversation, created } = await store.openConversation(customer, defaultLanguage);
+    if (!created || customer.optedOut) return { conversationId: conversation.id, welcomed: false };
+    const hinted = hints?.locale ? primaryLanguage(hints.locale) : undefined;
+    const language = hinted && translator.languages.includes(hinted) ? hinted : defaultLanguage;
+    const updated =
+      language === conversation.language
+        ? conversation
+        : await store.updateConversation(conversation.id, { language, languageReason: `locale ${hints?.locale ?? ''}` });
+    await store.enqueueOutbound(updated, [{ author: 'bot', text: translator.t(language, 'disclosure') }], address);
+    options.onOutboxQueued();
+    return { conversationId: updated.id, welcomed: true };
+  }
+
   return {
     receive: (inbound) => serializer.run(`${inbound.from.channel}:${inbound.from.id}`, () => process(inbound)),
+    welcome: (address, hints) => serializer.run(`${address.channel}:${address.id}`, () => greet(address, hints)),
     idle: () => serializer.idle(),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * A small TF-IDF index over short texts (question variants), compared by cosine similarity. Vectors are
- * computed once at construction; scoring a query does no allocation beyond its own vector.
+ * computed once at construction; scoring a query only vectorizes the query and takes dot products.
  */
 import { editDistance, normalizeText, wordFeatures, words, type WeightedWord } from './text-normalize.js';
 
@@ -26,6 +26,8 @@ type Vector = ReadonlyMap<string, number>;
 
 /** Shorter words are left alone: one edit turns most 3-letter words into another real word. */
 const MIN_CORRECTABLE_LENGTH = 4;
+/** Questions are short; a pasted e-mail is cut here so spelling correction stays cheap. */
+const MAX_QUERY_WORDS = 40;
 /** A corrected word is a guess ("heute" becomes French "heure"), so it counts less than a word as typed. */
 const CORRECTION_WEIGHT = 0.5;
 
@@ -92,7 +94,8 @@ export function createTfIdfIndex<T>(texts: readonly IndexedText<T>[]): TfIdfInde
 
   return {
     score(query) {
-      const queryVector = vectorize(wordFeatures(words(normalizeText(query)).map(correct)));
+      const queryWords = words(normalizeText(query)).slice(0, MAX_QUERY_WORDS);
+      const queryVector = vectorize(wordFeatures(queryWords.map(correct)));
       if (queryVector.size === 0) return documents.map(({ item }) => ({ item, score: 0 }));
       return documents.map(({ item, vector }) => {
         let dot = 0;

@@ -60,21 +60,26 @@ const NEUTRAL_WORDS = new Set([
   'hahaha', 'hehe', 'xd', 'xo', 'wow', 'ups', 'oops', 'sms', 'pdf', 'id', 'ok?', 'eur', 'usd', 'gbp',
 ]);
 
-/** Links, e-mail addresses, and tokens with digits (order ids, prices, phone numbers, dates). */
-const NOISE = /\b(?:https?:\/\/|www\.)\S+|\S+@\S+\.\S+|[\p{L}\p{N}#/-]*\p{N}[\p{L}\p{N}#/-]*/gu;
-/** One Han, kana or Devanagari character carries about as much as three Latin letters. */
-const DENSE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+/** Links, e-mail addresses, and any token with a digit (order ids, prices, phone numbers, dates). */
+const NOISE_TOKEN = /\d|@|^(?:https?:|www\.)/i;
+const WORD = /[\p{L}\p{M}'’-]+/gu;
+/** Han and kana: one character carries about as much as three Latin letters. */
+const DENSE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+/** Any script we shortcut on (see {@link scriptScores}); one test keeps Latin and Cyrillic text fast. */
+const SHORTCUT_SCRIPT = /[\u0620-\u064a\u0671-\u06d3\u0750-\u077f\u0904-\u0939\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/u;
 
 /** What is left of a message once the language-neutral parts are gone, and how many letters that is. */
 export function languageBearingText(text: string): { text: string; letters: number } {
-  const words = text
-    .normalize('NFC')
-    .replace(NOISE, ' ')
-    .split(/[^\p{L}\p{M}'’-]+/u)
-    .filter((w) => w !== '' && !NEUTRAL_WORDS.has(w.toLowerCase()));
-  let letters = 0;
-  for (const word of words) for (const ch of word) if (/\p{L}/u.test(ch)) letters += DENSE_SCRIPT.test(ch) ? 3 : 1;
-  return { text: words.join(' '), letters };
+  const words: string[] = [];
+  for (const token of text.normalize('NFC').split(/\s+/)) {
+    if (token === '' || NOISE_TOKEN.test(token)) continue;
+    for (const word of token.match(WORD) ?? []) if (!NEUTRAL_WORDS.has(word.toLowerCase())) words.push(word);
+  }
+  if (words.length === 0) return { text: '', letters: 0 };
+  const kept = words.join(' ');
+  let letters = kept.length - (words.length - 1);
+  if (SHORTCUT_SCRIPT.test(kept)) letters += 2 * (kept.match(DENSE)?.length ?? 0);
+  return { text: kept, letters: Math.max(0, letters) };
 }
 
 /**
@@ -82,6 +87,7 @@ export function languageBearingText(text: string): { text: string; letters: numb
  * Han without kana is Chinese (or Japanese), Arabic script Arabic, Devanagari Hindi.
  */
 function scriptScores(text: string, served: ReadonlySet<string>): Record<string, number> | undefined {
+  if (!SHORTCUT_SCRIPT.test(text)) return undefined;
   const pick = (entries: [string, number][]) => {
     const scores = Object.fromEntries(entries.filter(([l]) => served.has(l)));
     return Object.keys(scores).length > 0 ? scores : undefined;

@@ -21,7 +21,7 @@ export const NGRAM_SIZE = 3;
  * Function words of the knowledge base's languages, folded. They are down-weighted, not dropped: IDF alone
  * lets "what is the ... of" pull an off-topic question towards any entry phrased the same way, yet without
  * them "where is my order" and "when will my order arrive" would lose the small words that tell them apart.
- * Interrogatives that carry intent (where, when, kur, kad, wo, wann, ou, quand, donde, cuando) stay out.
+ * Interrogatives that carry intent (where, when, kur, kad, wo, wann, quand, donde, cuando) stay out.
  */
 export const STOPWORDS: ReadonlySet<string> = new Set(
   [
@@ -68,22 +68,17 @@ export function words(normalized: string): string[] {
   return normalized === '' ? [] : normalized.split(' ');
 }
 
-/**
- * Weighted counts of the features of a text: each folded word (prefixed `w:` so it never collides with an
- * n-gram) and the character n-grams of each word padded with spaces, so word starts and ends carry their
- * own grams. A stop word counts {@link STOPWORD_WEIGHT} per occurrence instead of 1.
- */
-export function textFeatures(text: string): Map<string, number> {
-  return wordFeatures(words(normalizeText(text)));
-}
-
 /** A folded word and how much its features count (1 for a word as typed). */
 export interface WeightedWord {
   word: string;
   weight: number;
 }
 
-/** {@link textFeatures} for words already folded, each with its own weight (e.g. a spelling correction). */
+/**
+ * Weighted counts of the features of folded words: each word (prefixed `w:` so it never collides with an
+ * n-gram) and the character n-grams of the word padded with spaces, so word starts and ends carry their own
+ * grams. A plain string counts 1 per occurrence, a stop word {@link STOPWORD_WEIGHT}.
+ */
 export function wordFeatures(folded: readonly (string | WeightedWord)[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const item of folded) {

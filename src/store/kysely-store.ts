@@ -9,6 +9,7 @@ import type { Address, Channel } from '../model.js';
 import { migrateToLatest } from './migrations.js';
 import type { StoreDialect } from './migrations.js';
 import { claimDueOutbox, enqueueOutbound, markOutboxDead, markOutboxRetry, markOutboxSent, nextOutboxDueAt } from './outbox-queries.js';
+import * as handoffs from './handoff-queries.js';
 import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type {
@@ -16,6 +17,8 @@ import type {
   ConversationPatch,
   Customer,
   DeliveryStatus,
+  Handoff,
+  NewHandoff,
   Message,
   NewInboundMessage,
   NewOutboundMessage,
@@ -130,6 +133,7 @@ export class KyselyStore implements Store {
         state: 'bot',
         language,
         language_reason: null,
+        language_evidence: null,
         failed_answers: 0,
         last_inbound_at: null,
         created_at: now,
@@ -157,6 +161,9 @@ export class KyselyStore implements Store {
         ...(patch.state !== undefined && { state: patch.state }),
         ...(patch.language !== undefined && { language: patch.language }),
         ...(patch.languageReason !== undefined && { language_reason: patch.languageReason }),
+        ...(patch.languageEvidence !== undefined && {
+          language_evidence: patch.languageEvidence === null ? null : JSON.stringify(patch.languageEvidence),
+        }),
         ...(patch.failedAnswers !== undefined && { failed_answers: patch.failedAnswers }),
         ...(patch.lastInboundAt !== undefined && {
           last_inbound_at: patch.lastInboundAt === null ? null : toDbTime(patch.lastInboundAt),
@@ -264,6 +271,50 @@ export class KyselyStore implements Store {
 
   nextOutboxDueAt(): Promise<Date | undefined> {
     return nextOutboxDueAt(this.db);
+  }
+
+  createHandoff(handoff: NewHandoff): Promise<{ handoff: Handoff; created: boolean }> {
+    return handoffs.createHandoff(this.db, handoff, this.now());
+  }
+
+  getHandoff(id: number): Promise<Handoff | undefined> {
+    return handoffs.getHandoff(this.db, id);
+  }
+
+  findActiveHandoff(conversationId: number): Promise<Handoff | undefined> {
+    return handoffs.findActiveHandoff(this.db, conversationId);
+  }
+
+  findHandoffByThread(deskChannel: string, deskThread: string): Promise<Handoff | undefined> {
+    return handoffs.findHandoffByThread(this.db, deskChannel, deskThread);
+  }
+
+  setHandoffThread(id: number, deskChannel: string, deskThread: string): Promise<Handoff> {
+    return handoffs.setHandoffThread(this.db, id, deskChannel, deskThread, this.now());
+  }
+
+  claimHandoff(id: number, agent: { id: string; name: string }, at: Date): Promise<{ handoff: Handoff; claimed: boolean }> {
+    return handoffs.claimHandoff(this.db, id, agent, at);
+  }
+
+  endHandoff(id: number, status: 'released' | 'closed', at: Date): Promise<Handoff | undefined> {
+    return handoffs.endHandoff(this.db, id, status, at);
+  }
+
+  recordRepage(id: number, lastPagedAt: Date, at: Date): Promise<boolean> {
+    return handoffs.recordRepage(this.db, id, lastPagedAt, at);
+  }
+
+  listQueuedHandoffs(): Promise<Handoff[]> {
+    return handoffs.listQueuedHandoffs(this.db);
+  }
+
+  listRecentClaims(limit: number): Promise<Handoff[]> {
+    return handoffs.listRecentClaims(this.db, limit);
+  }
+
+  recordWebhookEvent(source: string, eventId: string, at: Date): Promise<boolean> {
+    return handoffs.recordWebhookEvent(this.db, source, eventId, at);
   }
 
   private async findOpenConversation(customerId: number): Promise<Conversation | undefined> {

@@ -112,9 +112,69 @@ function initial(dialect: StoreDialect): Migration {
   };
 }
 
+/** The human queue: one row per escalation, tied to its Slack post; and seen staff-desk event ids. */
+function handoffs(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await withId(db.schema.createTable('handoffs'), dialect)
+        .addColumn('conversation_id', 'integer', (c) => c.notNull().references('conversations.id'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('desk_channel', 'text')
+        .addColumn('desk_thread', 'text')
+        .addColumn('claimed_by', 'text')
+        .addColumn('claimed_by_name', 'text')
+        .addColumn('paged_at', 'text', (c) => c.notNull())
+        .addColumn('last_paged_at', 'text', (c) => c.notNull())
+        .addColumn('repaged_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('claimed_at', 'text')
+        .addColumn('ended_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // One live handoff per conversation, so two replicas escalating the same message page once.
+      await db.schema
+        .createIndex('handoffs_one_active')
+        .on('handoffs')
+        .column('conversation_id')
+        .unique()
+        .where(sql.ref('status'), 'in', sql`('queued', 'claimed')`)
+        .execute();
+      await db.schema.createIndex('handoffs_thread').on('handoffs').columns(['desk_channel', 'desk_thread']).execute();
+      await db.schema.createIndex('handoffs_status').on('handoffs').columns(['status', 'id']).execute();
+
+      // Webhook event ids already processed (Slack's event_id): a retried delivery is acknowledged and dropped.
+      await db.schema
+        .createTable('webhook_events')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('webhook_events_pkey', ['source', 'event_id'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('webhook_events').execute();
+      await db.schema.dropTable('handoffs').execute();
+    },
+  };
+}
+
+/** The conversation's recent per-message language scores and confirmed language (JSON, see language-evidence.ts). */
+function languageEvidence(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('conversations').addColumn('language_evidence', 'text').execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('conversations').dropColumn('language_evidence').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect) };
+  return { '0001_initial': initial(dialect), '0002_handoffs': handoffs(dialect), '0003_language_evidence': languageEvidence() };
 }
 
 /** Applies pending migrations and returns the names applied; throws the first failure. */

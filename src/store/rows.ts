@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
 import { CHANNELS, CONVERSATION_STATES } from '../model.js';
 import type { Outbound } from '../model.js';
-import type { CustomersTable, ConversationsTable, MessagesTable, OutboxTable } from './schema.js';
-import type { Conversation, Customer, DeliveryStatus, Message, OutboxItem } from './store.js';
+import type { CustomersTable, ConversationsTable, HandoffsTable, MessagesTable, OutboxTable } from './schema.js';
+import type { Conversation, Customer, DeliveryStatus, Handoff, Message, OutboxItem } from './store.js';
 
 const channel = z.enum(CHANNELS);
 const deliveryStatus = z.enum(['pending', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'read'] as const satisfies readonly DeliveryStatus[]);
@@ -67,6 +67,7 @@ export function conversationFromRow(row: Selectable<ConversationsTable>): Conver
     state: z.enum(CONVERSATION_STATES).parse(row.state),
     language: row.language,
     languageReason: row.language_reason,
+    languageEvidence: row.language_evidence === null ? null : parseJson(row.language_evidence, 'conversations.language_evidence'),
     failedAnswers: row.failed_answers,
     lastInboundAt: fromDbTimeOrNull(row.last_inbound_at),
     createdAt: fromDbTime(row.created_at),
@@ -104,6 +105,27 @@ export function outboxItemFromRow(row: Selectable<OutboxTable>): OutboxItem {
     leaseUntil: fromDbTimeOrNull(row.lease_until),
     lastError: row.last_error,
     providerId: row.provider_id,
+    createdAt: fromDbTime(row.created_at),
+    updatedAt: fromDbTime(row.updated_at),
+  };
+}
+
+export function handoffFromRow(row: Selectable<HandoffsTable>): Handoff {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    status: z.enum(['queued', 'claimed', 'released', 'closed']).parse(row.status),
+    reason: row.reason,
+    language: row.language,
+    deskChannel: row.desk_channel,
+    deskThread: row.desk_thread,
+    claimedBy: row.claimed_by,
+    claimedByName: row.claimed_by_name,
+    pagedAt: fromDbTime(row.paged_at),
+    lastPagedAt: fromDbTime(row.last_paged_at),
+    repagedCount: row.repaged_count,
+    claimedAt: fromDbTimeOrNull(row.claimed_at),
+    endedAt: fromDbTimeOrNull(row.ended_at),
     createdAt: fromDbTime(row.created_at),
     updatedAt: fromDbTime(row.updated_at),
   };

@@ -26,6 +26,8 @@ export interface ConversationsTable {
   state: string;
   language: string;
   language_reason: string | null;
+  /** JSON of the language evidence (recent message scores, confirmed language); null before the first message. */
+  language_evidence: string | null;
   failed_answers: number;
   last_inbound_at: string | null;
   created_at: string;
@@ -65,10 +67,39 @@ export interface OutboxTable {
   updated_at: string;
 }
 
+/** One escalation to the human queue and its staff-desk post. */
+export interface HandoffsTable {
+  id: Generated<number>;
+  conversation_id: number;
+  status: string;
+  reason: string;
+  language: string;
+  /** Where the queue post lives (Slack channel id and message ts); null until posted. */
+  desk_channel: string | null;
+  desk_thread: string | null;
+  claimed_by: string | null;
+  claimed_by_name: string | null;
+  paged_at: string;
+  last_paged_at: string;
+  repaged_count: number;
+  claimed_at: string | null;
+  ended_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookEventsTable {
+  source: string;
+  event_id: string;
+  received_at: string;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   customers: CustomersTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   outbox: OutboxTable;
+  handoffs: HandoffsTable;
+  webhook_events: WebhookEventsTable;
 }

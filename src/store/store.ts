@@ -24,6 +24,8 @@ export interface Conversation {
   language: string;
   /** Why the language is what it is (which evidence), shown to staff at handoff. */
   languageReason: string | null;
+  /** The engine's language evidence (recent per-message scores, the language last asked for), as JSON data. */
+  languageEvidence: unknown;
   /** Consecutive customer messages the bot could not answer; drives the "failed twice" escalation. */
   failedAnswers: number;
   lastInboundAt: Date | null;
@@ -32,7 +34,7 @@ export interface Conversation {
 }
 
 export type ConversationPatch = Partial<
-  Pick<Conversation, 'state' | 'language' | 'languageReason' | 'failedAnswers' | 'lastInboundAt'>
+  Pick<Conversation, 'state' | 'language' | 'languageReason' | 'languageEvidence' | 'failedAnswers' | 'lastInboundAt'>
 >;
 
 export type Direction = 'in' | 'out';
@@ -87,6 +89,37 @@ export interface OutboxItem {
   updatedAt: Date;
 }
 
+export type HandoffStatus = 'queued' | 'claimed' | 'released' | 'closed';
+
+/** A conversation's trip through the human queue: paged, maybe claimed, then released to the bot or closed. */
+export interface Handoff {
+  id: number;
+  conversationId: number;
+  status: HandoffStatus;
+  /** The escalation reason (see EscalationReason in src/engine/decide.ts). */
+  reason: string;
+  language: string;
+  /** The staff-desk post (Slack channel id and message ts); null until the page went out. */
+  deskChannel: string | null;
+  deskThread: string | null;
+  claimedBy: string | null;
+  claimedByName: string | null;
+  pagedAt: Date;
+  lastPagedAt: Date;
+  repagedCount: number;
+  claimedAt: Date | null;
+  endedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewHandoff {
+  conversationId: number;
+  reason: string;
+  language: string;
+  pagedAt: Date;
+}
+
 export interface Store {
   /** Runs pending versioned migrations; called once at start. */
   migrate(): Promise<void>;
@@ -131,4 +164,28 @@ export interface Store {
   getOutboxItem(id: number): Promise<OutboxItem | undefined>;
   /** The earliest time a pending row becomes due, to sleep exactly until then. */
   nextOutboxDueAt(): Promise<Date | undefined>;
+
+  /** Opens a handoff in `queued`; when the conversation already has a live one, returns that (`created` false). */
+  createHandoff(handoff: NewHandoff): Promise<{ handoff: Handoff; created: boolean }>;
+  getHandoff(id: number): Promise<Handoff | undefined>;
+  /** The conversation's queued or claimed handoff, if any. */
+  findActiveHandoff(conversationId: number): Promise<Handoff | undefined>;
+  /** The newest handoff whose desk post is this one (a Slack thread). */
+  findHandoffByThread(deskChannel: string, deskThread: string): Promise<Handoff | undefined>;
+  setHandoffThread(id: number, deskChannel: string, deskThread: string): Promise<Handoff>;
+  /**
+   * Gives a queued handoff to one agent, race-free across replicas: `claimed` is false when it was not
+   * queued any more, and `handoff` then shows who has it (or that it ended).
+   */
+  claimHandoff(id: number, agent: { id: string; name: string }, at: Date): Promise<{ handoff: Handoff; claimed: boolean }>;
+  /** Ends a live handoff; undefined when it had already ended (someone else closed it first). */
+  endHandoff(id: number, status: 'released' | 'closed', at: Date): Promise<Handoff | undefined>;
+  /** Records a re-page if the handoff is still queued and was last paged at `lastPagedAt`; false when another replica did it. */
+  recordRepage(id: number, lastPagedAt: Date, at: Date): Promise<boolean>;
+  /** Queued handoffs, oldest first: the queue order. */
+  listQueuedHandoffs(): Promise<Handoff[]>;
+  /** The latest claimed handoffs, newest first, for wait estimates. */
+  listRecentClaims(limit: number): Promise<Handoff[]>;
+  /** Records a webhook event id; false when it was seen before (a retry). */
+  recordWebhookEvent(source: string, eventId: string, at: Date): Promise<boolean>;
 }

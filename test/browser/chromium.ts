@@ -2,12 +2,15 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
+/** Debian's chromium package. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/** Whether this machine can run the browser tests. */
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
+/** Headless Chromium with flags that suit containers and CI. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,

@@ -61,6 +61,8 @@ describe('web widget in Chromium (adapter only)', function () {
   let adapter: WebAdapter;
   let backend: ReturnType<typeof createBackend>;
   let origin: string;
+  let shopServer: Server;
+  let shopOrigin: string;
   const rawSockets = new Set<Duplex>();
 
   before(async function () {
@@ -79,27 +81,33 @@ describe('web widget in Chromium (adapter only)', function () {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Another origin (localhost vs 127.0.0.1): both loopback, so Chromium's Private Network Access rules allow it.
+    shopServer = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(
+        `<!doctype html><html><head><title>Shop</title><style>button{background:red!important}</style></head>` +
+          `<body><h1>Another shop</h1><script src="${origin}/widget.js" defer></script></body></html>`,
+      );
+    });
+    shopServer.listen(0, '127.0.0.1');
+    await once(shopServer, 'listening');
+    shopOrigin = `http://localhost:${(shopServer.address() as AddressInfo).port}`;
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
     await adapter?.close();
-    server?.closeAllConnections();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    for (const s of [server, shopServer]) {
+      s?.closeAllConnections();
+      await new Promise((resolve) => (s ? s.close(resolve) : resolve(undefined)));
+    }
   });
 
   /** A page of some other shop embedding the widget from our origin, as a customer would see it. */
   async function openShopPage(): Promise<Page> {
     const page = await browser.newPage({ locale: 'en-US' });
-    await page.route('http://shop.test/', (route) =>
-      route.fulfill({
-        contentType: 'text/html',
-        body: `<!doctype html><html><head><title>Shop</title><style>button{background:red!important}</style></head>` +
-          `<body><h1>Another shop</h1><script src="${origin}/widget.js" defer></script></body></html>`,
-      }),
-    );
-    await page.goto('http://shop.test/');
+    await page.goto(shopOrigin);
     return page;
   }
 

@@ -98,7 +98,7 @@
     '.sb-send:disabled{opacity:.5;cursor:default}',
     '.sb-launcher:focus-visible,.sb-close:focus-visible,.sb-send:focus-visible{outline:3px solid #f0b429;outline-offset:2px}',
     '.sb-visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
-    '@media (max-width:480px){.sb-root{right:12px;bottom:12px}.sb-panel{width:calc(100vw - 24px);height:calc(100vh - 24px)}}',
+    '@media (max-width:480px){.sb-root{right:12px;bottom:12px}.sb-panel{width:calc(100vw - 24px);max-width:none;height:calc(100vh - 24px);max-height:none}}',
     '@media (prefers-reduced-motion:no-preference){.sb-msg{animation:sb-in .18s ease-out}@keyframes sb-in{from{opacity:0;transform:translateY(4px)}}}',
   ].join('\n');
 
@@ -192,7 +192,7 @@
     // The customer's own messages are obvious from their alignment; the label is for screen readers.
     if (author === 'customer') label.className = 'sb-visually-hidden';
     return el('div', { class: 'sb-msg sb-msg--' + author, 'data-testid': 'sb-message', 'data-author': author }, [
-      label, el('div', { class: 'sb-bubble', dir: 'auto', text: text }),
+      label, el('div', { class: 'sb-bubble', dir: 'auto', 'data-testid': 'sb-text', text: text }),
     ]);
   }
 

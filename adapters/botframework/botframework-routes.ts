@@ -1,0 +1,93 @@
+/**
+ * `POST /api/messages`: the Bot Framework messaging endpoint. Validate → authenticate (the SDK's JWT check) →
+ * map → receive or welcome → ack. Replies never go out inside the turn: they are queued and the outbox sends
+ * them through the stored ConversationReference. Only the typing indicator is sent from the turn.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Address, ChannelHints, Receive } from '../../src/model.js';
+import { mapActivity, type BotFrameworkEvent } from './botframework-inbound.js';
+import { toChannelError } from './botframework-outbound.js';
+import type { BotConnector } from './botframework-cloud-adapter.js';
+
+export interface BotFrameworkRoutesOptions {
+  connector: BotConnector;
+  receive: Receive;
+  welcome: (address: Address, hints: ChannelHints) => Promise<void>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** Activities are small; Teams attachments travel as URLs, not inline. */
+const BODY_LIMIT = '256kb';
+
+function authStatusOf(error: unknown): number | undefined {
+  // botframework-connector's AuthenticationError carries the status it wants answered (401).
+  if (typeof error !== 'object' || error === null || !('statusCode' in error)) return undefined;
+  const status = error.statusCode;
+  return status === 401 || status === 403 ? status : undefined;
+}
+
+export function createBotFrameworkRouter(options: BotFrameworkRoutesOptions): Router {
+  const { connector, receive, welcome, logger, now = () => new Date() } = options;
+  const router = express.Router();
+
+  async function sendTyping(context: TurnContext, conversationId: string): Promise<void> {
+    try {
+      await context.sendActivity({ type: ActivityTypes.Typing });
+    } catch (error) {
+      // Only a hint to the customer: the answer itself goes through the outbox, which retries and dead-letters.
+      logger.warn({ err: toChannelError(error, conversationId) }, 'typing indicator not delivered');
+    }
+  }
+
+  async function handle(context: TurnContext, event: BotFrameworkEvent): Promise<void> {
+    if (event.kind === 'ignored') {
+      logger.debug({ reason: event.reason }, 'activity ignored');
+      return;
+    }
+    if (event.kind === 'join') {
+      await welcome(event.address, event.hints);
+      return;
+    }
+    const typing = sendTyping(context, event.inbound.from.id);
+    const result = await receive(event.inbound);
+    await typing;
+    logger.debug({ externalId: event.inbound.externalId, duplicate: result.duplicate }, 'activity received');
+  }
+
+  router.post('/api/messages', express.json({ limit: BODY_LIMIT }), async (req, res) => {
+    const mapped = mapActivity(req.body, now());
+    if (!mapped.ok) {
+      logger.warn({ reason: mapped.reason }, 'activity rejected');
+      res.status(400).json({ error: mapped.reason });
+      return;
+    }
+    const event = mapped.event;
+    // The schema checked every field the SDK reads; the rest of the Activity interface is optional in practice.
+    const activity = req.body as Activity;
+    try {
+      const invoke = await connector.runTurn(req.get('authorization') ?? '', activity, (context) => handle(context, event));
+      if (invoke?.body !== undefined) res.status(invoke.status).json(invoke.body);
+      else res.sendStatus(invoke?.status ?? 200);
+    } catch (error) {
+      const status = authStatusOf(error);
+      if (status) {
+        logger.warn({ err: error, ip: req.ip }, 'Bot Framework request not authenticated');
+        res.status(status).json({ error: 'not authenticated: a valid Bot Framework token is required' });
+        return;
+      }
+      logger.error({ err: error, activityId: activity.id }, 'activity could not be processed');
+      res.status(500).json({ error: 'the activity could not be processed; please retry' });
+    }
+  });
+
+  router.use('/api/messages', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const type = typeof error === 'object' && error !== null && 'type' in error ? error.type : undefined;
+    if (type === 'entity.parse.failed') res.status(400).json({ error: 'body must be a JSON activity' });
+    else if (type === 'entity.too.large') res.status(413).json({ error: `body must be at most ${BODY_LIMIT}` });
+    else next(error);
+  });
+  return router;
+}

@@ -1,0 +1,21 @@
+/** Bolt and the Slack WebClient log through our pino logger instead of their console logger. */
+import { LogLevel, type AppOptions } from '@slack/bolt';
+import type { Logger } from '../../src/logger.js';
+
+export type BoltLogger = NonNullable<AppOptions['logger']>;
+
+export function createBoltLogger(logger: Logger): BoltLogger {
+  let level: LogLevel = LogLevel.INFO;
+  const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
+  return {
+    debug: (...msg: unknown[]) => logger.debug(text(msg)),
+    info: (...msg: unknown[]) => logger.debug(text(msg)),
+    warn: (...msg: unknown[]) => logger.warn(text(msg)),
+    error: (...msg: unknown[]) => logger.error(text(msg)),
+    setLevel: (next: LogLevel) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The Slack staff desk: an {@link AgentDesk} over the Slack Web API, and the `POST /slack/events` route
+ * (Events API and interactivity) through Bolt's ExpressReceiver mounted on our own express router. We verify
+ * the signature ourselves first (symmetric window, injectable clock) and hand Bolt the raw body.
+ */
+import express, { type Router } from 'express';
+import { App, ExpressReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from '../../src/logger.js';
+import { SignatureError } from '../../src/errors.js';
+import type { Store } from '../../src/store/store.js';
+import type { Agent, AgentDesk, ClaimOutcome, DeskThread, EndOutcome, HandoffActions, ReplyOutcome } from '../../src/handoff/agent-desk.js';
+import { createBoltLogger } from './bolt-logger.js';
+import { verifySlackSignature } from './slack-signature.js';
+import { ACTION_IDS, cardBlocks, cardText, threadControlBlocks } from './slack-blocks.js';
+import { blockActionSchema, messageEventSchema, type BlockAction } from './slack-payloads.js';
+
+export interface SlackDeskOptions {
+  botToken: string;
+  signingSecret: string;
+  queueChannel: string;
+  /** Web API base URL ending in /api/; tests point it at a local fake. */
+  apiUrl?: string;
+  logger: Logger;
+  /** Seen event ids (Slack retries a delivery it thinks failed). */
+  store: Pick<Store, 'recordWebhookEvent'>;
+  /** Milliseconds since the epoch, for the signature window. */
+  nowMs?: () => number;
+}
+
+export interface SlackDesk extends AgentDesk {
+  /** Checks the token (auth.test) and learns our bot's ids, so our own messages are never relayed. */
+  start(): Promise<void>;
+  routes(actions: HandoffActions): Router;
+}
+
+const BODY_LIMIT = '1mb';
+
+function describeClaim(outcome: ClaimOutcome): string | undefined {
+  if (outcome.ok) return undefined;
+  if (outcome.why === 'claimed_by_other') return `<@${outcome.heldBy.id}> already has this conversation.`;
+  return 'This conversation was already handed back or closed.';
+}
+
+function describeEnd(outcome: EndOutcome): string | undefined {
+  return outcome.ok ? undefined : 'This conversation was already handed back or closed.';
+}
+
+function describeReply(outcome: ReplyOutcome): string | undefined {
+  if (outcome.delivered || outcome.why === 'not_a_handoff') return undefined;
+  switch (outcome.why) {
+    case 'opted_out':
+      return 'Not sent: this customer opted out of messages (e.g. replied STOP to SMS). They cannot be contacted on this channel.';
+    case 'not_claimed':
+      return 'Not sent to the customer: claim the conversation first.';
+    case 'ended':
+      return 'Not sent: this conversation was already handed back or closed.';
+    case 'claimed_by_other':
+      return `Not sent to the customer: <@${outcome.heldBy.id}> has this conversation.`;
+  }
+}
+
+export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
+  const logger = options.logger.child({ desk: 'slack' });
+  const boltLogger = createBoltLogger(logger);
+  const clientOptions = {
+    ...(options.apiUrl !== undefined && { slackApiUrl: options.apiUrl }),
+    logger: boltLogger,
+    // Paging must not wait half an hour behind Slack's default retry schedule; the queue re-pages instead.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+  };
+  const client = new WebClient(options.botToken, clientOptions);
+  const nowMs = options.nowMs ?? (() => Date.now());
+  let bot: { userId: string; botId: string } | undefined;
+
+  async function displayName(userId: string, fallback: string | undefined): Promise<string> {
+    try {
+      const info = await client.users.info({ user: userId });
+      const profile = info.user?.profile;
+      return profile?.display_name || profile?.real_name || info.user?.real_name || info.user?.name || fallback || userId;
+    } catch (error) {
+      logger.warn({ err: error, userId }, 'users.info failed; using the name from the payload');
+      return fallback || userId;
+    }
+  }
+
+  const desk: SlackDesk = {
+    async start() {
+      const auth = await client.auth.test();
+      if (!auth.user_id || !auth.bot_id) throw new Error('Slack auth.test returned no bot user: SLACK_BOT_TOKEN must be a bot token (xoxb-)');
+      bot = { userId: auth.user_id, botId: auth.bot_id };
+      logger.info({ botUserId: bot.userId, team: auth.team }, 'slack desk connected');
+    },
+
+    async page(card) {
+      const result = await client.chat.postMessage({ channel: options.queueChannel, text: cardText(card), blocks: cardBlocks(card), unfurl_links: false });
+      if (!result.ts || !result.channel) throw new Error('chat.postMessage returned no ts');
+      return { channel: result.channel, thread: result.ts };
+    },
+
+    async updateCard(at, card) {
+      await client.chat.update({ channel: at.channel, ts: at.thread, text: cardText(card), blocks: cardBlocks(card) });
+    },
+
+    async postToThread(at, text, controls) {
+      await client.chat.postMessage({
+        channel: at.channel,
+        thread_ts: at.thread,
+        text,
+        ...(controls && { blocks: threadControlBlocks(text, controls.handoffId, controls.buttons) }),
+      });
+    },
+
+    async notify(at, agentId, text) {
+      await client.chat.postEphemeral({ channel: at.channel, user: agentId, text, thread_ts: at.thread });
+    },
+
+    routes(actions) {
+      if (!bot) throw new Error('createSlackDesk: call start() before routes()');
+      const router = express.Router();
+      router.post('/slack/events', express.raw({ type: () => true, limit: BODY_LIMIT }), (req, res, next) => {
+        const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+        try {
+          verifySlackSignature({
+            signingSecret: options.signingSecret,
+            rawBody,
+            timestamp: req.get('x-slack-request-timestamp'),
+            signature: req.get('x-slack-signature'),
+            nowMs: nowMs(),
+          });
+        } catch (error) {
+          const reason = error instanceof SignatureError ? error.message : 'signature check failed';
+          logger.warn({ reason, ip: req.ip }, 'slack request rejected');
+          res.status(401).json({ error: reason });
+          return;
+        }
+        // Bolt's body parser reads `rawBody` when present (it cannot read the stream twice).
+        Object.assign(req, { rawBody: Buffer.from(rawBody) });
+        next();
+      });
+      const receiver = new ExpressReceiver({
+        signingSecret: options.signingSecret,
+        signatureVerification: false,
+        router,
+        endpoints: '/slack/events',
+        logger: boltLogger,
+      });
+      const app = new App({ receiver, token: options.botToken, botId: bot.botId, botUserId: bot.userId, clientOptions, logger: boltLogger });
+      const ownBot = bot;
+
+      async function notifyFailure(at: DeskThread | undefined, userId: string, text: string | undefined): Promise<void> {
+        if (!text || !at) return;
+        await desk.notify(at, userId, text).catch((error: unknown) => logger.warn({ err: error }, 'ephemeral notice failed'));
+      }
+
+      function threadOfAction(payload: BlockAction): DeskThread | undefined {
+        const channel = payload.container?.channel_id ?? payload.channel?.id;
+        const ts = payload.container?.thread_ts ?? payload.message?.thread_ts ?? payload.container?.message_ts ?? payload.message?.ts;
+        return channel && ts ? { channel, thread: ts } : undefined;
+      }
+
+      app.action(new RegExp(`^(${Object.values(ACTION_IDS).join('|')})$`), async ({ ack, body }) => {
+        await ack();
+        const parsed = blockActionSchema.safeParse(body);
+        if (!parsed.success) {
+          logger.warn({ issues: parsed.error.issues.slice(0, 3) }, 'unreadable slack action');
+          return;
+        }
+        const payload = parsed.data;
+        const [action] = payload.actions;
+        if (!action) return;
+        const handoffId = Number(action.value);
+        const agent: Agent = { id: payload.user.id, name: await displayName(payload.user.id, payload.user.name ?? payload.user.username) };
+        const at = threadOfAction(payload);
+        if (action.action_id === ACTION_IDS.claim) await notifyFailure(at, agent.id, describeClaim(await actions.claim(handoffId, agent)));
+        else if (action.action_id === ACTION_IDS.hand_back) await notifyFailure(at, agent.id, describeEnd(await actions.handBack(handoffId, agent)));
+        else await notifyFailure(at, agent.id, describeEnd(await actions.close(handoffId, agent)));
+      });
+
+      app.event('message', async ({ body }) => {
+        const parsed = messageEventSchema.safeParse(body);
+        if (!parsed.success) return;
+        const { event_id: eventId, event } = parsed.data;
+        // Our own posts (cards, relayed customer messages) come back as events: never relay them.
+        if (event.bot_id !== undefined || event.subtype !== undefined || !event.user || event.user === ownBot.userId) {
+          logger.debug({ eventId, botId: event.bot_id, subtype: event.subtype }, 'slack bot or system message ignored');
+          return;
+        }
+        if (event.channel !== options.queueChannel || !event.thread_ts || event.thread_ts === event.ts) return;
+        if (!(await options.store.recordWebhookEvent('slack', eventId, new Date(nowMs())))) {
+          logger.info({ eventId }, 'slack event already processed; ignoring the retry');
+          return;
+        }
+        const at = { channel: event.channel, thread: event.thread_ts };
+        const agent: Agent = { id: event.user, name: await displayName(event.user, undefined) };
+        const outcome = await actions.agentReply(at, agent, event.text);
+        await notifyFailure(at, agent.id, describeReply(outcome));
+      });
+
+      app.error(async (error) => {
+        logger.error({ err: error }, 'slack listener failed');
+      });
+      return router;
+    },
+  };
+  return desk;
+}

@@ -1,0 +1,55 @@
+/**
+ * Wires the human queue to the Slack desk for the composition root (src/service.ts): checks the token,
+ * builds the queue and returns the `/slack/events` router.
+ */
+import type { Router } from 'express';
+import type { SlackConfig } from '../../src/config.js';
+import type { Translator } from '../../src/i18n.js';
+import type { Logger } from '../../src/logger.js';
+import type { Store } from '../../src/store/store.js';
+import { parseBusinessHours } from '../../src/handoff/business-hours.js';
+import type { Clock } from '../../src/handoff/clock.js';
+import { createHandoffQueue, type HandoffQueue } from '../../src/handoff/handoff-queue.js';
+import { createSlackDesk } from './slack-desk.js';
+
+export interface SlackHandoffOptions {
+  slack: SlackConfig;
+  repageMinutes: number;
+  hours: string | undefined;
+  store: Store;
+  translator: Translator;
+  logger: Logger;
+  onOutboxQueued: () => void;
+  clock?: Clock;
+}
+
+export interface SlackHandoff {
+  queue: HandoffQueue;
+  router: Router;
+}
+
+export async function startSlackHandoff(options: SlackHandoffOptions): Promise<SlackHandoff> {
+  const { slack, clock } = options;
+  const desk = createSlackDesk({
+    botToken: slack.botToken,
+    signingSecret: slack.signingSecret,
+    queueChannel: slack.queueChannel,
+    apiUrl: slack.apiUrl,
+    logger: options.logger,
+    store: options.store,
+    ...(clock && { nowMs: () => clock.now().getTime() }),
+  });
+  await desk.start();
+  const queue = createHandoffQueue({
+    store: options.store,
+    desk,
+    translator: options.translator,
+    logger: options.logger,
+    onOutboxQueued: options.onOutboxQueued,
+    repageMinutes: options.repageMinutes,
+    oncallMention: slack.oncallMention,
+    ...(options.hours !== undefined && { hours: parseBusinessHours(options.hours) }),
+    ...(clock && { clock }),
+  });
+  return { queue, router: desk.routes(queue) };
+}

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { createTwilioClient } from '../adapters/twilio/twilio-client.js';
+import { createTwilioSender, type TwilioSenderOptions } from '../adapters/twilio/twilio-sender.js';
+import { ChannelError } from '../src/errors.js';
+import type { Outbound } from '../src/model.js';
+import { startFakeTwilio, TWILIO_FAILURES, type FakeTwilio } from './fakes/fake-twilio.js';
+
+const NOW = new Date('2025-03-01T12:00:00Z');
+const HOUR = 60 * 60 * 1000;
+const TEMPLATE = `HX${'a'.repeat(32)}`;
+
+function outbound(channel: 'sms' | 'whatsapp', text = 'Delivery takes 2-4 days.', extra: Partial<Outbound> = {}): Outbound {
+  return { to: { channel, id: '+37120000001' }, text, author: 'bot', messageId: 7, conversationId: 3, ...extra };
+}
+
+describe('Twilio sender (real twilio client against the fake REST API)', () => {
+  let fake: FakeTwilio;
+  let lastInboundAt: Date | undefined;
+  let optedOut: boolean;
+
+  function sender(overrides: Partial<TwilioSenderOptions> = {}) {
+    return createTwilioSender({
+      client: createTwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, apiUrl: fake.url }),
+      smsFrom: '+14155550100',
+      whatsappFrom: '+14155238886',
+      statusCallbackUrl: 'https://support.example.com/twilio/status',
+      lastInboundAt: async () => lastInboundAt,
+      isOptedOut: async () => optedOut,
+      now: () => NOW,
+      ...overrides,
+    });
+  }
+
+  const rejectsWith = async (promise: Promise<unknown>, retryable: boolean, code: string | undefined) =>
+    assert.rejects(promise, (e: unknown) => e instanceof ChannelError && e.retryable === retryable && e.providerCode === code);
+
+  beforeEach(async () => {
+    fake = await startFakeTwilio();
+    lastInboundAt = new Date(NOW.getTime() - HOUR);
+    optedOut = false;
+  });
+  afterEach(() => fake.close());
+
+  it('creates an SMS with the body, sender and status callback, and returns the Message SID', async () => {
+    const { providerId } = await sender().send(outbound('sms'));
+    assert.equal(fake.messages.length, 1);
+    const [sent] = fake.messages;
+    assert.equal(providerId, sent?.sid);
+    assert.deepEqual({ ...sent, sid: undefined, accountSid: undefined }, {
+      sid: undefined,
+      accountSid: undefined,
+      to: '+37120000001',
+      from: '+14155550100',
+      messagingServiceSid: undefined,
+      body: 'Delivery takes 2-4 days.',
+      contentSid: undefined,
+      contentVariables: undefined,
+      statusCallback: 'https://support.example.com/twilio/status',
+    });
+  });
+
+  it('sends through a Messaging Service when TWILIO_SMS_FROM is an MG SID', async () => {
+    await sender({ smsFrom: `MG${'b'.repeat(32)}` }).send(outbound('sms'));
+    assert.equal(fake.messages[0]?.messagingServiceSid, `MG${'b'.repeat(32)}`);
+    assert.equal(fake.messages[0]?.from, undefined);
+  });
+
+  it('splits an answer past 1600 characters into several messages at sentence boundaries', async () => {
+    const text = Array.from({ length: 40 }, (_, i) => `Step ${i}: pack the item in its original box and attach the return label.`).join(' ');
+    await sender().send(outbound('sms', text));
+    assert.ok(fake.messages.length >= 2);
+    assert.equal(fake.messages.map((m) => m.body).join(' '), text);
+  });
+
+  it('classifies 429, 5xx and a dropped connection as retryable', async () => {
+    fake.failNext(TWILIO_FAILURES.tooManyRequests, TWILIO_FAILURES.serverError, 'drop');
+    await rejectsWith(sender().send(outbound('sms')), true, '20429');
+    await rejectsWith(sender().send(outbound('sms')), true, '20500');
+    await assert.rejects(sender().send(outbound('sms')), (e: unknown) => e instanceof ChannelError && e.retryable);
+    assert.equal(fake.messages.length, 0);
+    assert.equal(fake.attempts, 3, 'the SDK itself does not retry; the outbox does');
+  });
+
+  it('classifies 21610 and other 4xx as permanent, keeping the code', async () => {
+    fake.failNext(TWILIO_FAILURES.unsubscribed, TWILIO_FAILURES.invalidTo);
+    await rejectsWith(sender().send(outbound('sms')), false, '21610');
+    await rejectsWith(sender().send(outbound('sms')), false, '21211');
+  });
+
+  it('fails closed on wrong credentials (401 from the API is permanent)', async () => {
+    const wrong = createTwilioSender({
+      client: createTwilioClient({ accountSid: fake.accountSid, authToken: 'not-the-token-at-all', apiUrl: fake.url }),
+      smsFrom: '+14155550100',
+      lastInboundAt: async () => lastInboundAt,
+      isOptedOut: async () => false,
+    });
+    await rejectsWith(wrong.send(outbound('sms')), false, '20003');
+  });
+
+  it('sends WhatsApp free-form inside the 24-hour window', async () => {
+    lastInboundAt = new Date(NOW.getTime() - 23 * HOUR);
+    await sender({ whatsappTemplateSid: TEMPLATE }).send(outbound('whatsapp'));
+    assert.deepEqual([fake.messages[0]?.to, fake.messages[0]?.from, fake.messages[0]?.body, fake.messages[0]?.contentSid], [
+      'whatsapp:+37120000001',
+      'whatsapp:+14155238886',
+      'Delivery takes 2-4 days.',
+      undefined,
+    ]);
+  });
+
+  it('sends the template (ContentSid + ContentVariables) outside the window, or when asked to after 63016', async () => {
+    lastInboundAt = new Date(NOW.getTime() - 25 * HOUR);
+    await sender({ whatsappTemplateSid: TEMPLATE }).send(outbound('whatsapp'));
+    lastInboundAt = new Date(NOW.getTime() - HOUR);
+    await sender({ whatsappTemplateSid: TEMPLATE }).send(outbound('whatsapp', 'Later text', { to: { channel: 'whatsapp', id: '+37120000001', ref: { template: true } } }));
+    assert.deepEqual(
+      fake.messages.map((m) => [m.contentSid, m.contentVariables, m.body]),
+      [
+        [TEMPLATE, JSON.stringify({ 1: 'Delivery takes 2-4 days.' }), undefined],
+        [TEMPLATE, JSON.stringify({ 1: 'Later text' }), undefined],
+      ],
+    );
+  });
+
+  it('holds a WhatsApp message outside the window when no template is configured: nothing is attempted', async () => {
+    lastInboundAt = new Date(NOW.getTime() - 25 * HOUR);
+    await rejectsWith(sender().send(outbound('whatsapp')), false, 'whatsapp_window_closed');
+    assert.equal(fake.attempts, 0);
+  });
+
+  it('does not send bot or agent messages to an opted-out customer; the system confirmation still goes', async () => {
+    optedOut = true;
+    await rejectsWith(sender().send(outbound('sms')), false, 'opted_out');
+    await sender().send(outbound('sms', 'You are unsubscribed.', { author: 'system' }));
+    assert.equal(fake.messages.length, 1);
+  });
+});
