@@ -59,6 +59,11 @@ const variables = {
       }),
     'set it to staff working hours like "Mon-Fri 09:00-17:00 Europe/Riga", or unset it when staff are always on',
   ],
+  OPENAI_API_KEY: [z.string().trim().min(1).optional(), 'set it to the API key of your OpenAI-compatible server (any non-empty value for a local server that needs none), or unset it to answer offline'],
+  OPENAI_BASE_URL: [z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(), 'set it to an OpenAI-compatible base URL such as https://RESOURCE.openai.azure.com/openai/v1 or http://127.0.0.1:11434/v1, or unset it for api.openai.com'],
+  OPENAI_MODEL: [z.string().trim().min(1).default('gpt-4o-mini'), 'set it to a chat model the server offers, e.g. OPENAI_MODEL=gpt-4o-mini'],
+  LLM_TIMEOUT_MS: [z.coerce.number().int().min(100).max(120_000).default(8000), 'set it to the milliseconds to wait for the model before answering offline, between 100 and 120000, e.g. LLM_TIMEOUT_MS=8000'],
+  AGENT_LANGUAGE: [z.string().regex(/^[a-z]{2,3}$/, 'must be a language code like en').default('en'), 'set it to the language staff read and write in Slack, e.g. AGENT_LANGUAGE=en'],
 } as const;
 
 type Variables = typeof variables;
@@ -82,6 +87,19 @@ export interface Config {
   /** The Slack staff desk; absent when not configured. */
   slack?: SlackConfig;
   handoff: { repageMinutes: number; hours: string | undefined };
+  /** An OpenAI-compatible model for answers and translation; absent when OPENAI_API_KEY is unset (offline). */
+  llm?: LlmConfig;
+  /** The language staff read and write in the desk (AGENT_LANGUAGE). */
+  agentLanguage: string;
+}
+
+/** Enabled by OPENAI_API_KEY. */
+export interface LlmConfig {
+  apiKey: string;
+  /** Undefined: the client's default, https://api.openai.com/v1. */
+  baseUrl: string | undefined;
+  model: string;
+  timeoutMs: number;
 }
 
 /** Enabled by SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET + SLACK_QUEUE_CHANNEL. */
@@ -142,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilio: readTwilio(v),
     slack: readSlack(v),
     handoff: { repageMinutes: v.HANDOFF_REPAGE_MINUTES, hours: v.HANDOFF_HOURS },
+    llm: readLlm(v, env),
+    agentLanguage: v.AGENT_LANGUAGE,
   };
 }
 
@@ -168,6 +188,16 @@ function readBotFramework(v: Parsed): BotFrameworkConfig | undefined {
     throw new ConfigError(`MICROSOFT_APP_TENANT_ID is missing for MICROSOFT_APP_TYPE=${appType}: set it to the app's Microsoft Entra tenant id`);
   }
   return { anonymous: false, appId, appPassword, tenantId, appType };
+}
+
+/** The model is on with OPENAI_API_KEY; a base URL or model without a key is a half-done setup. */
+function readLlm(v: Parsed, env: NodeJS.ProcessEnv): LlmConfig | undefined {
+  if (!v.OPENAI_API_KEY) {
+    const stray = (['OPENAI_BASE_URL', 'OPENAI_MODEL'] as const).find((name) => env[name] !== undefined && env[name] !== '');
+    if (stray) throw new ConfigError(`${stray} is set but OPENAI_API_KEY is not: set OPENAI_API_KEY (any non-empty value for a local server that needs none), or unset ${stray} to answer offline`);
+    return undefined;
+  }
+  return { apiKey: v.OPENAI_API_KEY, baseUrl: v.OPENAI_BASE_URL, model: v.OPENAI_MODEL, timeoutMs: v.LLM_TIMEOUT_MS };
 }
 
 /** Slack is on when any of its variables is set; then a missing one stops start-up naming it. */

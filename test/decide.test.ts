@@ -24,7 +24,7 @@ const entries: KnowledgeEntry[] = [
   {
     id: 'contact-person',
     handoff: true,
-    questions: { en: ['I want to talk to customer service staff'] },
+    questions: { en: ['I want to cancel my business contract'] },
     answers: { en: 'Let me get a colleague for you.' },
     short: {},
   },
@@ -96,7 +96,7 @@ describe('decide (pure)', () => {
   });
 
   it('escalates after answering a knowledge entry marked handoff', () => {
-    const decision = decide({ ...base, text: 'I want to talk to customer service staff' }, context);
+    const decision = decide({ ...base, text: 'I want to cancel my business contract' }, context);
     assert.equal(decision.escalation, 'knowledge_handoff');
     assert.deepEqual(decision.replies, ['Let me get a colleague for you.']);
   });

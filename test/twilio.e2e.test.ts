@@ -54,7 +54,7 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       TWILIO_API_URL: fake.url,
       ...extraEnv,
     });
-    service = await startService(config, { logger: pino({ level: 'silent' }) });
+    service = await startService(config, { logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
   }
 
   afterEach(async () => {

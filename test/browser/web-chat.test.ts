@@ -91,8 +91,8 @@ describe('web chat in Chromium against the whole service', function () {
 
     await page.getByTestId('sb-input').fill('Do you ship to Norway?');
     await page.getByTestId('sb-send').click();
-    await page.getByTestId('sb-message').nth(count).filter({ hasText: 'Do you ship to Norway?' }).waitFor();
-    await page.locator(`[data-testid=sb-message]:nth-child(n+${count + 2})[data-author=bot]`).first().waitFor();
+    await messages.nth(count + 1).waitFor();
+    await settledCount(messages);
     const after = await transcript(page);
     assert.deepEqual(after.slice(0, count), before);
     assert.equal(after[count], 'customer: Do you ship to Norway?');

@@ -196,15 +196,18 @@
     ]);
   }
 
-  /** Places a stored message in id order, before any message that is still being sent. */
+  /**
+   * Places a stored message before the first rendered one with a higher id (history read after a reconnect
+   * can be older than a live push), else at the end. A message still being sent has no id yet; it was typed
+   * before this one arrived, so it stays above it, as the customer saw it happen.
+   */
   function place(node, id) {
     if (empty.parentNode) empty.remove();
-    var after = null;
+    var before = null;
     rendered.forEach(function (other, otherId) {
-      if (otherId > id && (!after || otherId < Number(after.dataset.id))) after = other;
+      if (otherId > id && (!before || otherId < Number(before.dataset.id))) before = other;
     });
-    if (!after) after = log.querySelector('.sb-msg[data-pending]');
-    log.insertBefore(node, after);
+    log.insertBefore(node, before);
   }
 
   function seen(id) {

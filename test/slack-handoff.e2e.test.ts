@@ -1,0 +1,350 @@
+/**
+ * End to end: a web customer, the real engine and store (SQLite in a temp dir), the Slack desk through
+ * signed requests to /slack/events, and the real @slack/web-api client talking to a fake Slack Web API.
+ * The handoff clock is a sinon fake clock, so re-pages fire without waiting minutes.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import sinon from 'sinon';
+import { loadConfig } from '../src/config.js';
+import { startService, type RunningService } from '../src/service.js';
+import type { Clock } from '../src/handoff/clock.js';
+import type { Message } from '../src/store/store.js';
+import { signSlackRequest } from '../adapters/slack/slack-signature.js';
+import { ACTION_IDS } from '../adapters/slack/slack-blocks.js';
+import { startFakeSlack, type FakeSlack, type FakeSlackCall } from './fakes/fake-slack.js';
+
+const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+const QUEUE = 'C0QUEUE01';
+const ONCALL = '<!subteam^S0ONCALL>';
+
+type FakeClock = sinon.SinonFakeTimers;
+
+/** A sinon fake clock installed on a private object, not on the process: only the handoff queue uses it. */
+function privateFakeClock(now: number): FakeClock {
+  const box = { setTimeout, clearTimeout, setInterval, clearInterval, Date, Promise };
+  return sinon.useFakeTimers({ now, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'], global: box } as Parameters<typeof sinon.useFakeTimers>[0] & { global: object });
+}
+
+function handoffClock(fake: FakeClock): Clock {
+  return {
+    now: () => new Date(fake.now),
+    schedule(callback, delayMs) {
+      const id = fake.setTimeout(callback, delayMs);
+      return { cancel: () => fake.clearTimeout(id) };
+    },
+  };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+}
+
+function collectingLogger() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), lines };
+}
+
+interface Harness {
+  service: RunningService;
+  slack: FakeSlack;
+  clock: FakeClock;
+  lines: string[];
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+async function startHarness(env: Record<string, string> = {}, startAt = Date.now()): Promise<Harness> {
+  const slack = await startFakeSlack({ users: { U0ANNA: 'Anna', U0BRUNO: 'Bruno' } });
+  const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-slack-'));
+  const clock = privateFakeClock(startAt);
+  const { logger, lines } = collectingLogger();
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_QUEUE_CHANNEL: QUEUE,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_ONCALL_MENTION: ONCALL,
+    HANDOFF_REPAGE_MINUTES: '5',
+    ...env,
+  });
+  const service = await startService(config, { logger, clock: handoffClock(clock) });
+  return {
+    service,
+    slack,
+    clock,
+    lines,
+    dataDir,
+    async stop() {
+      await service.stop();
+      await slack.close();
+      clock.uninstall();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Posts to /slack/events signed with the test secret at the handoff clock's time. */
+async function postSlack(h: Harness, body: string, contentType: string, headers: Record<string, string> = {}): Promise<Response> {
+  const timestamp = String(Math.floor(h.clock.now / 1000));
+  return fetch(`${h.service.url}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': signSlackRequest(SIGNING_SECRET, timestamp, body),
+      ...headers,
+    },
+    body,
+  });
+}
+
+function clickButton(h: Harness, actionId: string, handoffId: number, userId: string, at: { ts: string; threadTs?: string }) {
+  const payload = {
+    type: 'block_actions',
+    user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase() },
+    team: { id: 'T0FAKE' },
+    api_app_id: 'A0FAKE',
+    token: 'verification-token',
+    trigger_id: '1.2.3',
+    channel: { id: QUEUE, name: 'support-queue' },
+    container: { type: 'message', channel_id: QUEUE, message_ts: at.ts, ...(at.threadTs && { thread_ts: at.threadTs }), is_ephemeral: false },
+    message: { ts: at.ts, ...(at.threadTs && { thread_ts: at.threadTs }), type: 'message', text: '' },
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value: String(handoffId), action_ts: '1700000001.000000' }],
+  };
+  return postSlack(h, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+}
+
+function threadMessage(h: Harness, eventId: string, threadTs: string, text: string, from: { user: string; botId?: string }, headers: Record<string, string> = {}) {
+  const body = JSON.stringify({
+    token: 'verification-token',
+    team_id: 'T0FAKE',
+    api_app_id: 'A0FAKE',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(h.clock.now / 1000),
+    event: {
+      type: 'message',
+      channel: QUEUE,
+      channel_type: 'channel',
+      user: from.user,
+      ...(from.botId && { bot_id: from.botId }),
+      text,
+      ts: `1700000100.${eventId.replace(/\D/g, '').padStart(6, '0')}`,
+      thread_ts: threadTs,
+    },
+    authorizations: [{ team_id: 'T0FAKE', user_id: 'UBOT00001', is_bot: true }],
+  });
+  return postSlack(h, body, 'application/json', headers);
+}
+
+function sayAsCustomer(h: Harness, visitorId: string, id: string, text: string) {
+  return fetch(`${h.service.url}/web/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ visitorId, clientMessageId: `msg_${id}_00000`, text, locale: 'lv' }),
+  });
+}
+
+async function customerMessages(h: Harness, visitorId: string): Promise<Message[]> {
+  const customer = await h.service.store.findCustomer('web', visitorId);
+  return customer ? h.service.store.listCustomerMessages(customer.id) : [];
+}
+
+function queuePosts(slack: FakeSlack): FakeSlackCall[] {
+  return slack.callsTo('chat.postMessage').filter((c) => c.args.channel === QUEUE && c.args.thread_ts === undefined);
+}
+
+function blocksText(call: FakeSlackCall | undefined): string {
+  return JSON.stringify(call?.args.blocks ?? []);
+}
+
+describe('Slack human queue, end to end', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('pages, claims, relays an agent reply once, refuses strangers, and hands back to the bot', async () => {
+    const visitor = 'visitor_lv_0001';
+    assert.equal((await sayAsCustomer(h, visitor, 'm1', 'gribu runāt ar cilvēku')).status, 202);
+
+    const post = await waitFor('queue post', () => queuePosts(h.slack)[0]);
+    const card = blocksText(post);
+    assert.match(card, /asked for a person/);
+    assert.match(card, /\*Language\*\\nlv/);
+    assert.match(card, /\*Channel\*\\nweb/);
+    assert.match(card, /gribu runāt ar cilvēku/);
+    assert.match(card, new RegExp(ACTION_IDS.claim));
+    assert.match(card, new RegExp(ACTION_IDS.close));
+    assert.equal(post.token, 'xoxb-test-token');
+
+    const queued = await waitFor('queue notice', async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system'));
+    assert.match(queued.text, /1\. rindā/);
+    const handoff = await waitFor('handoff row', async () => h.service.store.findActiveHandoff(queued.conversationId));
+    const postTs = String(await waitFor('post ts', async () => (await h.service.store.getHandoff(handoff.id))?.deskThread ?? undefined));
+    assert.equal((await h.service.store.getConversation(queued.conversationId))?.state, 'queued');
+
+    // A customer message while queued goes into the thread.
+    await sayAsCustomer(h, visitor, 'm2', 'vai kāds tur ir?');
+    await waitFor('relayed customer message', () => h.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === postTs && String(c.args.text).includes('vai kāds tur ir?')));
+
+    // Claim.
+    assert.equal((await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: postTs })).status, 200);
+    const update = await waitFor('card update', () => h.slack.callsTo('chat.update').find((c) => c.args.ts === postTs));
+    assert.match(blocksText(update), /Claimed by <@U0ANNA>/);
+    assert.doesNotMatch(blocksText(update), new RegExp(ACTION_IDS.claim));
+    const joined = await waitFor('joined notice', async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system' && m.text.includes('Anna')));
+    assert.match(joined.text, /Sarunai pievienojās Anna/);
+    const controls = await waitFor('thread controls', () => h.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === postTs && blocksText(c).includes(ACTION_IDS.hand_back)));
+    assert.match(blocksText(controls), new RegExp(ACTION_IDS.close));
+    assert.equal((await h.service.store.getConversation(queued.conversationId))?.state, 'agent');
+
+    // A second agent is told who has it.
+    await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0BRUNO', { ts: postTs });
+    const told = await waitFor('ephemeral to the second claimer', () => h.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U0BRUNO'));
+    assert.match(String(told.args.text), /<@U0ANNA> already has/);
+
+    // Our own bot's message in the thread is not relayed.
+    assert.equal((await threadMessage(h, 'Ev0BOT1', postTs, 'bot echo', { user: h.slack.botUserId, botId: h.slack.botId })).status, 200);
+
+    // The agent's thread reply reaches the customer, marked as from a person; Slack's retry does not double it.
+    assert.equal((await threadMessage(h, 'Ev0AGENT1', postTs, 'Sveiki! Esmu Anna, kā varu palīdzēt?', { user: 'U0ANNA' })).status, 200);
+    const reply = await waitFor('agent reply delivered', async () =>
+      (await customerMessages(h, visitor)).find((m) => m.author === 'agent' && m.deliveryStatus === 'sent'),
+    );
+    assert.equal(reply.agentName, 'Anna');
+    assert.equal(reply.text, 'Sveiki! Esmu Anna, kā varu palīdzēt?');
+    assert.equal((await threadMessage(h, 'Ev0AGENT1', postTs, 'Sveiki! Esmu Anna, kā varu palīdzēt?', { user: 'U0ANNA' }, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status, 200);
+    await waitFor('retry noticed', () => h.lines.some((l) => l.includes('already processed')) || undefined);
+    const texts = (await customerMessages(h, visitor)).map((m) => m.text);
+    assert.equal(texts.filter((t) => t.startsWith('Sveiki! Esmu Anna')).length, 1);
+    assert.ok(!texts.includes('bot echo'), 'own bot message relayed');
+
+    // Bruno writing in Anna's thread is refused privately.
+    await threadMessage(h, 'Ev0BRUNO1', postTs, 'let me help', { user: 'U0BRUNO' });
+    await waitFor('refusal to Bruno', () => h.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U0BRUNO' && String(c.args.text).includes('Not sent')));
+
+    // Hand back: customer told, and the bot answers again.
+    await clickButton(h, ACTION_IDS.hand_back, handoff.id, 'U0ANNA', { ts: '1700000000.999999', threadTs: postTs });
+    await waitFor('handed-back notice', async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system' && m.text.includes('automātiskajam asistentam')));
+    assert.equal((await h.service.store.getConversation(queued.conversationId))?.state, 'bot');
+    const before = (await customerMessages(h, visitor)).length;
+    await sayAsCustomer(h, visitor, 'm3', 'kur atrast rēķinu?');
+    const answer = await waitFor('bot answer', async () => (await customerMessages(h, visitor)).slice(before).find((m) => m.author === 'bot'));
+    assert.match(answer.text, /rēķin/i);
+  });
+
+  it('refuses an agent reply to a customer who opted out, with an ephemeral notice', async () => {
+    const visitor = 'visitor_optout_01';
+    await sayAsCustomer(h, visitor, 'o1', 'operator');
+    await waitFor('queue post', () => queuePosts(h.slack)[0]);
+    const customer = await waitFor('customer', () => h.service.store.findCustomer('web', visitor));
+    const conversation = (await h.service.store.openConversation(customer, 'en')).conversation;
+    const handoff = await waitFor('thread', async () => {
+      const found = await h.service.store.findActiveHandoff(conversation.id);
+      return found?.deskThread ? found : undefined;
+    });
+    await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: String(handoff.deskThread) });
+    await waitFor('claimed', async () => (await h.service.store.getConversation(conversation.id))?.state === 'agent' || undefined);
+    await h.service.store.setOptedOut(customer.id, true);
+    await threadMessage(h, 'Ev0OPT1', String(handoff.deskThread), 'are you there?', { user: 'U0ANNA' });
+    const notice = await waitFor('opt-out notice', () => h.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U0ANNA'));
+    assert.match(String(notice.args.text), /opted out/);
+    assert.ok(!(await customerMessages(h, visitor)).some((m) => m.author === 'agent'));
+  });
+
+  it('re-pages an unclaimed conversation every HANDOFF_REPAGE_MINUTES, mentioning on-call, until claimed', async () => {
+    await sayAsCustomer(h, 'visitor_repage_01', 'r1', 'human');
+    const post = await waitFor('queue post', () => queuePosts(h.slack)[0]);
+    const customer = await waitFor('customer', () => h.service.store.findCustomer('web', 'visitor_repage_01'));
+    const conversation = (await h.service.store.openConversation(customer, 'en')).conversation;
+    const handoff = await waitFor('thread', async () => {
+      const found = await h.service.store.findActiveHandoff(conversation.id);
+      return found?.deskThread ? found : undefined;
+    });
+    const repages = () => h.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === handoff.deskThread && String(c.args.text).includes(ONCALL));
+    assert.equal(repages().length, 0);
+    assert.ok(post);
+
+    await h.clock.tickAsync(4 * 60_000);
+    await h.clock.tickAsync(60_000);
+    await waitFor('first re-page', () => repages()[0]);
+    await waitFor('re-page recorded', async () => ((await h.service.store.getHandoff(handoff.id))?.repagedCount === 1) || undefined);
+    await h.clock.tickAsync(5 * 60_000);
+    await waitFor('second re-page', () => repages()[1]);
+    assert.match(String(repages()[1]?.args.text), /10 min/);
+
+    await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: String(handoff.deskThread) });
+    await waitFor('claimed', async () => ((await h.service.store.getHandoff(handoff.id))?.status === 'claimed') || undefined);
+    await h.clock.tickAsync(10 * 60_000);
+    // Claimed: the timer ran and found nothing queued to re-page.
+    assert.equal((await h.service.store.getHandoff(handoff.id))?.repagedCount, 2);
+  });
+
+  it('answers 401 to a bad signature and stores nothing', async () => {
+    const body = JSON.stringify({ type: 'event_callback', event_id: 'Ev0FORGED', event: { type: 'message', channel: QUEUE, user: 'U0ANNA', text: 'x', ts: '1.1', thread_ts: '1.0' } });
+    const timestamp = String(Math.floor(h.clock.now / 1000));
+    const forged = await fetch(`${h.service.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signSlackRequest('wrong-secret', timestamp, body) },
+      body,
+    });
+    assert.equal(forged.status, 401);
+    const stale = String(Math.floor(h.clock.now / 1000) - 301);
+    const old = await fetch(`${h.service.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': stale, 'x-slack-signature': signSlackRequest(SIGNING_SECRET, stale, body) },
+      body,
+    });
+    assert.equal(old.status, 401);
+    // Not recorded: the id is still new to the store.
+    assert.equal(await h.service.store.recordWebhookEvent('slack', 'Ev0FORGED', new Date()), true);
+  });
+});
+
+describe('Slack human queue outside business hours', () => {
+  let h: Harness;
+  // Sunday 2025-05-04 12:00 in Riga.
+  const SUNDAY_NOON = Date.parse('2025-05-04T09:00:00.000Z');
+  beforeEach(async () => {
+    h = await startHarness({ HANDOFF_HOURS: 'Mon-Fri 09:00-17:00 Europe/Riga' }, SUNDAY_NOON);
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('tells the customer when staff return, keeps the post queued, and does not re-page at night', async () => {
+    await sayAsCustomer(h, 'visitor_weekend_1', 'w1', 'gribu runāt ar cilvēku');
+    const post = await waitFor('queue post', () => queuePosts(h.slack)[0]);
+    assert.match(blocksText(post), /outside working hours/);
+    assert.match(blocksText(post), new RegExp(ACTION_IDS.claim));
+    const notice = await waitFor('outside-hours notice', async () => (await customerMessages(h, 'visitor_weekend_1')).find((m) => m.author === 'system'));
+    assert.match(notice.text, /atgriezīsies pirmdiena 09:00/i);
+    await h.clock.tickAsync(30 * 60_000);
+    const customer = await waitFor('customer', () => h.service.store.findCustomer('web', 'visitor_weekend_1'));
+    const conversation = (await h.service.store.openConversation(customer, 'en')).conversation;
+    assert.equal((await h.service.store.findActiveHandoff(conversation.id))?.repagedCount, 0);
+  });
+});
