@@ -1,0 +1,231 @@
+/**
+ * Answers and translations from any OpenAI-compatible chat endpoint (OpenAI, Azure OpenAI's v1 API, vLLM,
+ * Ollama) through the official `openai` client. Personal data is redacted before a request leaves and
+ * restored in the reply; the only action the model can take is the handoff tool. Every failure — timeout,
+ * 429, 5xx, a malformed or policy-breaking reply — comes back as a `failed` outcome with its cause, logged,
+ * and the caller answers offline: no retries, so the customer waits at most `timeoutMs` for the model.
+ */
+import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import { PiiVault } from './pii.js';
+import {
+  HANDOFF_TOOL,
+  HANDOFF_TOOL_DEFINITION,
+  answerMessages,
+  leaksPolicy,
+  translateMessages,
+  type AnswerPromptInput,
+  type HistoryTurn,
+  type Passage,
+  type PromptMessage,
+} from './llm-prompt.js';
+
+export interface LlmOptions {
+  apiKey: string;
+  /** Undefined: https://api.openai.com/v1. */
+  baseUrl?: string;
+  model: string;
+  /** The whole request, connection to last byte; beyond it we answer offline. */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** Why a model call gave nothing usable; logged, and the caller answers offline. */
+export type LlmFailureCause =
+  | 'timeout'
+  | 'rate_limited'
+  | 'server_error'
+  | 'request_rejected'
+  | 'connection'
+  | 'malformed'
+  | 'unexpected_tool'
+  | 'policy_leak'
+  | 'invented_data';
+
+export type LlmAnswer =
+  | { kind: 'answer'; text: string }
+  | { kind: 'handoff'; reason: string }
+  | { kind: 'failed'; cause: LlmFailureCause };
+
+export type LlmTranslation = { ok: true; text: string } | { ok: false; cause: LlmFailureCause };
+
+export interface AnswerRequest {
+  /** The customer's message as they wrote it; redacted here before it leaves. */
+  question: string;
+  /** Earlier messages, oldest first, as stored (unredacted). */
+  history: readonly HistoryTurn[];
+  passages: readonly Passage[];
+  /** The conversation's language. */
+  language: string;
+  channel: AnswerPromptInput['channel'];
+  handoffAvailable: boolean;
+  /** For logs only. */
+  conversationId?: number;
+}
+
+export interface Llm {
+  readonly model: string;
+  answer(request: AnswerRequest): Promise<LlmAnswer>;
+  /** `from` undefined: let the model tell. */
+  translate(text: string, from: string | undefined, to: string): Promise<LlmTranslation>;
+}
+
+/** The part of a chat completion we read; anything else a compatible server sends is ignored. */
+const completionSchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        finish_reason: z.string().nullish(),
+        message: z.object({
+          content: z.string().nullish(),
+          tool_calls: z
+            .array(z.object({ type: z.string().optional(), function: z.object({ name: z.string(), arguments: z.string().nullish() }).optional() }))
+            .nullish(),
+        }),
+      }),
+    )
+    .min(1),
+});
+
+const handoffArgumentsSchema = z.object({ reason: z.string().trim().min(1).max(300) });
+
+/** Tokens, generously above the prompt's character limits: a cut-off answer is worse than none. */
+const MAX_TOKENS = { sms: 200, other: 500, translation: 1000 } as const;
+
+class LlmCallError extends Error {
+  constructor(readonly cause: LlmFailureCause, message: string) {
+    super(message);
+  }
+}
+
+function classify(error: unknown, deadline: AbortSignal): { cause: LlmFailureCause; detail: string } {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (error instanceof LlmCallError) return { cause: error.cause, detail };
+  // The client's own timeout covers the response headers; our deadline signal covers the body as well.
+  if (error instanceof APIConnectionTimeoutError || deadline.aborted || error instanceof APIUserAbortError) return { cause: 'timeout', detail };
+  if (error instanceof APIError && error.status !== undefined) {
+    if (error.status === 429) return { cause: 'rate_limited', detail };
+    if (error.status >= 500) return { cause: 'server_error', detail };
+    return { cause: 'request_rejected', detail };
+  }
+  if (error instanceof APIError) return { cause: 'connection', detail };
+  // A body that is not JSON, or JSON of another shape.
+  return { cause: 'malformed', detail };
+}
+
+function parseHandoffReason(raw: string | null | undefined): string {
+  try {
+    const parsed = handoffArgumentsSchema.safeParse(JSON.parse(raw ?? ''));
+    return parsed.success ? parsed.data.reason : 'no reason given';
+  } catch {
+    return 'no reason given';
+  }
+}
+
+/** Builds the model client; `maxRetries: 0` because a retry would make the customer wait twice. */
+export function createLlm(options: LlmOptions): Llm {
+  const logger = options.logger.child({ component: 'llm', model: options.model });
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    ...(options.baseUrl !== undefined && { baseURL: options.baseUrl }),
+    timeout: options.timeoutMs,
+    maxRetries: 0,
+  });
+
+  async function complete(messages: PromptMessage[], maxTokens: number, tools: boolean): Promise<z.infer<typeof completionSchema>['choices'][number]> {
+    const deadline = AbortSignal.timeout(options.timeoutMs);
+    try {
+      const response: unknown = await client.chat.completions.create(
+        {
+          model: options.model,
+          messages,
+          max_tokens: maxTokens,
+          temperature: 0.2,
+          ...(tools && { tools: [HANDOFF_TOOL_DEFINITION], tool_choice: 'auto' as const }),
+        },
+        { signal: deadline },
+      );
+      const parsed = completionSchema.safeParse(response);
+      if (!parsed.success) throw new LlmCallError('malformed', `unexpected completion shape: ${parsed.error.issues[0]?.message ?? ''}`);
+      const [choice] = parsed.data.choices;
+      if (!choice) throw new LlmCallError('malformed', 'no choices');
+      return choice;
+    } catch (error) {
+      const { cause, detail } = classify(error, deadline);
+      throw new LlmCallError(cause, detail);
+    }
+  }
+
+  function failed(cause: LlmFailureCause, detail: string, context: Record<string, unknown>): { kind: 'failed'; cause: LlmFailureCause } {
+    logger.warn({ ...context, cause, detail }, 'model call failed; answering offline');
+    return { kind: 'failed', cause };
+  }
+
+  return {
+    model: options.model,
+
+    async answer(request) {
+      const context = { conversationId: request.conversationId, task: 'answer' };
+      // One vault for the whole request: a value the customer repeats keeps its placeholder.
+      const vault = new PiiVault();
+      const prompt: AnswerPromptInput = {
+        question: vault.redact(request.question),
+        history: request.history.map((turn) => ({ author: turn.author, text: vault.redact(turn.text) })),
+        passages: request.passages,
+        language: request.language,
+        channel: request.channel,
+        handoffAvailable: request.handoffAvailable,
+      };
+      const messages = answerMessages(prompt);
+      let choice;
+      try {
+        choice = await complete(messages, request.channel === 'sms' ? MAX_TOKENS.sms : MAX_TOKENS.other, request.handoffAvailable);
+      } catch (error) {
+        const { cause, detail } = error instanceof LlmCallError ? error : { cause: 'malformed' as const, detail: String(error) };
+        return failed(cause, detail, context);
+      }
+      const calls = choice.message.tool_calls ?? [];
+      const handoff = calls.find((call) => call.function?.name === HANDOFF_TOOL);
+      const other = calls.find((call) => call.function?.name !== HANDOFF_TOOL);
+      // Anything but our one tool is an attempt to act outside the policy: ignore the whole reply.
+      if (other) return failed('unexpected_tool', `model called ${other.function?.name ?? '(unnamed)'}`, context);
+      if (handoff && request.handoffAvailable) {
+        const reason = parseHandoffReason(handoff.function?.arguments);
+        logger.info({ ...context, reason }, 'model asked for a person');
+        return { kind: 'handoff', reason };
+      }
+      if (handoff) return failed('unexpected_tool', 'model called the handoff tool, which was not offered', context);
+      const text = choice.message.content?.trim() ?? '';
+      if (text === '') return failed('malformed', 'empty answer', context);
+      if (choice.finish_reason === 'length' || choice.finish_reason === 'content_filter') {
+        return failed('malformed', `answer cut off (${choice.finish_reason})`, context);
+      }
+      const system = messages[0]?.content ?? '';
+      if (leaksPolicy(text, system)) return failed('policy_leak', 'answer quotes the system prompt', context);
+      const restored = vault.restore(text);
+      if (restored.unknown.length > 0) return failed('invented_data', `answer has placeholders never issued: ${restored.unknown.join(', ')}`, context);
+      return { kind: 'answer', text: restored.text };
+    },
+
+    async translate(text, from, to) {
+      const context = { task: 'translate', from, to };
+      const vault = new PiiVault();
+      const messages = translateMessages(vault.redact(text), from, to);
+      let choice;
+      try {
+        choice = await complete(messages, MAX_TOKENS.translation, false);
+      } catch (error) {
+        const { cause, detail } = error instanceof LlmCallError ? error : { cause: 'malformed' as const, detail: String(error) };
+        return { ok: false, cause: failed(cause, detail, context).cause };
+      }
+      const translated = choice.message.content?.trim() ?? '';
+      if (translated === '' || (choice.message.tool_calls?.length ?? 0) > 0 || choice.finish_reason === 'length') {
+        return { ok: false, cause: failed('malformed', 'empty or cut-off translation', context).cause };
+      }
+      const restored = vault.restore(translated);
+      if (restored.unknown.length > 0) return { ok: false, cause: failed('invented_data', `placeholders never issued: ${restored.unknown.join(', ')}`, context).cause };
+      return { ok: true, text: restored.text };
+    },
+  };
+}
