@@ -15,6 +15,8 @@ import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { loadKnowledgeBase } from './engine/knowledge.js';
 import { createEngine } from './engine/engine.js';
+import { createLlm } from './engine/llm.js';
+import { createLlmAnswerStep } from './engine/llm-answer-step.js';
 import { servedLanguages } from './engine/language.js';
 import { createLanguageDetector } from './engine/language-detector.js';
 import { createOutboxWorker } from './outbox/outbox-worker.js';
@@ -120,6 +122,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
         ...(options.clock && { clock: options.clock }),
       })
     : undefined;
+  // Without OPENAI_API_KEY there is no model and every answer is the offline one, exactly as before.
+  const llm = config.llm ? createLlm({ ...config.llm, logger }) : undefined;
   const engine = createEngine({
     store,
     knowledge,
@@ -129,6 +133,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     onOutboxQueued: () => outbox.wake(),
     detector,
     ...(handoff && { desk: handoff.queue }),
+    ...(llm && { llm: createLlmAnswerStep({ llm, knowledge }) }),
   });
   const receive: Receive = async (inbound) => {
     const result = await engine.receive(inbound);

@@ -9,7 +9,17 @@ import type { TranslationVars } from '../i18n.js';
 import { createEscalationDetector, type DetectedEscalationReason, type EscalationDetector } from './escalation.js';
 
 /** Why the bot wants a person to take over. */
-export type EscalationReason = 'knowledge_handoff' | 'repeated_misses' | DetectedEscalationReason;
+export type EscalationReason = 'knowledge_handoff' | 'repeated_misses' | 'llm_handoff' | DetectedEscalationReason;
+
+/**
+ * Where a language model, when configured, may improve the offline decision: replies from `replaceFrom` on
+ * are the offline answer it would replace (see src/engine/llm-decision.ts).
+ */
+export type LlmOpportunity =
+  /** No confident knowledge match: the model may answer from the closest passages. */
+  | { task: 'answer'; replaceFrom: number }
+  /** The entry has no answer in the conversation's language: the model may translate `text` from `from`. */
+  | { task: 'translate'; replaceFrom: number; text: string; from: string };
 
 /** Compiled once; immutable, so sharing it is safe. */
 const DEFAULT_DETECTOR = createEscalationDetector();
@@ -45,6 +55,7 @@ export interface Decision {
   escalation?: EscalationReason;
   /** The knowledge entry answered, for logs and analytics. */
   entryId?: string;
+  llm?: LlmOpportunity;
 }
 
 const SHORT_ANSWER_CHANNELS: ReadonlySet<Channel> = new Set(['sms']);
@@ -87,6 +98,7 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   const match = knowledge.search(input.text, { language: lang });
   if (match) {
     const answer = knowledge.answerFor(match.entry, lang, { short: SHORT_ANSWER_CHANNELS.has(input.channel) });
+    const replaceFrom = replies.length;
     if (answer.language !== lang) {
       replies.push(t(lang, 'answerInDefaultLanguage', { language: languageName(answer.language, lang) }));
     }
@@ -95,12 +107,14 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
       replies,
       failedAnswers: 0,
       entryId: match.entry.id,
+      ...(answer.language !== lang && { llm: { task: 'translate' as const, replaceFrom, text: answer.text, from: answer.language } }),
       ...(match.entry.handoff ? { escalation: 'knowledge_handoff' as const } : {}),
     };
   }
 
   const failedAnswers = input.failedAnswers + 1;
+  const llm = { task: 'answer' as const, replaceFrom: replies.length };
   replies.push(t(lang, 'fallback'));
   const limit = context.maxFailedAnswers ?? 2;
-  return { replies, failedAnswers, ...(failedAnswers >= limit ? { escalation: 'repeated_misses' as const } : {}) };
+  return { replies, failedAnswers, llm, ...(failedAnswers >= limit ? { escalation: 'repeated_misses' as const } : {}) };
 }

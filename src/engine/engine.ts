@@ -15,6 +15,7 @@ import type { LanguageDetector } from './language-detector.js';
 import { createLanguageRequestMatcher } from './language-requests.js';
 import { detectSmallTalk } from './small-talk.js';
 import { KeyedSerializer } from './keyed-serializer.js';
+import type { LlmAnswerStep } from './llm-answer-step.js';
 
 /** A request for a person, with everything staff need to pick it up. */
 export interface EscalationEvent {
@@ -43,6 +44,8 @@ export interface EngineOptions {
   /** Scores each message's language; its `languages` are the served set (see `servedLanguages`). */
   detector: LanguageDetector;
   desk?: HumanDesk;
+  /** A language model that answers what the offline path could not (see src/engine/llm-answer-step.ts). */
+  llm?: LlmAnswerStep;
   transcriptLength?: number;
 }
 
@@ -96,7 +99,7 @@ export function createEngine(options: EngineOptions): Engine {
     });
     // STOP/START/HELP on SMS and WhatsApp, and silence towards an opted-out customer, come before dialogue.
     const compliance = decideCompliance({ channel, text: inbound.text, optedOut: customer.optedOut });
-    const decision: Decision = compliance
+    const offline: Decision = compliance
       ? {
           replies: compliance.replyKey ? [translator.t(compliance.language ?? verdict.language, compliance.replyKey)] : [],
           failedAnswers: conversation.failedAnswers,
@@ -113,6 +116,20 @@ export function createEngine(options: EngineOptions): Engine {
           },
           { knowledge, t: translator.t, defaultLanguage, humanAvailable: options.desk !== undefined },
         );
+    // The offline detector and knowledge search ran first; the model only fills in what they could not, and
+    // its failures leave the offline decision standing.
+    const decision =
+      options.llm && offline.llm
+        ? await options.llm.improve(offline, {
+            text: inbound.text,
+            language: verdict.language,
+            channel,
+            conversationId: conversation.id,
+            history: await store.listMessages(conversation.id),
+            messageId: message.id,
+            handoffAvailable: options.desk !== undefined,
+          })
+        : offline;
     const updated = await store.updateConversation(conversation.id, {
       language: verdict.language,
       languageReason: verdict.reason,

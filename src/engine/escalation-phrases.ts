@@ -40,13 +40,13 @@ export const ESCALATION_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     ],
     alone: ['agent', 'human', 'operator', 'representative', 'person', 'a person', 'a human', 'live agent', 'real person', 'customer service', '(agent|human|operator|person) (please|pls)'],
     frustration: [
-      '(this is|that s|thats|it s|its) (ridiculous|unacceptable|outrageous|absurd|pathetic|a joke|a disgrace|insane)',
+      '(this is|that s|thats|it s|its) (absolutely |totally |completely |just )?(ridiculous|unacceptable|outrageous|absurd|pathetic|a joke|a disgrace|insane)',
       '(useless|stupid|dumb|pathetic|terrible|worthless|hopeless) (bot|chatbot|robot|service|company|shop|support)',
       '(you re|youre|you are) (useless|stupid|hopeless|incompetent|a joke)',
       '(i m|im|i am) (so |very |really |extremely |absolutely )?(angry|furious|livid|pissed( off)?|fed up|sick (and tired )?of)',
       'what the (hell|fuck|heck)',
       'wtf',
-      'worst (service|experience|company|shop|support)( ever)?',
+      'worst (customer )?(service|experience|company|shop|support)( ever)?',
       'fed up',
     ],
     bereavement: [
@@ -69,7 +69,7 @@ export const ESCALATION_PHRASES: Readonly<Record<string, LanguagePhrases>> = {
     self_harm: [
       'kill (myself|me)',
       'suicid(e|al)',
-      'end (my|it all|my own) life',
+      '(end|ending|take|taking) (my|my own) life',
       'end it all',
       'want to die',
       '(hurt|harm|cut) myself',

@@ -93,15 +93,19 @@ const handoffArgumentsSchema = z.object({ reason: z.string().trim().min(1).max(3
 /** Tokens, generously above the prompt's character limits: a cut-off answer is worse than none. */
 const MAX_TOKENS = { sms: 200, other: 500, translation: 1000 } as const;
 
+/** Internal: a classified failure on its way from `complete` to the logged `failed` outcome. */
 class LlmCallError extends Error {
-  constructor(readonly cause: LlmFailureCause, message: string) {
-    super(message);
+  constructor(
+    readonly failure: LlmFailureCause,
+    readonly detail: string,
+  ) {
+    super(detail);
   }
 }
 
 function classify(error: unknown, deadline: AbortSignal): { cause: LlmFailureCause; detail: string } {
   const detail = error instanceof Error ? error.message : String(error);
-  if (error instanceof LlmCallError) return { cause: error.cause, detail };
+  if (error instanceof LlmCallError) return { cause: error.failure, detail };
   // The client's own timeout covers the response headers; our deadline signal covers the body as well.
   if (error instanceof APIConnectionTimeoutError || deadline.aborted || error instanceof APIUserAbortError) return { cause: 'timeout', detail };
   if (error instanceof APIError && error.status !== undefined) {
@@ -112,6 +116,10 @@ function classify(error: unknown, deadline: AbortSignal): { cause: LlmFailureCau
   if (error instanceof APIError) return { cause: 'connection', detail };
   // A body that is not JSON, or JSON of another shape.
   return { cause: 'malformed', detail };
+}
+
+function failureOf(error: unknown): [LlmFailureCause, string] {
+  return error instanceof LlmCallError ? [error.failure, error.detail] : ['malformed', String(error)];
 }
 
 function parseHandoffReason(raw: string | null | undefined): string {
@@ -182,8 +190,7 @@ export function createLlm(options: LlmOptions): Llm {
       try {
         choice = await complete(messages, request.channel === 'sms' ? MAX_TOKENS.sms : MAX_TOKENS.other, request.handoffAvailable);
       } catch (error) {
-        const { cause, detail } = error instanceof LlmCallError ? error : { cause: 'malformed' as const, detail: String(error) };
-        return failed(cause, detail, context);
+        return failed(...failureOf(error), context);
       }
       const calls = choice.message.tool_calls ?? [];
       const handoff = calls.find((call) => call.function?.name === HANDOFF_TOOL);
@@ -216,8 +223,7 @@ export function createLlm(options: LlmOptions): Llm {
       try {
         choice = await complete(messages, MAX_TOKENS.translation, false);
       } catch (error) {
-        const { cause, detail } = error instanceof LlmCallError ? error : { cause: 'malformed' as const, detail: String(error) };
-        return { ok: false, cause: failed(cause, detail, context).cause };
+        return { ok: false, cause: failed(...failureOf(error), context).cause };
       }
       const translated = choice.message.content?.trim() ?? '';
       if (translated === '' || (choice.message.tool_calls?.length ?? 0) > 0 || choice.finish_reason === 'length') {
