@@ -17,6 +17,7 @@ import { loadKnowledgeBase } from './engine/knowledge.js';
 import { createEngine } from './engine/engine.js';
 import { createLlm } from './engine/llm.js';
 import { createLlmAnswerStep } from './engine/llm-answer-step.js';
+import { createLlmTranslator } from './engine/translate.js';
 import { servedLanguages } from './engine/language.js';
 import { createLanguageDetector } from './engine/language-detector.js';
 import { createOutboxWorker } from './outbox/outbox-worker.js';
@@ -110,6 +111,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
       if (item.channel === 'sms' || item.channel === 'whatsapp') await twilio?.onDeadLetter(item, error);
     },
   });
+  // Without OPENAI_API_KEY there is no model: every answer is the offline one and relays are untranslated.
+  const llm = config.llm ? createLlm({ ...config.llm, logger }) : undefined;
   // The Slack staff desk, when configured; the handoff clock is injectable so tests drive re-pages.
   const handoff = config.slack
     ? await startSlackHandoff({
@@ -120,10 +123,10 @@ export async function startService(config: Config, options: { logger?: Logger; c
         logger,
         onOutboxQueued: () => outbox.wake(),
         ...(options.clock && { clock: options.clock }),
+        ...(llm && { textTranslator: createLlmTranslator(llm) }),
+        agentLanguage: config.agentLanguage,
       })
     : undefined;
-  // Without OPENAI_API_KEY there is no model and every answer is the offline one, exactly as before.
-  const llm = config.llm ? createLlm({ ...config.llm, logger }) : undefined;
   const engine = createEngine({
     store,
     knowledge,

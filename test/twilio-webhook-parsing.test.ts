@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { publicWebhookUrl, verifyTwilioRequest, parseFormParams } from '../adapters/twilio/twilio-signature.js';
 import { toTwilioInbound } from '../adapters/twilio/twilio-inbound.js';
 import { toStatusUpdate } from '../adapters/twilio/twilio-status.js';
-import { countryOfPhone } from '../adapters/twilio/country-codes.js';
+import { countryOfPhoneNumber } from '../src/engine/country-language.js';
 import { BadRequestError, SignatureError } from '../src/errors.js';
 
 // CI clones main with shared/ beside it; the vectors are the vendors' published examples.
@@ -172,6 +172,6 @@ describe('Twilio inbound mapping', () => {
       ['+99912345', undefined],
       ['37120000000', undefined],
     ];
-    for (const [phone, country] of cases) assert.equal(countryOfPhone(phone), country, phone);
+    for (const [phone, country] of cases) assert.equal(countryOfPhoneNumber(phone), country, phone);
   });
 });

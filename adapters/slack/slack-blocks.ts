@@ -17,6 +17,7 @@ const REASONS: Readonly<Record<string, string>> = {
   sensitive_self_harm: 'sensitive: SELF-HARM — handle with care',
   repeated_misses: 'the bot could not answer twice',
   knowledge_handoff: 'topic always goes to a person',
+  llm_handoff: 'the AI assistant asked for a person',
 };
 
 export function reasonLabel(reason: string): string {
@@ -63,6 +64,7 @@ export function cardBlocks(card: QueueCard): KnownBlock[] {
       ],
     },
   ];
+  if (card.summary) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Summary (${card.summary.language})*\n${escapeMrkdwn(card.summary.text).slice(0, 2900)}` } });
   if (transcript) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: transcript.slice(0, 2900) } });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(card) }] });
   const value = String(card.handoffId);

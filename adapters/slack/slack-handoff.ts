@@ -11,6 +11,7 @@ import { parseBusinessHours } from '../../src/handoff/business-hours.js';
 import type { Clock } from '../../src/handoff/clock.js';
 import { createHandoffQueue, type HandoffQueue } from '../../src/handoff/handoff-queue.js';
 import { createSlackDesk } from './slack-desk.js';
+import type { TextTranslator } from '../../src/engine/translate.js';
 
 export interface SlackHandoffOptions {
   slack: SlackConfig;
@@ -21,6 +22,9 @@ export interface SlackHandoffOptions {
   logger: Logger;
   onOutboxQueued: () => void;
   clock?: Clock;
+  /** Translation between the customer's language and `agentLanguage`, when a model is configured. */
+  textTranslator?: TextTranslator;
+  agentLanguage?: string;
 }
 
 export interface SlackHandoff {
@@ -50,6 +54,8 @@ export async function startSlackHandoff(options: SlackHandoffOptions): Promise<S
     oncallMention: slack.oncallMention,
     ...(options.hours !== undefined && { hours: parseBusinessHours(options.hours) }),
     ...(clock && { clock }),
+    ...(options.textTranslator && { textTranslator: options.textTranslator }),
+    ...(options.agentLanguage !== undefined && { agentLanguage: options.agentLanguage }),
   });
   return { queue, router: desk.routes(queue) };
 }

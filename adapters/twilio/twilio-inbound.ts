@@ -4,7 +4,7 @@
  */
 import type { Inbound, Media } from '../../src/model.js';
 import { BadRequestError } from '../../src/errors.js';
-import { countryOfPhone } from './country-codes.js';
+import { countryOfPhoneNumber } from '../../src/engine/country-language.js';
 import { incomingMessageSchema, parseParams } from './twilio-schemas.js';
 
 const WHATSAPP_PREFIX = 'whatsapp:';
@@ -35,7 +35,7 @@ export function toTwilioInbound(input: unknown, receivedAt: Date): Inbound {
   const phone = whatsapp ? params.From.slice(WHATSAPP_PREFIX.length) : params.From;
   const media = mediaOf(params, params.NumMedia);
   const fromCountry = params.FromCountry?.toUpperCase();
-  const country = fromCountry && /^[A-Z]{2}$/.test(fromCountry) ? fromCountry : countryOfPhone(phone);
+  const country = fromCountry && /^[A-Z]{2}$/.test(fromCountry) ? fromCountry : countryOfPhoneNumber(phone);
   const name = params.ProfileName?.trim();
   return {
     externalId: params.MessageSid,

@@ -14,6 +14,7 @@ import {
   HANDOFF_TOOL_DEFINITION,
   answerMessages,
   leaksPolicy,
+  summaryMessages,
   translateMessages,
   type AnswerPromptInput,
   type HistoryTurn,
@@ -69,6 +70,8 @@ export interface Llm {
   answer(request: AnswerRequest): Promise<LlmAnswer>;
   /** `from` undefined: let the model tell. */
   translate(text: string, from: string | undefined, to: string): Promise<LlmTranslation>;
+  /** A short summary of a conversation in language `to`, for staff taking it over. */
+  summarize(turns: readonly HistoryTurn[], to: string): Promise<LlmTranslation>;
 }
 
 /** The part of a chat completion we read; anything else a compatible server sends is ignored. */
@@ -170,6 +173,28 @@ export function createLlm(options: LlmOptions): Llm {
     return { kind: 'failed', cause };
   }
 
+  /** A plain-text task (translation, summary): the reply is the text, with the customer's data restored. */
+  async function rewriteWith(vault: PiiVault, messages: PromptMessage[], context: Record<string, unknown>): Promise<LlmTranslation> {
+    let choice;
+    try {
+      choice = await complete(messages, MAX_TOKENS.translation, false);
+    } catch (error) {
+      return { ok: false, cause: failed(...failureOf(error), context).cause };
+    }
+    const text = choice.message.content?.trim() ?? '';
+    if (text === '' || (choice.message.tool_calls?.length ?? 0) > 0 || choice.finish_reason === 'length') {
+      return { ok: false, cause: failed('malformed', 'empty or cut-off text', context).cause };
+    }
+    const restored = vault.restore(text);
+    if (restored.unknown.length > 0) return { ok: false, cause: failed('invented_data', `placeholders never issued: ${restored.unknown.join(', ')}`, context).cause };
+    return { ok: true, text: restored.text };
+  }
+
+  function rewrite(text: string, build: (redacted: string) => PromptMessage[], context: Record<string, unknown>): Promise<LlmTranslation> {
+    const vault = new PiiVault();
+    return rewriteWith(vault, build(vault.redact(text)), context);
+  }
+
   return {
     model: options.model,
 
@@ -215,23 +240,13 @@ export function createLlm(options: LlmOptions): Llm {
       return { kind: 'answer', text: restored.text };
     },
 
-    async translate(text, from, to) {
-      const context = { task: 'translate', from, to };
+    translate: (text, from, to) => rewrite(text, (redacted) => translateMessages(redacted, from, to), { task: 'translate', from, to }),
+
+    summarize(turns, to) {
+      // The transcript is redacted as one text so a value keeps one placeholder throughout.
       const vault = new PiiVault();
-      const messages = translateMessages(vault.redact(text), from, to);
-      let choice;
-      try {
-        choice = await complete(messages, MAX_TOKENS.translation, false);
-      } catch (error) {
-        return { ok: false, cause: failed(...failureOf(error), context).cause };
-      }
-      const translated = choice.message.content?.trim() ?? '';
-      if (translated === '' || (choice.message.tool_calls?.length ?? 0) > 0 || choice.finish_reason === 'length') {
-        return { ok: false, cause: failed('malformed', 'empty or cut-off translation', context).cause };
-      }
-      const restored = vault.restore(translated);
-      if (restored.unknown.length > 0) return { ok: false, cause: failed('invented_data', `placeholders never issued: ${restored.unknown.join(', ')}`, context).cause };
-      return { ok: true, text: restored.text };
+      const redacted = turns.map((turn) => ({ author: turn.author, text: vault.redact(turn.text) }));
+      return rewriteWith(vault, summaryMessages(redacted, to), { task: 'summarize', to });
     },
   };
 }

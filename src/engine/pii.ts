@@ -107,16 +107,12 @@ const DETECTORS: readonly Detector[] = [
  */
 export class PiiVault {
   private readonly byValue = new Map<string, string>();
-  private readonly byPlaceholder = new Map<string, string>();
+  private readonly byPlaceholder = new Map<string, PiiFinding>();
   private readonly counts = new Map<PiiKind, number>();
 
   /** Every value redacted so far, in order of first appearance. */
   get findings(): PiiFinding[] {
-    return [...this.byPlaceholder].map(([placeholder, value]) => ({
-      kind: /^\[([A-Z]+)_/.exec(placeholder)?.[1] as PiiKind,
-      placeholder,
-      value,
-    }));
+    return [...this.byPlaceholder.values()];
   }
 
   /** Replaces personal data in `text` with placeholders; the same value keeps its placeholder. */
@@ -143,7 +139,7 @@ export class PiiVault {
   restore(text: string): { text: string; unknown: string[] } {
     const unknown: string[] = [];
     const restored = text.replace(PLACEHOLDER_PATTERN, (placeholder) => {
-      const value = this.byPlaceholder.get(placeholder);
+      const value = this.byPlaceholder.get(placeholder)?.value;
       if (value === undefined) unknown.push(placeholder);
       return value ?? placeholder;
     });
@@ -158,7 +154,7 @@ export class PiiVault {
     this.counts.set(kind, n);
     const placeholder = `[${kind}_${n}]`;
     this.byValue.set(key, placeholder);
-    this.byPlaceholder.set(placeholder, value);
+    this.byPlaceholder.set(placeholder, { kind, placeholder, value });
     return placeholder;
   }
 }

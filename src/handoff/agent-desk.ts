@@ -32,6 +32,8 @@ export interface QueueCard {
   /** Why the language is what it is, so staff can judge the guess. */
   languageReason: string | null;
   lastMessages: { author: Author; agentName: string | null; text: string }[];
+  /** The conversation so far in the staff's language (AGENT_LANGUAGE), when a model wrote one. */
+  summary?: { language: string; text: string };
   claimedBy?: Agent;
   /** When the queue is outside working hours: when staff are back (ISO time), for the post. */
   closedUntil?: string;

@@ -13,6 +13,7 @@ import type { Agent, AgentDesk, CardStatus, ClaimOutcome, DeskThread, EndOutcome
 import type { BusinessHours } from './business-hours.js';
 import { createSystemClock, type Clock, type ScheduledTimer } from './clock.js';
 import { estimateWaitMinutes } from './wait-estimate.js';
+import type { TextTranslator } from '../engine/translate.js';
 
 export interface HandoffQueueOptions {
   store: Store;
@@ -29,6 +30,13 @@ export interface HandoffQueueOptions {
   clock?: Clock;
   /** Messages shown on a card. */
   cardMessages?: number;
+  /**
+   * With a model: customer messages are relayed with a translation into `agentLanguage`, staff replies go
+   * out translated into the customer's language, and cards carry a summary. Without: originals, unchanged.
+   */
+  textTranslator?: TextTranslator;
+  /** The language staff read and write (AGENT_LANGUAGE). Default en. */
+  agentLanguage?: string;
 }
 
 export interface HandoffQueue extends HumanDesk, HandoffActions {
@@ -57,6 +65,9 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
   const clock = options.clock ?? createSystemClock();
   const repageMs = options.repageMinutes * 60_000;
   const cardMessages = options.cardMessages ?? 6;
+  const agentLanguage = options.agentLanguage ?? 'en';
+  // Summaries are written once, at paging; kept here so a redraw after a claim still shows them.
+  const summaries = new Map<number, { language: string; text: string }>();
   let timer: ScheduledTimer | undefined;
   let running = false;
   let ticking: Promise<void> | undefined;
@@ -87,6 +98,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       language: conversation.language,
       languageReason: conversation.languageReason,
       lastMessages: messages.slice(-cardMessages).map((m) => ({ author: m.author, agentName: m.agentName, text: m.text })),
+      ...(summaries.has(handoff.id) && { summary: summaries.get(handoff.id) }),
       ...(handoff.claimedBy !== null && { claimedBy: { id: handoff.claimedBy, name: handoff.claimedByName ?? handoff.claimedBy } }),
       ...(hours && !hours.isOpen(now) && { closedUntil: hours.nextOpening(now).toISOString() }),
       position: handoff.status === 'queued' ? await queuePosition(handoff.id) : 0,
@@ -103,6 +115,11 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
 
   /** Posts the card; a failure leaves the handoff queued without a post, and the next tick pages again. */
   async function page(handoff: Handoff, conversation: Conversation, customer: Customer, transcript?: Message[]): Promise<void> {
+    if (options.textTranslator && !summaries.has(handoff.id)) {
+      const turns = (transcript ?? (await store.listMessages(conversation.id))).map((m) => ({ author: m.author, text: m.text }));
+      const text = await options.textTranslator.summarize(turns, agentLanguage);
+      if (text !== undefined) summaries.set(handoff.id, { language: agentLanguage, text });
+    }
     try {
       const at = await desk.page(await buildCard(handoff, conversation, customer, transcript));
       await store.setHandoffThread(handoff.id, at.channel, at.thread);
@@ -178,6 +195,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
 
   async function end(handoffId: number, agent: Agent, status: 'released' | 'closed'): Promise<EndOutcome> {
     const handoff = await store.endHandoff(handoffId, status, clock.now());
+    summaries.delete(handoffId);
     if (!handoff) return (await store.getHandoff(handoffId)) ? { ok: false, why: 'ended' } : { ok: false, why: 'unknown' };
     const { conversation, customer } = await load(handoff);
     const updated = await store.updateConversation(conversation.id, status === 'released' ? { state: 'bot', failedAnswers: 0 } : { state: 'closed' });
@@ -220,7 +238,10 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
         return;
       }
       const who = customer.displayName ?? `${customer.channel} customer`;
-      await desk.postToThread(at, `*${who}:* ${message.text}`);
+      // The original always, with its detected language; a translation below it when a model made one.
+      const translated = await options.textTranslator?.translate(message.text, conversation.language, agentLanguage);
+      const relay = `*${who}* (${conversation.language}): ${message.text}`;
+      await desk.postToThread(at, translated === undefined ? relay : `${relay}\n> _${agentLanguage}:_ ${translated}`);
     },
 
     async claim(handoffId, agent): Promise<ClaimOutcome> {
@@ -260,8 +281,15 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       const { conversation, customer } = await load(handoff);
       // An SMS customer who sent STOP must not hear from us again, a person included.
       if (customer.optedOut) return { delivered: false, why: 'opted_out' };
-      await store.enqueueOutbound(conversation, [{ author: 'agent', agentName: agent.name, text }], addressOf(customer));
+      // The agent may write in any language; the model sees it and leaves text already in the customer's alone.
+      const translated =
+        options.textTranslator && conversation.language !== agentLanguage ? await options.textTranslator.translate(text, undefined, conversation.language) : undefined;
+      await store.enqueueOutbound(conversation, [{ author: 'agent', agentName: agent.name, text: translated ?? text }], addressOf(customer));
       options.onOutboxQueued();
+      // The thread keeps the agent's original (their own message) and shows what the customer actually got.
+      if (translated !== undefined) {
+        await desk.postToThread(at, `_Sent to the customer in ${conversation.language}:_ ${translated}`).catch((error: unknown) => logger.warn({ err: error }, 'posting the sent translation failed'));
+      }
       return { delivered: true };
     },
 

@@ -1,0 +1,55 @@
+/**
+ * Added latency per answer when the model answers: the real engine and SQLite store, once offline and once
+ * with the real `openai` client against the local fake server (which answers at once), on messages the
+ * offline path cannot answer. Run: npx tsx bench/llm-latency.ts [messages]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { openStore } from '../src/store/open-store.js';
+import { loadKnowledgeBase } from '../src/engine/knowledge.js';
+import { createTranslator } from '../src/i18n.js';
+import { createEngine } from '../src/engine/engine.js';
+import { createLanguageDetector } from '../src/engine/language-detector.js';
+import { createLlm } from '../src/engine/llm.js';
+import { createLlmAnswerStep } from '../src/engine/llm-answer-step.js';
+import { projectPath } from '../src/paths.js';
+import { startFakeOpenAi } from '../test/fakes/fake-openai.js';
+
+const count = Number(process.argv[2] ?? 300);
+const logger = pino({ level: 'silent' });
+const translator = createTranslator({ defaultLanguage: 'en' });
+const detector = await createLanguageDetector({ languages: translator.languages });
+const knowledge = loadKnowledgeBase(projectPath('knowledge', 'demo.yaml'));
+const fake = await startFakeOpenAi();
+
+async function run(withModel: boolean): Promise<number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-llm-'));
+  const store = await openStore({ dataDir: dir });
+  await store.migrate();
+  const llm = withModel ? createLlm({ apiKey: 'sk-bench', baseUrl: fake.baseUrl, model: 'fake', timeoutMs: 5000, logger }) : undefined;
+  const engine = createEngine({
+    store, knowledge, translator, defaultLanguage: 'en', logger, detector, onOutboxQueued: () => undefined,
+    ...(llm && { llm: createLlmAnswerStep({ llm, knowledge }) }),
+  });
+  const times: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const started = performance.now();
+    await engine.receive({ externalId: `b${i}`, from: { channel: 'web', id: `v${i % 50}` }, text: `Do you have a shop in Riga where I can see product ${i}? mail me at a${i}@example.com`, receivedAt: new Date() });
+    times.push(performance.now() - started);
+  }
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return times.sort((a, b) => a - b);
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+await run(false); // warm-up
+const offline = await run(false);
+const model = await run(true);
+for (const [name, t] of [['offline', offline], ['with model', model]] as const) {
+  console.log(`${name}: p50 ${pct(t, 50).toFixed(2)} ms, p95 ${pct(t, 95).toFixed(2)} ms over ${count} messages`);
+}
+console.log(`added per answer: p50 ${(pct(model, 50) - pct(offline, 50)).toFixed(2)} ms, p95 ${(pct(model, 95) - pct(offline, 95)).toFixed(2)} ms; requests seen by the fake: ${fake.requests.length}`);
+await fake.close();

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { decide, type Decision, type DecisionInput } from '../src/engine/decide.js';
+import { mergeLlmResult } from '../src/engine/llm-decision.js';
+import { loadKnowledgeBase } from '../src/engine/knowledge.js';
+import { createTranslator } from '../src/i18n.js';
+import { projectPath } from '../src/paths.js';
+
+const { t } = createTranslator({ defaultLanguage: 'en' });
+const context = { knowledge: loadKnowledgeBase(projectPath('knowledge', 'demo.yaml')), t, defaultLanguage: 'en', humanAvailable: true };
+const input = (over: Partial<DecisionInput>): DecisionInput => ({
+  text: '',
+  channel: 'web',
+  state: 'bot',
+  isNewConversation: false,
+  language: 'en',
+  failedAnswers: 0,
+  ...over,
+});
+
+describe('llm decision merge', () => {
+  it('marks a miss as an answer opportunity after the disclosure', () => {
+    const offline = decide(input({ text: 'Do you have a shop in Riga?', isNewConversation: true }), context);
+    assert.deepEqual(offline.llm, { task: 'answer', replaceFrom: 1 });
+    assert.deepEqual(offline.replies, [t('en', 'disclosure'), t('en', 'fallback')]);
+  });
+
+  it('marks an answer missing in the conversation’s language for translation, and a confident own-language answer not at all', () => {
+    const italian = decide(input({ text: 'quanto costa la spedizione?', language: 'it' }), context);
+    assert.equal(italian.llm?.task, 'translate');
+    assert.equal(italian.llm.task === 'translate' && italian.llm.from, 'en');
+    assert.equal(decide(input({ text: 'how long does shipping take?' }), context).llm, undefined);
+    assert.equal(decide(input({ text: 'hello' }), context).llm, undefined);
+    assert.equal(decide(input({ text: 'I want to talk to a human' }), context).llm, undefined);
+  });
+
+  it('replaces the fallback with the answer and cancels the repeated-misses escalation', () => {
+    const offline = decide(input({ text: 'Do you have a shop in Riga?', failedAnswers: 1 }), context);
+    assert.equal(offline.escalation, 'repeated_misses');
+    const merged = mergeLlmResult(offline, { kind: 'answer', text: 'We are online only.' });
+    assert.deepEqual(merged.replies, ['We are online only.']);
+    assert.equal(merged.failedAnswers, 0);
+    assert.equal(merged.escalation, undefined);
+  });
+
+  it('turns a handoff into an llm_handoff escalation with no bot text', () => {
+    const offline = decide(input({ text: 'Do you have a shop in Riga?', isNewConversation: true }), context);
+    const merged = mergeLlmResult(offline, { kind: 'handoff', reason: 'x' });
+    assert.deepEqual(merged.replies, [t('en', 'disclosure')]);
+    assert.equal(merged.escalation, 'llm_handoff');
+  });
+
+  it('replaces the notice and default-language answer with the translation only', () => {
+    const offline = decide(input({ text: 'quanto costa la spedizione?', language: 'it' }), context);
+    assert.equal(offline.replies.length, 2);
+    assert.deepEqual(mergeLlmResult(offline, { kind: 'translation', text: 'Costa 4,95 €.' }).replies, ['Costa 4,95 €.']);
+    assert.equal(mergeLlmResult(offline, { kind: 'answer', text: 'x' }), offline);
+  });
+
+  it('keeps the offline decision on failure', () => {
+    const offline: Decision = decide(input({ text: 'Do you have a shop in Riga?' }), context);
+    assert.equal(mergeLlmResult(offline, { kind: 'failed' }), offline);
+  });
+});
