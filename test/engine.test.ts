@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import sinon from 'sinon';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { loadKnowledgeBase } from '../src/engine/knowledge.js';
@@ -73,6 +74,24 @@ describe('engine', () => {
     assert.deepEqual(again, { duplicate: true, conversationId: first.conversationId, messageId: first.messageId });
     assert.equal((await store.listMessages(first.conversationId)).length, 3);
     assert.equal(wakes, 1);
+  });
+
+  it('answers a redelivery of a message whose first processing failed half-way, exactly once', async () => {
+    // Fault injection at the store boundary: the database fails while the replies are being queued.
+    const failing = sinon.stub(store, 'enqueueOutbound').onFirstCall().rejects(new Error('database went away'));
+    failing.callThrough();
+    await assert.rejects(engine.receive(inbound('m1', 'how long does shipping take?')), /database went away/);
+
+    const retried = await engine.receive(inbound('m1', 'how long does shipping take?'));
+    assert.equal(retried.duplicate, false, 'the unfinished message is processed again, not dropped as a duplicate');
+    const messages = await store.listMessages(retried.conversationId);
+    assert.deepEqual(messages.map((m) => m.author), ['customer', 'bot', 'bot'], 'recorded once, answered once');
+    assert.match(messages[1]!.text, /automated assistant/, 'still the first reply of the conversation');
+    assert.ok(messages[0]!.processedAt instanceof Date);
+
+    const again = await engine.receive(inbound('m1', 'how long does shipping take?'));
+    assert.equal(again.duplicate, true);
+    assert.equal((await store.listMessages(retried.conversationId)).length, 3);
   });
 
   it('processes messages of one conversation in arrival order even when they arrive at once', async () => {

@@ -66,21 +66,34 @@ export function createEngine(options: EngineOptions): Engine {
   const serializer = new KeyedSerializer();
   const languageRequests = createLanguageRequestMatcher(options.detector.languages);
 
+  /**
+   * The conversation a message belongs to. A redelivered message whose first processing failed half-way
+   * resumes in the conversation it was recorded in; it is "new" if nothing was sent there yet.
+   */
+  async function conversationOf(customer: Customer, unfinished: Message | undefined): Promise<{ conversation: Conversation; created: boolean }> {
+    const resumed = unfinished && (await store.getConversation(unfinished.conversationId));
+    if (!resumed) return store.openConversation(customer, defaultLanguage);
+    const history = await store.listMessages(resumed.id);
+    return { conversation: resumed, created: !history.some((m) => m.direction === 'out') };
+  }
+
   async function process(inbound: Inbound): Promise<ReceiveResult> {
     const { channel } = inbound.from;
     const seen = await store.findInbound(channel, inbound.externalId);
-    if (seen) return { duplicate: true, conversationId: seen.conversationId, messageId: seen.id };
+    if (seen?.processedAt) return { duplicate: true, conversationId: seen.conversationId, messageId: seen.id };
 
     const customer = await store.upsertCustomer(inbound.from, inbound.hints?.name);
-    const { conversation, created } = await store.openConversation(customer, defaultLanguage);
-    const message = await store.recordInbound({
-      conversationId: conversation.id,
-      channel,
-      externalId: inbound.externalId,
-      text: inbound.text,
-      media: inbound.media ?? [],
-      receivedAt: inbound.receivedAt,
-    });
+    const { conversation, created } = await conversationOf(customer, seen);
+    const message =
+      seen ??
+      (await store.recordInbound({
+        conversationId: conversation.id,
+        channel,
+        externalId: inbound.externalId,
+        text: inbound.text,
+        media: inbound.media ?? [],
+        receivedAt: inbound.receivedAt,
+      }));
     // Another replica recorded the same event between our lookup and insert.
     if (!message) {
       const winner = await store.findInbound(channel, inbound.externalId);
@@ -140,15 +153,14 @@ export function createEngine(options: EngineOptions): Engine {
     logger.debug({ conversationId: updated.id, entryId: decision.entryId, language: verdict }, 'decided');
 
     if (compliance && compliance.optedOut !== customer.optedOut) await store.setOptedOut(customer.id, compliance.optedOut);
-    if (decision.replies.length > 0) {
-      await store.enqueueOutbound(
-        updated,
-        // Compliance texts are system messages: the one kind a channel still delivers to an opted-out number.
-        decision.replies.map((text) => ({ author: compliance ? ('system' as const) : ('bot' as const), text })),
-        inbound.from,
-      );
-      options.onOutboxQueued();
-    }
+    await store.enqueueOutbound(
+      updated,
+      // Compliance texts are system messages: the one kind a channel still delivers to an opted-out number.
+      decision.replies.map((text) => ({ author: compliance ? ('system' as const) : ('bot' as const), text })),
+      inbound.from,
+      { answering: message.id },
+    );
+    if (decision.replies.length > 0) options.onOutboxQueued();
 
     if (options.desk) {
       if (updated.state !== 'bot') await options.desk.relayCustomerMessage(updated, customer, message);

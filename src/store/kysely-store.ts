@@ -202,6 +202,7 @@ export class KyselyStore implements Store {
         external_id: message.externalId,
         delivery_status: null,
         created_at: toDbTime(message.receivedAt),
+        processed_at: null,
       })
       .onConflict((oc) => oc.doNothing())
       .returningAll()
@@ -209,8 +210,13 @@ export class KyselyStore implements Store {
     return row && messageFromRow(row);
   }
 
-  enqueueOutbound(conversation: Conversation, messages: NewOutboundMessage[], address: Address): Promise<OutboxItem[]> {
-    return enqueueOutbound(this.db, { conversation, messages, address, now: this.now() });
+  enqueueOutbound(
+    conversation: Conversation,
+    messages: NewOutboundMessage[],
+    address: Address,
+    options: { answering?: number } = {},
+  ): Promise<OutboxItem[]> {
+    return enqueueOutbound(this.db, { conversation, messages, address, answering: options.answering, now: this.now() });
   }
 
   async listMessages(conversationId: number, options: { after?: number; limit?: number } = {}): Promise<Message[]> {

@@ -172,9 +172,28 @@ function languageEvidence(): Migration {
   };
 }
 
+/**
+ * Inbound messages remember whether the engine finished with them, so a webhook retried after a failure
+ * half-way is answered instead of being dropped as a duplicate. Messages from before are taken as finished.
+ */
+function inboundProcessed(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('messages').addColumn('processed_at', 'text').execute();
+      await sql`update messages set processed_at = created_at where direction = 'in'`.execute(db);
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('messages').dropColumn('processed_at').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
-  return { '0001_initial': initial(dialect), '0002_handoffs': handoffs(dialect), '0003_language_evidence': languageEvidence() };
+  return {
+    '0001_initial': initial(dialect), '0002_handoffs': handoffs(dialect), '0003_language_evidence': languageEvidence(),
+    '0004_inbound_processed': inboundProcessed(),
+  };
 }
 
 /** Applies pending migrations and returns the names applied; throws the first failure. */

@@ -36,16 +36,21 @@ export interface EnqueueOutboundInput {
   conversation: Conversation;
   messages: NewOutboundMessage[];
   address: Address;
+  /** The inbound message these replies answer, marked processed in the same transaction. */
+  answering?: number | undefined;
   now: Date;
 }
 
 /** Inserts each message and its outbox row in one transaction; ids ascend in the given order. */
 export async function enqueueOutbound(db: Kysely<Database>, input: EnqueueOutboundInput): Promise<OutboxItem[]> {
   const { conversation, messages, address } = input;
-  if (messages.length === 0) return [];
+  if (messages.length === 0 && input.answering === undefined) return [];
   const now = toDbTime(input.now);
   return db.transaction().execute(async (trx) => {
     const items: OutboxItem[] = [];
+    if (input.answering !== undefined) {
+      await trx.updateTable('messages').set({ processed_at: now }).where('id', '=', input.answering).execute();
+    }
     for (const message of messages) {
       const stored = await trx
         .insertInto('messages')
@@ -60,6 +65,7 @@ export async function enqueueOutbound(db: Kysely<Database>, input: EnqueueOutbou
           external_id: null,
           delivery_status: 'pending',
           created_at: now,
+          processed_at: null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();

@@ -87,6 +87,7 @@ export function messageFromRow(row: Selectable<MessagesTable>): Message {
     channel: channel.parse(row.channel),
     externalId: row.external_id,
     deliveryStatus: row.delivery_status === null ? null : deliveryStatus.parse(row.delivery_status),
+    processedAt: row.processed_at === null ? null : fromDbTime(row.processed_at),
     createdAt: fromDbTime(row.created_at),
   };
 }

@@ -48,6 +48,8 @@ export interface MessagesTable {
   external_id: string | null;
   delivery_status: string | null;
   created_at: string;
+  /** Inbound: set once the engine has queued its replies; a redelivery of an unprocessed message is processed again. */
+  processed_at: string | null;
 }
 
 export interface OutboxTable {

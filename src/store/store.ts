@@ -52,6 +52,8 @@ export interface Message {
   /** Provider id: the inbound idempotency key, or for outbound the id the channel API gave. */
   externalId: string | null;
   deliveryStatus: DeliveryStatus | null;
+  /** Inbound only: when the engine finished with it (replies queued); null while it is unfinished. */
+  processedAt: Date | null;
   createdAt: Date;
 }
 
@@ -144,9 +146,16 @@ export interface Store {
   recordInbound(message: NewInboundMessage): Promise<Message | undefined>;
   /**
    * Records outbound messages and their outbox rows in one transaction, in the given order, so a reply
-   * is either queued for delivery or not recorded at all.
+   * is either queued for delivery or not recorded at all. With `answering`, that inbound message is marked
+   * processed in the same transaction (even with no replies): its redelivery is then a duplicate, while a
+   * redelivery after a failure before this point is processed again.
    */
-  enqueueOutbound(conversation: Conversation, messages: NewOutboundMessage[], address: Address): Promise<OutboxItem[]>;
+  enqueueOutbound(
+    conversation: Conversation,
+    messages: NewOutboundMessage[],
+    address: Address,
+    options?: { answering?: number },
+  ): Promise<OutboxItem[]>;
   /** Messages of a conversation with id greater than `after`, oldest first. */
   listMessages(conversationId: number, options?: { after?: number; limit?: number }): Promise<Message[]>;
   /** Messages of every conversation of this customer, oldest first: the widget's history. */
