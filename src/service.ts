@@ -27,6 +27,7 @@ import { createTwilioAdapter } from '../adapters/twilio/twilio-adapter.js';
 import { createBotFrameworkAdapter } from '../adapters/botframework/botframework-adapter.js';
 import { startSlackHandoff } from '../adapters/slack/slack-handoff.js';
 import type { Clock } from './handoff/clock.js';
+import { escalateConversation } from './handoff/escalate-conversation.js';
 
 export interface RunningService {
   url: string;
@@ -84,7 +85,18 @@ export async function startService(config: Config, options: { logger?: Logger; c
   });
   const adapters = new Map<Channel, ChannelAdapter>([[web.channel, web]]);
   const twilio = config.twilio
-    ? createTwilioAdapter({ ...config.twilio, store, logger, onOutboxQueued: () => outbox.wake() })
+    ? createTwilioAdapter({
+        ...config.twilio,
+        store,
+        logger,
+        onOutboxQueued: () => outbox.wake(),
+        // A held WhatsApp reply pages staff when a desk is configured; without one the adapter logs it.
+        ...(config.slack && {
+          onHeld: async (held) => {
+            if (handoff) await escalateConversation(store, handoff.queue, held.conversationId, 'delivery_held');
+          },
+        }),
+      })
     : undefined;
   // One Twilio adapter serves SMS and WhatsApp; it is registered under each channel it has a sender for.
   for (const channel of twilio?.channels ?? []) if (twilio) adapters.set(channel, twilio);

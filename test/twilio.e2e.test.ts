@@ -14,6 +14,7 @@ import { ConfigError } from '../src/errors.js';
 import { createTranslator } from '../src/i18n.js';
 import { startService, type RunningService } from '../src/service.js';
 import { startFakeTwilio, TWILIO_FAILURES, type FakeTwilio, type FakeTwilioMessage } from './fakes/fake-twilio.js';
+import { startFakeSlack, type FakeSlack } from './fakes/fake-slack.js';
 
 const PUBLIC_URL = 'https://support.example.com';
 const SMS_FROM = '+14155550100';
@@ -227,6 +228,35 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       assert.match(dead.lastError ?? '', /window is closed/);
       assert.equal(fake.attempts, attempts);
       assert.equal(fake.messages.filter((m) => m.to === 'whatsapp:+34600000002').length, before);
+    });
+  });
+
+  describe('with WhatsApp and the Slack desk configured, no template', () => {
+    let slack: FakeSlack;
+    beforeEach(async () => {
+      slack = await startFakeSlack();
+      await start({
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: 'test-signing-secret',
+        SLACK_QUEUE_CHANNEL: 'C0QUEUE01',
+        SLACK_API_URL: slack.apiUrl,
+      });
+    });
+    afterEach(() => slack.close());
+
+    it('flags a held reply for staff: the conversation is paged to the Slack queue', async () => {
+      await inbound('whatsapp:+34600000012', 'hola').post();
+      await delivered('whatsapp', '+34600000012');
+      const customer = await service.store.findCustomer('whatsapp', '+34600000012');
+      const [first] = await service.store.listCustomerMessages(customer!.id);
+      const conversation = await service.store.updateConversation(first!.conversationId, { lastInboundAt: new Date(Date.now() - 25 * 3600_000) });
+      assert.equal(slack.callsTo('chat.postMessage').length, 0, 'nothing paged before');
+      await service.store.enqueueOutbound(conversation, [{ author: 'bot', text: 'Tu pedido ha salido.' }], { channel: 'whatsapp', id: '+34600000012' });
+
+      const [post] = await eventually(() => (slack.callsTo('chat.postMessage').length > 0 ? slack.callsTo('chat.postMessage') : undefined));
+      assert.equal(post!.args.channel, 'C0QUEUE01');
+      assert.match(JSON.stringify(post!.args), /WhatsApp 24-hour window is closed/);
+      assert.equal((await service.store.getConversation(conversation.id))?.state, 'queued');
     });
   });
 

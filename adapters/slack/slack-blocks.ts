@@ -18,6 +18,7 @@ const REASONS: Readonly<Record<string, string>> = {
   repeated_misses: 'the bot could not answer twice',
   knowledge_handoff: 'topic always goes to a person',
   llm_handoff: 'the AI assistant asked for a person',
+  delivery_held: 'a reply is held: the WhatsApp 24-hour window is closed and no template is set',
 };
 
 export function reasonLabel(reason: string): string {

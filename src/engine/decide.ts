@@ -9,7 +9,13 @@ import type { TranslationVars } from '../i18n.js';
 import { createEscalationDetector, type DetectedEscalationReason, type EscalationDetector } from './escalation.js';
 
 /** Why the bot wants a person to take over. */
-export type EscalationReason = 'knowledge_handoff' | 'repeated_misses' | 'llm_handoff' | DetectedEscalationReason;
+export type EscalationReason =
+  | 'knowledge_handoff'
+  | 'repeated_misses'
+  | 'llm_handoff'
+  /** A channel holds a reply it may not send (WhatsApp window closed): a person must reach the customer. */
+  | 'delivery_held'
+  | DetectedEscalationReason;
 
 /**
  * Where a language model, when configured, may improve the offline decision: replies from `replaceFrom` on

@@ -1,0 +1,22 @@
+/**
+ * Escalates a stored conversation from outside a customer's turn, e.g. when a channel holds a reply it may not
+ * send (WhatsApp's 24-hour window closed and no template is configured): staff must know the customer is waiting.
+ */
+import type { Store } from '../store/store.js';
+import type { EscalationReason } from '../engine/decide.js';
+import type { HumanDesk } from '../engine/engine.js';
+
+export async function escalateConversation(
+  store: Pick<Store, 'getConversation' | 'getCustomer' | 'listMessages'>,
+  desk: Pick<HumanDesk, 'escalate'>,
+  conversationId: number,
+  reason: EscalationReason,
+  transcriptLength = 20,
+): Promise<boolean> {
+  const conversation = await store.getConversation(conversationId);
+  const customer = conversation && (await store.getCustomer(conversation.customerId));
+  if (!conversation || !customer || conversation.state === 'closed') return false;
+  const transcript = (await store.listMessages(conversationId)).slice(-transcriptLength);
+  await desk.escalate({ reason, conversation, customer, language: conversation.language, transcript });
+  return true;
+}
