@@ -27,7 +27,7 @@ import { createTwilioAdapter } from '../adapters/twilio/twilio-adapter.js';
 import { createBotFrameworkAdapter } from '../adapters/botframework/botframework-adapter.js';
 import { startSlackHandoff } from '../adapters/slack/slack-handoff.js';
 import type { Clock } from './handoff/clock.js';
-import { escalateConversation } from './handoff/escalate-conversation.js';
+import { escalateConversation } from './engine/escalate-conversation.js';
 
 export interface RunningService {
   url: string;

@@ -9,8 +9,9 @@ import type { Translator } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import type { KnowledgeBase } from './knowledge.js';
 import { decide, type Decision, type EscalationReason } from './decide.js';
-import { decideCompliance } from './opt-out.js';
-import { primaryLanguage, resolveLanguage } from './language.js';
+import { decideCompliance, type ComplianceDecision } from './opt-out.js';
+import { escalateConversation } from './escalate-conversation.js';
+import { primaryLanguage, resolveLanguage, type LanguageVerdict } from './language.js';
 import type { LanguageDetector } from './language-detector.js';
 import { createLanguageRequestMatcher } from './language-requests.js';
 import { detectSmallTalk } from './small-talk.js';
@@ -49,6 +50,15 @@ export interface EngineOptions {
   transcriptLength?: number;
 }
 
+/** An inbound message recorded in its conversation, ready to be answered. */
+interface Admitted {
+  customer: Customer;
+  conversation: Conversation;
+  /** Nothing has been sent in the conversation yet: the first reply carries the AI disclosure. */
+  created: boolean;
+  message: Message;
+}
+
 export interface Engine {
   receive(inbound: Inbound): Promise<ReceiveResult>;
   /**
@@ -77,10 +87,11 @@ export function createEngine(options: EngineOptions): Engine {
     return { conversation: resumed, created: !history.some((m) => m.direction === 'out') };
   }
 
-  async function process(inbound: Inbound): Promise<ReceiveResult> {
+  /** The customer, conversation and recorded message of an inbound event, or the result for a duplicate. */
+  async function admit(inbound: Inbound): Promise<Admitted | { duplicate: ReceiveResult }> {
     const { channel } = inbound.from;
     const seen = await store.findInbound(channel, inbound.externalId);
-    if (seen?.processedAt) return { duplicate: true, conversationId: seen.conversationId, messageId: seen.id };
+    if (seen?.processedAt) return { duplicate: { duplicate: true, conversationId: seen.conversationId, messageId: seen.id } };
 
     const customer = await store.upsertCustomer(inbound.from, inbound.hints?.name);
     const { conversation, created } = await conversationOf(customer, seen);
@@ -94,13 +105,15 @@ export function createEngine(options: EngineOptions): Engine {
         media: inbound.media ?? [],
         receivedAt: inbound.receivedAt,
       }));
+    if (message) return { customer, conversation, created, message };
     // Another replica recorded the same event between our lookup and insert.
-    if (!message) {
-      const winner = await store.findInbound(channel, inbound.externalId);
-      return { duplicate: true, conversationId: winner?.conversationId ?? conversation.id, messageId: winner?.id ?? 0 };
-    }
+    const winner = await store.findInbound(channel, inbound.externalId);
+    return { duplicate: { duplicate: true, conversationId: winner?.conversationId ?? conversation.id, messageId: winner?.id ?? 0 } };
+  }
 
-    const verdict = resolveLanguage({
+  function languageOf(inbound: Inbound, { conversation, created }: Admitted): LanguageVerdict {
+    const { channel } = inbound.from;
+    return resolveLanguage({
       detection: options.detector.detect(inbound.text),
       requested: languageRequests.match(inbound.text),
       phraseLanguage: detectSmallTalk(inbound.text)?.language ?? knowledge.search(inbound.text)?.language,
@@ -110,39 +123,51 @@ export function createEngine(options: EngineOptions): Engine {
       supported: options.detector.languages,
       defaultLanguage,
     });
+  }
+
+  /** What to answer: compliance first, then the offline decision, then the model for what that could not answer. */
+  async function replyTo(inbound: Inbound, admitted: Admitted, language: string): Promise<{ decision: Decision; compliance: ComplianceDecision | undefined }> {
+    const { customer, conversation, created, message } = admitted;
+    const { channel } = inbound.from;
     // STOP/START/HELP on SMS and WhatsApp, and silence towards an opted-out customer, come before dialogue.
     const compliance = decideCompliance({ channel, text: inbound.text, optedOut: customer.optedOut });
-    const offline: Decision = compliance
-      ? {
-          replies: compliance.replyKey ? [translator.t(compliance.language ?? verdict.language, compliance.replyKey)] : [],
-          failedAnswers: conversation.failedAnswers,
-        }
-      : decide(
-          {
-            text: inbound.text,
-            channel,
-            state: conversation.state,
-            isNewConversation: created,
-            language: verdict.language,
-            failedAnswers: conversation.failedAnswers,
-            hasMedia: (inbound.media?.length ?? 0) > 0,
-          },
-          { knowledge, t: translator.t, defaultLanguage, humanAvailable: options.desk !== undefined },
-        );
-    // The offline detector and knowledge search ran first; the model only fills in what they could not, and
-    // its failures leave the offline decision standing.
-    const decision =
-      options.llm && offline.llm
-        ? await options.llm.improve(offline, {
-            text: inbound.text,
-            language: verdict.language,
-            channel,
-            conversationId: conversation.id,
-            history: await store.listMessages(conversation.id),
-            messageId: message.id,
-            handoffAvailable: options.desk !== undefined,
-          })
-        : offline;
+    if (compliance) {
+      const replies = compliance.replyKey ? [translator.t(compliance.language ?? language, compliance.replyKey)] : [];
+      return { decision: { replies, failedAnswers: conversation.failedAnswers }, compliance };
+    }
+    const offline = decide(
+      {
+        text: inbound.text,
+        channel,
+        state: conversation.state,
+        isNewConversation: created,
+        language,
+        failedAnswers: conversation.failedAnswers,
+        hasMedia: (inbound.media?.length ?? 0) > 0,
+      },
+      { knowledge, t: translator.t, defaultLanguage, humanAvailable: options.desk !== undefined },
+    );
+    if (!options.llm || !offline.llm) return { decision: offline, compliance };
+    // The model's failures leave the offline decision standing.
+    const decision = await options.llm.improve(offline, {
+      text: inbound.text,
+      language,
+      channel,
+      conversationId: conversation.id,
+      history: await store.listMessages(conversation.id),
+      messageId: message.id,
+      handoffAvailable: options.desk !== undefined,
+    });
+    return { decision, compliance };
+  }
+
+  async function process(inbound: Inbound): Promise<ReceiveResult> {
+    const admitted = await admit(inbound);
+    if ('duplicate' in admitted) return admitted.duplicate;
+    const { customer, conversation, message } = admitted;
+
+    const verdict = languageOf(inbound, admitted);
+    const { decision, compliance } = await replyTo(inbound, admitted, verdict.language);
     const updated = await store.updateConversation(conversation.id, {
       language: verdict.language,
       languageReason: verdict.reason,
@@ -165,14 +190,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (options.desk) {
       if (updated.state !== 'bot') await options.desk.relayCustomerMessage(updated, customer, message);
       else if (decision.escalation) {
-        const transcript = await store.listMessages(updated.id);
-        await options.desk.escalate({
-          reason: decision.escalation,
-          conversation: updated,
-          customer,
-          language: verdict.language,
-          transcript: transcript.slice(-(options.transcriptLength ?? 20)),
-        });
+        await escalateConversation(store, options.desk, updated.id, decision.escalation, options.transcriptLength);
       }
     }
     return { duplicate: false, conversationId: updated.id, messageId: message.id };

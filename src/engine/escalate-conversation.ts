@@ -1,10 +1,11 @@
 /**
- * Escalates a stored conversation from outside a customer's turn, e.g. when a channel holds a reply it may not
- * send (WhatsApp's 24-hour window closed and no template is configured): staff must know the customer is waiting.
+ * Pages staff about a stored conversation with its recent transcript: after a customer's turn, and from
+ * outside one, e.g. when a channel holds a reply it may not send (WhatsApp's 24-hour window closed, no
+ * template configured), so staff know the customer is waiting.
  */
 import type { Store } from '../store/store.js';
-import type { EscalationReason } from '../engine/decide.js';
-import type { HumanDesk } from '../engine/engine.js';
+import type { EscalationReason } from './decide.js';
+import type { HumanDesk } from './engine.js';
 
 export async function escalateConversation(
   store: Pick<Store, 'getConversation' | 'getCustomer' | 'listMessages'>,
