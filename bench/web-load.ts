@@ -1,18 +1,17 @@
 /**
- * Load benchmark of the web message endpoint: the whole service on the embedded store against a bare express 5
- * app parsing the same JSON, in one run, on 127.0.0.1, each bounded in time. Prints figures; asserts nothing.
+ * Load benchmark of the web message endpoint: the whole service (a child process on the embedded store) against
+ * a bare express 5 app parsing the same JSON (another child process), driven one after the other by autocannon
+ * on 127.0.0.1 for a bounded time each. Prints figures; asserts nothing.
  *
  *   npm run bench            (BENCH_SECONDS=10 BENCH_CONNECTIONS=20 by default)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
+import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { loadConfig } from '../src/config.js';
-import { startService } from '../src/service.js';
+import { projectPath } from '../src/paths.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -25,6 +24,41 @@ interface Figures {
   p99: number;
   non2xx: number;
   errors: number;
+}
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  startupMs: number;
+}
+
+/** Starts a script in its own Node process and waits for its "listening" log line to learn the port. */
+async function startServer(script: string, env: Record<string, string>): Promise<Server> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: projectPath(),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    if (!line.includes('switchboard listening')) continue;
+    const { port } = JSON.parse(line) as { port: number };
+    return { child, url: `http://127.0.0.1:${port}`, startupMs: performance.now() - started };
+  }
+  throw new Error(`${script} exited before it listened`);
+}
+
+async function stopServer(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+function rssMiB(pid: number | undefined): string {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return (kib / 1024).toFixed(1);
 }
 
 async function drive(url: string): Promise<Figures> {
@@ -49,48 +83,27 @@ async function drive(url: string): Promise<Figures> {
       },
     ],
   });
-  return {
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
+  return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
-
-async function bareExpress(): Promise<{ url: string; close: () => void }> {
-  const app = express();
-  app.use(express.json());
-  app.post('/web/messages', (req, res) => {
-    res.status(202).json({ ok: typeof req.body === 'object' });
-  });
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
-}
-
-const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
 try {
-  const bare = await bareExpress();
+  const bare = await startServer('bench/bare-express.ts', {});
   const bareFigures = await drive(bare.url);
-  bare.close();
+  await stopServer(bare);
 
-  const started = performance.now();
-  const service = await startService(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
-  const startupMs = performance.now() - started;
-  const rssBefore = process.memoryUsage().rss;
+  const service = await startServer('src/main.ts', { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+  const rssIdle = rssMiB(service.child.pid);
   const figures = await drive(service.url);
-  const rssAfter = process.memoryUsage().rss;
-  await service.stop();
+  const rssLoaded = rssMiB(service.child.pid);
+  await stopServer(service);
 
   console.log(`web message endpoint, ${connections} connections, ${seconds} s each, ${visitors} visitors, embedded SQLite`);
   console.log(`bare express 5 (JSON parse + 202): ${bareFigures.requestsPerSecond.toFixed(0)} req/s, p50 ${bareFigures.p50} ms, p99 ${bareFigures.p99} ms`);
   console.log(`switchboard POST /web/messages:    ${figures.requestsPerSecond.toFixed(0)} msg/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, non-2xx ${figures.non2xx}, errors ${figures.errors}`);
   console.log(`ratio to bare express: ${(figures.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3)}`);
-  console.log(`service start-up (store open + migrate + knowledge index): ${startupMs.toFixed(0)} ms`);
-  console.log(`RSS before load: ${mib(rssBefore)} MiB, after: ${mib(rssAfter)} MiB (bench process, includes autocannon)`);
+  console.log(`service start-up to listening (process spawn, tsx, store, detector, knowledge index): ${service.startupMs.toFixed(0)} ms`);
+  console.log(`service RSS idle after start-up: ${rssIdle} MiB, after the load: ${rssLoaded} MiB`);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createKnowledgeBase, type KnowledgeEntry } from '../src/engine/knowledge.js';
 import { createTranslator } from '../src/i18n.js';
-import { decide, type DecisionInput } from '../src/engine/decide.js';
+import { decide } from '../src/engine/decide.js';
+import { decisionInput } from './support/decision-input.js';
 
 const entries: KnowledgeEntry[] = [
   {
@@ -34,14 +35,7 @@ describe('decide (pure)', () => {
   const knowledge = createKnowledgeBase(entries, { defaultLanguage: 'en' });
   const { t } = createTranslator({ defaultLanguage: 'en' });
   const context = { knowledge, t, defaultLanguage: 'en' };
-  const base: DecisionInput = {
-    text: '',
-    channel: 'web',
-    state: 'bot',
-    isNewConversation: false,
-    language: 'en',
-    failedAnswers: 0,
-  };
+  const base = decisionInput();
 
   it('answers from the knowledge base', () => {
     const decision = decide({ ...base, text: 'how long does shiping take' }, context);

@@ -8,6 +8,7 @@ import { decide, type DecisionContext, type DecisionInput } from '../src/engine/
 import { loadKnowledgeBase, SHORT_ANSWER_MAX, type KnowledgeBase, type KnowledgeEntry } from '../src/engine/knowledge.js';
 import { createTranslator } from '../src/i18n.js';
 import { projectPath } from '../src/paths.js';
+import { decisionInput } from './support/decision-input.js';
 
 /** Languages the demo gained for its most common entries. */
 const ADDED_LANGUAGES = ['pt', 'it', 'nl', 'pl', 'ru', 'lt'];
@@ -163,14 +164,7 @@ describe('knowledge base across languages (demo)', () => {
   describe('the reply (decide)', () => {
     const translator = createTranslator({ defaultLanguage: 'en' });
     let context: DecisionContext;
-    const input = (language: string, text: string, channel: DecisionInput['channel'] = 'web'): DecisionInput => ({
-      text,
-      channel,
-      state: 'bot',
-      isNewConversation: false,
-      language,
-      failedAnswers: 0,
-    });
+    const input = (language: string, text: string, channel: DecisionInput['channel'] = 'web'): DecisionInput => decisionInput({ text, channel, language });
 
     before(() => {
       context = { knowledge: kb, t: translator.t, defaultLanguage: 'en' };

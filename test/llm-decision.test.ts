@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
-import { decide, type Decision, type DecisionInput } from '../src/engine/decide.js';
+import { decide, type Decision } from '../src/engine/decide.js';
 import { mergeLlmResult } from '../src/engine/llm-decision.js';
 import { loadKnowledgeBase } from '../src/engine/knowledge.js';
 import { createTranslator } from '../src/i18n.js';
 import { projectPath } from '../src/paths.js';
+import { decisionInput as input } from './support/decision-input.js';
 
 const { t } = createTranslator({ defaultLanguage: 'en' });
 const context = { knowledge: loadKnowledgeBase(projectPath('knowledge', 'demo.yaml')), t, defaultLanguage: 'en', humanAvailable: true };
-const input = (over: Partial<DecisionInput>): DecisionInput => ({
-  text: '',
-  channel: 'web',
-  state: 'bot',
-  isNewConversation: false,
-  language: 'en',
-  failedAnswers: 0,
-  ...over,
-});
 
 describe('llm decision merge', () => {
   it('marks a miss as an answer opportunity after the disclosure', () => {

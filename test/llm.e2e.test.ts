@@ -8,8 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { createTranslator } from '../src/i18n.js';
 import { startService, type RunningService } from '../src/service.js';
@@ -18,22 +16,15 @@ import { POLICY_LINES } from '../src/engine/llm-prompt.js';
 import { startFakeOpenAi, type FakeChatRequest, type FakeOpenAi } from './fakes/fake-openai.js';
 import { startFakeTwilio, type FakeTwilio } from './fakes/fake-twilio.js';
 import { startFakeSlack, type FakeSlack } from './fakes/fake-slack.js';
+import { createCollectingLogger } from './support/collecting-logger.js';
+import { customerMessages } from './support/customer-messages.js';
+import { eventually } from './support/eventually.js';
+import { slackTestEnv, SLACK_TEST_QUEUE as QUEUE } from './support/slack-requests.js';
+import { postWebMessage } from './support/web-requests.js';
 
 const PUBLIC_URL = 'https://support.example.com';
 const SMS_FROM = '+14155550100';
-const QUEUE = 'C0QUEUE01';
 const t = createTranslator({ defaultLanguage: 'en' }).t;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` gives a value; mocha's timeout bounds the wait (no timing assertions). */
-async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    await sleep(15);
-  }
-}
 
 interface Harness {
   service: RunningService;
@@ -49,16 +40,7 @@ async function start(options: { llm?: boolean; twilio?: boolean; slack?: boolean
   const twilio = options.twilio ? await startFakeTwilio() : undefined;
   const slack = options.slack ? await startFakeSlack() : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-llm-'));
-  const logs: string[] = [];
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(chunk.toString('utf8'));
-        done();
-      },
-    }),
-  );
+  const { logger, lines: logs } = createCollectingLogger();
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: dataDir,
@@ -70,7 +52,7 @@ async function start(options: { llm?: boolean; twilio?: boolean; slack?: boolean
       PUBLIC_URL,
       TWILIO_API_URL: twilio.url,
     }),
-    ...(slack && { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789abcdef', SLACK_QUEUE_CHANNEL: QUEUE, SLACK_API_URL: slack.apiUrl }),
+    ...(slack && slackTestEnv(slack.apiUrl)),
     ...options.env,
   });
   const service = await startService(config, { logger });
@@ -99,19 +81,13 @@ function sms(h: Harness, from: string, body: string): Promise<Response> {
 let webSeq = 0;
 function web(h: Harness, visitorId: string, text: string, locale?: string): Promise<Response> {
   webSeq += 1;
-  return fetch(`${h.service.url}/web/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ visitorId, clientMessageId: `msg_llm_${webSeq}_00000`, text, ...(locale && { locale }) }),
-  });
+  return postWebMessage(h.service.url, { visitorId, clientMessageId: `msg_llm_${webSeq}_00000`, text, ...(locale && { locale }) });
 }
 
 /** The conversation's messages once the bot has answered `count` inbound messages (replies or a handoff). */
 async function settled(h: Harness, channel: 'web' | 'sms', id: string, predicate: (messages: Message[]) => boolean): Promise<Message[]> {
   return eventually(async () => {
-    const customer = await h.service.store.findCustomer(channel, id);
-    if (!customer) return undefined;
-    const messages = await h.service.store.listCustomerMessages(customer.id);
+    const messages = await customerMessages(h.service.store, channel, id);
     return predicate(messages) ? messages : undefined;
   });
 }
@@ -255,8 +231,7 @@ describe('LLM answers end to end', function () {
       }
       const replies: string[] = [];
       for (const [i] of attempts.entries()) {
-        const customer = await h.service.store.findCustomer('web', `visitor_llm_inject_${i}`);
-        replies.push(...botTexts(await h.service.store.listCustomerMessages(customer!.id)));
+        replies.push(...botTexts(await customerMessages(h.service.store, 'web', `visitor_llm_inject_${i}`)));
       }
       for (const reply of replies) {
         for (const line of POLICY_LINES) assert.ok(!reply.includes(line.slice(0, 60)), `prompt leaked: ${reply}`);

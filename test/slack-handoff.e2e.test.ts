@@ -7,19 +7,18 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import sinon from 'sinon';
 import { loadConfig } from '../src/config.js';
 import { startService, type RunningService } from '../src/service.js';
 import type { Clock } from '../src/handoff/clock.js';
 import type { Message } from '../src/store/store.js';
-import { signSlackRequest } from '../adapters/slack/slack-signature.js';
 import { ACTION_IDS } from '../adapters/slack/slack-blocks.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from './fakes/fake-slack.js';
+import { createCollectingLogger } from './support/collecting-logger.js';
+import { customerMessages as transcriptOf } from './support/customer-messages.js';
+import { buttonClickBody, postSignedSlack, slackTestEnv, SLACK_TEST_QUEUE as QUEUE, threadMessageBody } from './support/slack-requests.js';
+import { postWebMessage } from './support/web-requests.js';
 
-const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
-const QUEUE = 'C0QUEUE01';
 const ONCALL = '<!subteam^S0ONCALL>';
 
 type FakeClock = sinon.SinonFakeTimers;
@@ -50,17 +49,6 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
   }
 }
 
-function collectingLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
-
 interface Harness {
   service: RunningService;
   slack: FakeSlack;
@@ -74,14 +62,11 @@ async function startHarness(env: Record<string, string> = {}, startAt = Date.now
   const slack = await startFakeSlack({ users: { U0ANNA: 'Anna', U0BRUNO: 'Bruno' } });
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-slack-'));
   const clock = privateFakeClock(startAt);
-  const { logger, lines } = collectingLogger();
+  const { logger, lines } = createCollectingLogger();
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: dataDir,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_QUEUE_CHANNEL: QUEUE,
-    SLACK_API_URL: slack.apiUrl,
+    ...slackTestEnv(slack.apiUrl),
     SLACK_ONCALL_MENTION: ONCALL,
     HANDOFF_REPAGE_MINUTES: '5',
     ...env,
@@ -102,71 +87,21 @@ async function startHarness(env: Record<string, string> = {}, startAt = Date.now
   };
 }
 
-/** Posts to /slack/events signed with the test secret at the handoff clock's time. */
-async function postSlack(h: Harness, body: string, contentType: string, headers: Record<string, string> = {}): Promise<Response> {
-  const timestamp = String(Math.floor(h.clock.now / 1000));
-  return fetch(`${h.service.url}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': contentType,
-      'x-slack-request-timestamp': timestamp,
-      'x-slack-signature': signSlackRequest(SIGNING_SECRET, timestamp, body),
-      ...headers,
-    },
-    body,
-  });
-}
-
 function clickButton(h: Harness, actionId: string, handoffId: number, userId: string, at: { ts: string; threadTs?: string }) {
-  const payload = {
-    type: 'block_actions',
-    user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase() },
-    team: { id: 'T0FAKE' },
-    api_app_id: 'A0FAKE',
-    token: 'verification-token',
-    trigger_id: '1.2.3',
-    channel: { id: QUEUE, name: 'support-queue' },
-    container: { type: 'message', channel_id: QUEUE, message_ts: at.ts, ...(at.threadTs && { thread_ts: at.threadTs }), is_ephemeral: false },
-    message: { ts: at.ts, ...(at.threadTs && { thread_ts: at.threadTs }), type: 'message', text: '' },
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value: String(handoffId), action_ts: '1700000001.000000' }],
-  };
-  return postSlack(h, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  return postSignedSlack(h.service.url, buttonClickBody({ actionId, value: String(handoffId), userId, ...at }), { nowMs: h.clock.now });
 }
 
 function threadMessage(h: Harness, eventId: string, threadTs: string, text: string, from: { user: string; botId?: string }, headers: Record<string, string> = {}) {
-  const body = JSON.stringify({
-    token: 'verification-token',
-    team_id: 'T0FAKE',
-    api_app_id: 'A0FAKE',
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: Math.floor(h.clock.now / 1000),
-    event: {
-      type: 'message',
-      channel: QUEUE,
-      channel_type: 'channel',
-      user: from.user,
-      ...(from.botId && { bot_id: from.botId }),
-      text,
-      ts: `1700000100.${eventId.replace(/\D/g, '').padStart(6, '0')}`,
-      thread_ts: threadTs,
-    },
-    authorizations: [{ team_id: 'T0FAKE', user_id: 'UBOT00001', is_bot: true }],
-  });
-  return postSlack(h, body, 'application/json', headers);
+  const ts = `1700000100.${eventId.replace(/\D/g, '').padStart(6, '0')}`;
+  return postSignedSlack(h.service.url, threadMessageBody({ eventId, ts, threadTs, text, ...from, atMs: h.clock.now }), { nowMs: h.clock.now, headers });
 }
 
 function sayAsCustomer(h: Harness, visitorId: string, id: string, text: string) {
-  return fetch(`${h.service.url}/web/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ visitorId, clientMessageId: `msg_${id}_00000`, text, locale: 'lv' }),
-  });
+  return postWebMessage(h.service.url, { visitorId, clientMessageId: `msg_${id}_00000`, text, locale: 'lv' });
 }
 
-async function customerMessages(h: Harness, visitorId: string): Promise<Message[]> {
-  const customer = await h.service.store.findCustomer('web', visitorId);
-  return customer ? h.service.store.listCustomerMessages(customer.id) : [];
+function customerMessages(h: Harness, visitorId: string): Promise<Message[]> {
+  return transcriptOf(h.service.store, 'web', visitorId);
 }
 
 function queuePosts(slack: FakeSlack): FakeSlackCall[] {
@@ -305,19 +240,10 @@ describe('Slack human queue, end to end', () => {
 
   it('answers 401 to a bad signature and stores nothing', async () => {
     const body = JSON.stringify({ type: 'event_callback', event_id: 'Ev0FORGED', event: { type: 'message', channel: QUEUE, user: 'U0ANNA', text: 'x', ts: '1.1', thread_ts: '1.0' } });
-    const timestamp = String(Math.floor(h.clock.now / 1000));
-    const forged = await fetch(`${h.service.url}/slack/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signSlackRequest('wrong-secret', timestamp, body) },
-      body,
-    });
+    const forged = await postSignedSlack(h.service.url, { body, contentType: 'application/json' }, { nowMs: h.clock.now, signingSecret: 'wrong-secret' });
     assert.equal(forged.status, 401);
-    const stale = String(Math.floor(h.clock.now / 1000) - 301);
-    const old = await fetch(`${h.service.url}/slack/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': stale, 'x-slack-signature': signSlackRequest(SIGNING_SECRET, stale, body) },
-      body,
-    });
+    // Signed with the right secret, but 301 s ago: outside Slack's five-minute replay window.
+    const old = await postSignedSlack(h.service.url, { body, contentType: 'application/json' }, { nowMs: h.clock.now - 301_000 });
     assert.equal(old.status, 401);
     // Not recorded: the id is still new to the store.
     assert.equal(await h.service.store.recordWebhookEvent('slack', 'Ev0FORGED', new Date()), true);

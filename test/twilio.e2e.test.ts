@@ -15,6 +15,7 @@ import { createTranslator } from '../src/i18n.js';
 import { startService, type RunningService } from '../src/service.js';
 import { startFakeTwilio, TWILIO_FAILURES, type FakeTwilio, type FakeTwilioMessage } from './fakes/fake-twilio.js';
 import { startFakeSlack, type FakeSlack } from './fakes/fake-slack.js';
+import { eventually } from './support/eventually.js';
 
 const PUBLIC_URL = 'https://support.example.com';
 const SMS_FROM = '+14155550100';
@@ -23,16 +24,6 @@ const TEMPLATE = `HX${'c'.repeat(32)}`;
 const t = createTranslator({ defaultLanguage: 'en' }).t;
 
 const messageSid = () => `SM${randomBytes(16).toString('hex')}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits (without asserting on time) until `check` returns a value; mocha's timeout bounds it. */
-async function eventually<T>(check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    await sleep(20);
-  }
-}
 
 describe('Twilio SMS and WhatsApp end to end', () => {
   let fake: FakeTwilio;

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { createWebAdapter, type HistoryMessage, type WebAdapter, type WebAdapterOptions } from '../adapters/web/web-adapter.js';
 import { preferredLanguageTag, toWebInbound } from '../adapters/web/web-inbound.js';
 import type { Inbound, Outbound, ReceiveResult } from '../src/model.js';
+import { listenOnLoopback } from './support/listen-on-loopback.js';
 
 const VISITOR = 'visitor_0001';
 const OTHER_VISITOR = 'visitor_0002';
@@ -59,9 +59,7 @@ async function startHarness(options: Partial<WebAdapterOptions> = {}): Promise<H
   app.use(adapter.routes(receive));
   const server: Server = createServer(app);
   adapter.attach(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     adapter,

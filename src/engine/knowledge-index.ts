@@ -90,18 +90,26 @@ export function createTfIdfIndex<T>(texts: readonly IndexedText<T>[]): TfIdfInde
     return bestDistance <= max && !tied ? { word: best, weight: CORRECTION_WEIGHT } : { word, weight: 1 };
   };
 
-  const documents = texts.map((text, i) => ({ item: text.item, vector: vectorize(featuresOf[i] ?? new Map()) }));
+  // Inverted index: a query only touches the variants that share one of its features.
+  const items = texts.map((text) => text.item);
+  const postings = new Map<string, { document: number; weight: number }[]>();
+  featuresOf.forEach((features, document) => {
+    for (const [feature, weight] of vectorize(features)) {
+      const list = postings.get(feature) ?? [];
+      list.push({ document, weight });
+      postings.set(feature, list);
+    }
+  });
 
   return {
     score(query) {
       const queryWords = words(normalizeText(query)).slice(0, MAX_QUERY_WORDS);
       const queryVector = vectorize(wordFeatures(queryWords.map(correct)));
-      if (queryVector.size === 0) return documents.map(({ item }) => ({ item, score: 0 }));
-      return documents.map(({ item, vector }) => {
-        let dot = 0;
-        for (const [feature, weight] of queryVector) dot += weight * (vector.get(feature) ?? 0);
-        return { item, score: dot };
-      });
+      const dots = new Float64Array(items.length);
+      for (const [feature, queryWeight] of queryVector) {
+        for (const { document, weight } of postings.get(feature) ?? []) dots[document] = (dots[document] ?? 0) + queryWeight * weight;
+      }
+      return items.map((item, document) => ({ item, score: dots[document] ?? 0 }));
     },
   };
 }

@@ -3,9 +3,7 @@
  * embedding from another origin, rendering and labels, idempotent retries, and history after a dropped socket.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import { pino } from 'pino';
@@ -13,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createWebAdapter, type HistoryMessage, type WebAdapter } from '../../adapters/web/web-adapter.js';
 import type { Inbound, ReceiveResult } from '../../src/model.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
+import { listenOnLoopback } from '../support/listen-on-loopback.js';
 
 /** In-memory stand-in for engine + store + outbox: stores the customer message, then "replies" via send. */
 function createBackend(adapter: () => WebAdapter) {
@@ -78,9 +77,7 @@ describe('web widget in Chromium (adapter only)', function () {
     // Seen before the adapter takes the upgrade, so a test can cut the network under a live socket.
     server.prependListener('upgrade', (_req, socket: Duplex) => rawSockets.add(socket));
     adapter.attach(server);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = `http://127.0.0.1:${await listenOnLoopback(server)}`;
     // Another origin (localhost vs 127.0.0.1): both loopback, so Chromium's Private Network Access rules allow it.
     shopServer = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
@@ -89,9 +86,7 @@ describe('web widget in Chromium (adapter only)', function () {
           `<body><h1>Another shop</h1><script src="${origin}/widget.js" defer></script></body></html>`,
       );
     });
-    shopServer.listen(0, '127.0.0.1');
-    await once(shopServer, 'listening');
-    shopOrigin = `http://localhost:${(shopServer.address() as AddressInfo).port}`;
+    shopOrigin = `http://localhost:${await listenOnLoopback(shopServer)}`;
     browser = await launchChromium();
   });
 

@@ -9,12 +9,11 @@
  * User activities are forwarded to the bot's messaging endpoint the way Azure Bot Service does: the first one
  * of a conversation preceded by a conversationUpdate adding the user.
  */
-import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { listenOnLoopback } from '../support/listen-on-loopback.js';
 
 export interface DirectLineEmulatorOptions {
   /** The bot's messaging endpoint, e.g. http://127.0.0.1:3000/api/messages. */
@@ -197,9 +196,7 @@ export async function startDirectLineEmulator(options: DirectLineEmulatorOptions
   app.post('/v3/conversations/:conversationId/activities/:replyToId', reply);
 
   const server = createServer(app);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `http://127.0.0.1:${await listenOnLoopback(server)}`;
 
   return {
     url: origin,

@@ -5,11 +5,11 @@
  * be told to fail the next requests, to exercise retries.
  * API reference: https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference
  */
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { z } from 'zod';
+import { listenOnLoopback } from '../support/listen-on-loopback.js';
 
 const activityBodySchema = z.looseObject({
   type: z.string().min(1),
@@ -92,9 +92,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   });
 
   const server = createServer(app);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     serviceUrl: `http://127.0.0.1:${port}/`,

@@ -5,7 +5,7 @@
  * body) and reads back every request, so it can assert what left the service.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../support/listen-on-loopback.js';
 
 /** One scripted answer. */
 export type FakeReply =
@@ -156,8 +156,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       answer(res, request, queue.shift() ?? responder(request));
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,

@@ -3,9 +3,8 @@
  * /api/<method>, `{ ok: true, ... }` answers, 429 with Retry-After), so the real @slack/web-api WebClient and
  * Bolt talk to it unchanged. Records every call for assertions.
  */
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../support/listen-on-loopback.js';
 
 export interface FakeSlackCall {
   method: string;
@@ -92,9 +91,7 @@ export async function startFakeSlack(options: { users?: Record<string, string> }
       res.end(JSON.stringify(body));
     })();
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     apiUrl: `http://127.0.0.1:${port}/api/`,
     botUserId,

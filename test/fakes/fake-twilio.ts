@@ -8,8 +8,8 @@
 import { EventEmitter, once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
+import { listenOnLoopback } from '../support/listen-on-loopback.js';
 
 export interface FakeTwilioMessage {
   sid: string;
@@ -149,9 +149,7 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
     );
     events.emit('message');
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}`,
