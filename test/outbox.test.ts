@@ -160,6 +160,20 @@ describe('outbox worker', () => {
     assert.equal((await store.getOutboxItem(item!.id))?.status, 'sent');
   });
 
+  it('on stop, delivers what is already due and leaves later retries queued', async () => {
+    const other: Address = { channel: 'web', id: 'visitor-outbox-2' };
+    const [backingOff] = await store.enqueueOutbound(await conversationFor(address), [{ author: 'bot', text: 'later' }], address);
+    await store.markOutboxRetry(backingOff!.id, 'busy', new Date(Date.now() + 60_000));
+    await store.enqueueOutbound(await conversationFor(other), [{ author: 'bot', text: 'due one' }, { author: 'bot', text: 'due two' }], other);
+
+    const stopping = startWorker();
+    worker = undefined;
+    // Stopped before its first poll fired: the drain alone must deliver the due rows, in order.
+    await stopping.stop();
+    assert.deepEqual(channel.sent.map((m) => m.text), ['due one', 'due two']);
+    assert.equal((await store.getOutboxItem(backingOff!.id))?.status, 'pending', 'a retry not yet due stays queued');
+  });
+
   it('picks up a row queued by another process at the next poll, and at once when woken', async () => {
     const conversation = await conversationFor(address);
     const live = startWorker();

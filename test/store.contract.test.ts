@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Address } from '../src/model.js';
 import { openStore } from '../src/store/open-store.js';
-import type { Conversation, NewOutboundMessage, Store } from '../src/store/store.js';
+import type { Conversation, DeliveryStatus, NewOutboundMessage, Store } from '../src/store/store.js';
+import { useTestDatabase } from './support/postgres-database.js';
 
 /** Opens a new connection to the suite's one database; the contract closes what it opens. */
 type MakeStore = () => Promise<Store>;
@@ -276,6 +276,18 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
         assert.equal(await store.findHandoffByThread('C-other', `${conversation.id}.000100`), undefined);
       });
 
+      it('keeps the staff summary on the handoff through a claim', async () => {
+        const { conversation } = await newConversation();
+        const { handoff } = await store.createHandoff({ conversationId: conversation.id, reason: 'asked_for_human', language: 'es', pagedAt: T0 });
+        assert.equal(handoff.summary, null);
+        const summary = { language: 'en', text: 'Customer wants a refund for order 123.' };
+        assert.deepEqual((await store.setHandoffSummary(handoff.id, summary)).summary, summary);
+        const { handoff: claimed } = await store.claimHandoff(handoff.id, { id: 'U-A', name: 'Anna' }, later(1000));
+        assert.deepEqual(claimed.summary, summary);
+        assert.deepEqual((await store.getHandoff(handoff.id))?.summary, summary);
+        await assert.rejects(store.setHandoffSummary(999_999, summary), { code: 'store_not_found' });
+      });
+
       it('lets exactly one of two racing agents claim, and tells the loser who has it', async () => {
         const { conversation } = await newConversation();
         const { handoff } = await store.createHandoff({ conversationId: conversation.id, reason: 'frustration', language: 'en', pagedAt: T0 });
@@ -347,8 +359,9 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
         const [first, second] = items;
         assert.ok(first && second);
         assert.ok(first.id < second.id && first.messageId < second.messageId);
-        assert.deepEqual(first.payload, { to, text: 'one', author: 'agent', agentName: 'Maija', messageId: first.messageId, conversationId: conversation.id });
-        assert.deepEqual(second.payload, { to, text: 'two', author: 'bot', messageId: second.messageId, conversationId: conversation.id });
+        // The conversation's language travels with each delivery, for the words a channel adds around the text.
+        assert.deepEqual(first.payload, { to, text: 'one', author: 'agent', agentName: 'Maija', language: 'en', messageId: first.messageId, conversationId: conversation.id });
+        assert.deepEqual(second.payload, { to, text: 'two', author: 'bot', language: 'en', messageId: second.messageId, conversationId: conversation.id });
         assert.equal(first.status, 'pending');
         assert.equal(first.attempts, 0);
         assert.equal(first.leaseUntil, null);
@@ -474,6 +487,28 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
         assert.equal(await store.findInbound('sms', providerId), undefined, 'an outbound id is not an inbound key');
       });
 
+      it('never moves a delivery state backwards: late callbacks are ignored, failures are final', async () => {
+        const { conversation, to } = await newConversation();
+        const [a, b] = await store.enqueueOutbound(conversation, replies('a', 'b'), to);
+        assert.ok(a && b);
+        await store.markOutboxSent(a.id, `SM-order-${a.id}`, new Date());
+        await store.markOutboxSent(b.id, `SM-order-${b.id}`, new Date());
+        const walk = async (id: string, statuses: DeliveryStatus[]) => {
+          const seen: (DeliveryStatus | null | undefined)[] = [];
+          for (const status of statuses) seen.push((await store.setDeliveryStatus('sms', id, status))?.deliveryStatus);
+          return seen;
+        };
+        assert.deepEqual(await walk(`SM-order-${a.id}`, ['delivered', 'sent', 'queued', 'read', 'delivered', 'failed']), [
+          'delivered',
+          'delivered',
+          'delivered',
+          'read',
+          'read',
+          'read',
+        ]);
+        assert.deepEqual(await walk(`SM-order-${b.id}`, ['undelivered', 'delivered', 'read', 'sent']), ['undelivered', 'undelivered', 'undelivered', 'undelivered']);
+      });
+
       it('marks retry and dead; a dead row releases the next one', async () => {
         const { conversation, to } = await newConversation();
         const [first, second] = await store.enqueueOutbound(conversation, replies('1', '2'), to);
@@ -535,21 +570,6 @@ describe('SQLite store', () => {
 });
 
 describe('PostgreSQL store', () => {
-  const server = 'postgres://postgres@127.0.0.1:5432';
-  const database = `switchboard_test_${process.pid}_${Date.now()}`;
-
-  async function admin(statement: string): Promise<void> {
-    const client = new pg.Client({ connectionString: `${server}/postgres`, connectionTimeoutMillis: 5000 });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  }
-
-  // No skip when the server is unreachable: this hook fails, and so does the run.
-  before(() => admin(`CREATE DATABASE ${database}`));
-  after(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-  describeStoreContract('PostgreSQL', () => openStore({ databaseUrl: `${server}/${database}`, dataDir: tmpdir() }));
+  const databaseUrl = useTestDatabase('switchboard_test');
+  describeStoreContract('PostgreSQL', () => openStore({ databaseUrl, dataDir: tmpdir() }));
 });

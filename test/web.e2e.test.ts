@@ -13,100 +13,112 @@ import { startService, type RunningService } from '../src/service.js';
 import { openStore } from '../src/store/open-store.js';
 import { postWebMessage } from './support/web-requests.js';
 import { eventually } from './support/eventually.js';
+import { useTestDatabase } from './support/postgres-database.js';
 
 interface HistoryBody {
   messages: { id: number; author: string; text: string }[];
 }
 
-describe('web channel end to end', () => {
-  let dataDir: string;
-  let service: RunningService | undefined;
+function describeWebEndToEnd(backend: string, databaseUrl: () => string | undefined): void {
+  describe(`web channel end to end on ${backend}`, () => {
+    let dataDir: string;
+    let service: RunningService | undefined;
 
-  const start = async (): Promise<RunningService> => {
-    service = await startService(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), { logger: pino({ level: 'silent' }) });
-    return service;
-  };
-  const history = async (url: string, visitorId: string, after = 0): Promise<HistoryBody> =>
-    (await (await fetch(`${url}/web/history?visitorId=${visitorId}&after=${after}`)).json()) as HistoryBody;
+    const start = async (): Promise<RunningService> => {
+      const url = databaseUrl();
+      const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(url && { DATABASE_URL: url }) };
+      service = await startService(loadConfig(env), { logger: pino({ level: 'silent' }) });
+      return service;
+    };
+    const history = async (url: string, visitorId: string, after = 0): Promise<HistoryBody> =>
+      (await (await fetch(`${url}/web/history?visitorId=${visitorId}&after=${after}`)).json()) as HistoryBody;
 
-  beforeEach(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'switchboard-web-e2e-'));
+    beforeEach(() => {
+      dataDir = mkdtempSync(join(tmpdir(), 'switchboard-web-e2e-'));
+    });
+    afterEach(async () => {
+      await service?.stop();
+      service = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('answers a question with the AI disclosure first, live over the socket and in the history', async () => {
+      const { url } = await start();
+      const socket = new WebSocket(`${url.replace('http', 'ws')}/web/socket?visitorId=visitor-e2e-0001`);
+      const pushed: string[] = [];
+      socket.on('message', (data: Buffer) => pushed.push((JSON.parse(data.toString()) as { message: { text: string } }).message.text));
+      await new Promise((resolve) => socket.once('open', resolve));
+
+      const res = await postWebMessage(url, { visitorId: 'visitor-e2e-0001', clientMessageId: 'client-0001', text: 'how long does shipping take?' });
+      assert.equal(res.status, 202);
+      await eventually(() => pushed.length >= 2 || undefined);
+      socket.close();
+      assert.match(pushed[0]!, /automated assistant \(AI\)/);
+      assert.match(pushed[1]!, /business days/);
+
+      const { messages } = await history(url, 'visitor-e2e-0001');
+      assert.deepEqual(messages.map((m) => m.author), ['customer', 'bot', 'bot']);
+      const after = await history(url, 'visitor-e2e-0001', messages[1]!.id);
+      assert.deepEqual(after.messages.map((m) => m.id), [messages[2]!.id], 'history after a cursor');
+    });
+
+    it('stores and answers a repeated client message id once', async () => {
+      const { url } = await start();
+      const message = { visitorId: 'visitor-e2e-0002', clientMessageId: 'client-0001', text: 'what payment methods do you accept?' };
+      const first = (await (await postWebMessage(url, message)).json()) as { messageId: number; duplicate: boolean };
+      const again = (await (await postWebMessage(url, message)).json()) as { messageId: number; duplicate: boolean };
+      assert.deepEqual(again, { messageId: first.messageId, duplicate: true });
+      const { messages } = await history(url, 'visitor-e2e-0002');
+      assert.equal(messages.filter((m) => m.author === 'customer').length, 1);
+      assert.equal(messages.filter((m) => m.author === 'bot').length, 2);
+    });
+
+    it('refuses bad input with a reason and stores nothing', async () => {
+      const { url } = await start();
+      const cases = [
+        { visitorId: 'visitor-e2e-0003', clientMessageId: 'client-0001', text: '   ' },
+        { visitorId: 'visitor-e2e-0003', clientMessageId: 'client-0002', text: 'x'.repeat(5000) },
+        { visitorId: 'bad id!', clientMessageId: 'client-0003', text: 'hello' },
+      ];
+      for (const body of cases) {
+        const res = await postWebMessage(url, body);
+        assert.equal(res.status, 400);
+        assert.match(((await res.json()) as { error: string }).error, /text|visitorId/);
+      }
+      assert.equal(await service!.store.findCustomer('web', 'visitor-e2e-0003'), undefined);
+    });
+
+    it('reports health and readiness', async () => {
+      const { url } = await start();
+      assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });
+      assert.deepEqual(await (await fetch(`${url}/readyz`)).json(), { status: 'ready' });
+      assert.match(await (await fetch(`${url}/metrics`)).text(), /switchboard_process_resident_memory_bytes/);
+    });
+
+    it('keeps everything across a restart: a stop drains, the next start continues the conversation', async () => {
+      const first = await start();
+      await postWebMessage(first.url, { visitorId: 'visitor-e2e-0004', clientMessageId: 'client-0001', text: 'hello' });
+      await first.stop();
+      service = undefined;
+
+      // Nothing left undelivered by the graceful stop.
+      const store = await openStore({ dataDir, databaseUrl: databaseUrl() });
+      assert.equal(await store.nextOutboxDueAt(), undefined);
+      await store.close();
+
+      const second = await start();
+      await postWebMessage(second.url, { visitorId: 'visitor-e2e-0004', clientMessageId: 'client-0002', text: 'how can I return an item?' });
+      const { messages } = await history(second.url, 'visitor-e2e-0004');
+      const disclosures = messages.filter((m) => /automated assistant/.test(m.text));
+      assert.equal(disclosures.length, 1, 'one conversation, disclosed once');
+      assert.equal(messages.filter((m) => m.author === 'customer').length, 2);
+    });
   });
-  afterEach(async () => {
-    await service?.stop();
-    service = undefined;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+}
 
-  it('answers a question with the AI disclosure first, live over the socket and in the history', async () => {
-    const { url } = await start();
-    const socket = new WebSocket(`${url.replace('http', 'ws')}/web/socket?visitorId=visitor-e2e-0001`);
-    const pushed: string[] = [];
-    socket.on('message', (data: Buffer) => pushed.push((JSON.parse(data.toString()) as { message: { text: string } }).message.text));
-    await new Promise((resolve) => socket.once('open', resolve));
+describeWebEndToEnd('SQLite', () => undefined);
 
-    const res = await postWebMessage(url, { visitorId: 'visitor-e2e-0001', clientMessageId: 'client-0001', text: 'how long does shipping take?' });
-    assert.equal(res.status, 202);
-    await eventually(() => pushed.length >= 2 || undefined);
-    socket.close();
-    assert.match(pushed[0]!, /automated assistant \(AI\)/);
-    assert.match(pushed[1]!, /business days/);
-
-    const { messages } = await history(url, 'visitor-e2e-0001');
-    assert.deepEqual(messages.map((m) => m.author), ['customer', 'bot', 'bot']);
-    const after = await history(url, 'visitor-e2e-0001', messages[1]!.id);
-    assert.deepEqual(after.messages.map((m) => m.id), [messages[2]!.id], 'history after a cursor');
-  });
-
-  it('stores and answers a repeated client message id once', async () => {
-    const { url } = await start();
-    const message = { visitorId: 'visitor-e2e-0002', clientMessageId: 'client-0001', text: 'what payment methods do you accept?' };
-    const first = (await (await postWebMessage(url, message)).json()) as { messageId: number; duplicate: boolean };
-    const again = (await (await postWebMessage(url, message)).json()) as { messageId: number; duplicate: boolean };
-    assert.deepEqual(again, { messageId: first.messageId, duplicate: true });
-    const { messages } = await history(url, 'visitor-e2e-0002');
-    assert.equal(messages.filter((m) => m.author === 'customer').length, 1);
-    assert.equal(messages.filter((m) => m.author === 'bot').length, 2);
-  });
-
-  it('refuses bad input with a reason and stores nothing', async () => {
-    const { url } = await start();
-    const cases = [
-      { visitorId: 'visitor-e2e-0003', clientMessageId: 'client-0001', text: '   ' },
-      { visitorId: 'visitor-e2e-0003', clientMessageId: 'client-0002', text: 'x'.repeat(5000) },
-      { visitorId: 'bad id!', clientMessageId: 'client-0003', text: 'hello' },
-    ];
-    for (const body of cases) {
-      const res = await postWebMessage(url, body);
-      assert.equal(res.status, 400);
-      assert.match(((await res.json()) as { error: string }).error, /text|visitorId/);
-    }
-    assert.equal(await service!.store.findCustomer('web', 'visitor-e2e-0003'), undefined);
-  });
-
-  it('reports health and readiness', async () => {
-    const { url } = await start();
-    assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });
-    assert.deepEqual(await (await fetch(`${url}/readyz`)).json(), { status: 'ready' });
-    assert.match(await (await fetch(`${url}/metrics`)).text(), /switchboard_process_resident_memory_bytes/);
-  });
-
-  it('keeps everything across a restart: a stop drains, the next start continues the conversation', async () => {
-    const first = await start();
-    await postWebMessage(first.url, { visitorId: 'visitor-e2e-0004', clientMessageId: 'client-0001', text: 'hello' });
-    await first.stop();
-    service = undefined;
-
-    // Nothing left undelivered by the graceful stop.
-    const store = await openStore({ dataDir });
-    assert.equal(await store.nextOutboxDueAt(), undefined);
-    await store.close();
-
-    const second = await start();
-    await postWebMessage(second.url, { visitorId: 'visitor-e2e-0004', clientMessageId: 'client-0002', text: 'how can I return an item?' });
-    const { messages } = await history(second.url, 'visitor-e2e-0004');
-    const disclosures = messages.filter((m) => /automated assistant/.test(m.text));
-    assert.equal(disclosures.length, 1, 'one conversation, disclosed once');
-    assert.equal(messages.filter((m) => m.author === 'customer').length, 2);
-  });
+describe('on PostgreSQL', () => {
+  const databaseUrl = useTestDatabase('switchboard_web_e2e');
+  describeWebEndToEnd('PostgreSQL', () => databaseUrl);
 });

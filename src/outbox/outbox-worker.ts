@@ -22,6 +22,8 @@ export interface OutboxWorkerOptions {
   /** Upper bound on sleep, so rows queued by other replicas are picked up. */
   pollMs?: number;
   batchSize?: number;
+  /** How long `stop` keeps delivering rows that are already due before it gives up (they stay queued). */
+  drainMs?: number;
   /** Told about every permanent failure, e.g. so a channel can mark an opted-out recipient. */
   onDeadLetter?: (item: OutboxItem, error: unknown) => Promise<void>;
   now?: () => Date;
@@ -32,11 +34,14 @@ export interface OutboxWorker {
   start(): void;
   /** Something was queued: look now instead of at the next poll. */
   wake(): void;
-  /** Stops claiming and waits for the deliveries in flight to finish. */
+  /**
+   * Stops polling, then delivers what is already due (bounded by `drainMs`) so a restart does not delay
+   * replies; rows not reached stay in the store for the next start.
+   */
   stop(): Promise<void>;
 }
 
-const DEFAULTS = { maxAttempts: 8, backoff: { baseMs: 1000, maxMs: 5 * 60_000 }, leaseMs: 60_000, pollMs: 1000, batchSize: 20 };
+const DEFAULTS = { maxAttempts: 8, backoff: { baseMs: 1000, maxMs: 5 * 60_000 }, leaseMs: 60_000, pollMs: 1000, batchSize: 20, drainMs: 5000 };
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { store, adapters, logger } = options;
@@ -51,12 +56,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let timer: NodeJS.Timeout | undefined;
   let cycle: Promise<void> | undefined;
   let wakeRequested = false;
+  let drainUntil: number | undefined;
 
   async function deliver(item: OutboxItem): Promise<void> {
     const adapter = adapters.get(item.channel);
     try {
       if (!adapter) throw new ChannelError(`no adapter is enabled for channel ${item.channel}`, false);
-      const { providerId } = await adapter.send(item.payload);
+      // Parts of a long message delivered by an earlier attempt are not sent again.
+      const progress = { sentParts: item.sentParts, recordPart: (providerId: string) => store.recordOutboxPart(item.id, providerId) };
+      const { providerId } = await adapter.send(item.payload, progress);
       await store.markOutboxSent(item.id, providerId, now());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -81,7 +89,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // Each claimed row is from a different conversation, so they can go out concurrently.
       await Promise.all(items.map(deliver));
       if (items.length === 0 && !wakeRequested) return;
-      if (!running) return;
+      if (drainUntil !== undefined && now().getTime() >= drainUntil) return;
     }
   }
 
@@ -129,7 +137,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     async stop() {
       running = false;
       clearTimeout(timer);
+      drainUntil = now().getTime() + (options.drainMs ?? DEFAULTS.drainMs);
       await cycle;
+      await runCycle();
     },
   };
 }
