@@ -40,17 +40,30 @@ export class SignatureError extends SwitchboardError {
 
 /**
  * A channel API refused or failed a delivery. `retryable` decides between backoff and the dead letter;
- * `providerCode` keeps the vendor's own error code (e.g. Twilio 21610) for staff and for special handling.
+ * `providerCode` keeps the vendor's own error code (e.g. Twilio 21610) for staff and for special handling;
+ * `retryAfterMs` is the channel's own word on when to try again (an HTTP Retry-After), which the outbox honours.
  */
 export class ChannelError extends SwitchboardError {
+  readonly retryAfterMs: number | undefined;
+
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly providerCode?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(retryable ? 'channel_retryable' : 'channel_permanent', message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
+}
+
+/** An HTTP Retry-After header (delta-seconds or an HTTP date) in milliseconds from `now`; undefined if absent or bad. */
+export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export function httpStatusOf(error: unknown): number {

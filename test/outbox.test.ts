@@ -95,6 +95,18 @@ describe('outbox worker', () => {
     assert.equal(message?.deliveryStatus, 'sent');
   });
 
+  it("waits at least as long as the channel's Retry-After", async () => {
+    const conversation = await conversationFor(address);
+    await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'throttled' }], address);
+    channel.failures = [new ChannelError('429 Too Many Requests', true, 'http_429', { retryAfterMs: 30_000 })];
+    startWorker();
+
+    await clock.tickAsync(29_000);
+    assert.equal(channel.attempts.length, 1, 'not before Retry-After, although the backoff alone would be 750 ms');
+    await clock.tickAsync(2_000);
+    assert.deepEqual(channel.sent.map((m) => m.text), ['throttled']);
+  });
+
   it('moves a permanent failure to the dead letter with the error, and tells the hook', async () => {
     const conversation = await conversationFor(address);
     const [item] = await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'hello' }], address);

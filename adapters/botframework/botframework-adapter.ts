@@ -22,8 +22,8 @@ export interface BotFrameworkAdapterOptions {
   logger: Logger;
   /** Greets a customer who joined (conversationUpdate) with the AI disclosure, through the outbox. */
   welcome: (address: Address, hints: ChannelHints) => Promise<void>;
-  /** The visible "from a person" label for agent messages, in the customer's locale when known. */
-  personLabel: (agentName: string | undefined, locale: string | undefined) => string;
+  /** The visible "from a person" label for agent messages, in `language` (the conversation's) when known. */
+  personLabel: (agentName: string | undefined, language: string | undefined) => string;
   now?: () => Date;
 }
 
@@ -54,7 +54,9 @@ export function createBotFrameworkAdapter(options: BotFrameworkAdapterOptions): 
         );
       }
       const reference = parsed.data;
-      const activity = toReplyActivity(outbound, (name) => options.personLabel(name, reference.locale));
+      // The conversation's language, not the locale of the customer's last activity: a Teams client set to English
+      // whose user writes Spanish gets the label in Spanish, like the agent's words. Older rows lack it.
+      const activity = toReplyActivity(outbound, (name) => options.personLabel(name, outbound.language ?? reference.locale));
       let providerId: string | undefined;
       try {
         // A fresh proactive turn per delivery: works long after the customer's turn ended and after a restart.

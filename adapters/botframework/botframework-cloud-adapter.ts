@@ -11,6 +11,7 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
+import { createConnectorTransport, type ConnectorTransportOptions } from './botframework-connector-transport.js';
 
 /** Credentials of the bot's Azure app registration; none at all means anonymous local development. */
 export interface BotCredentials {
@@ -39,7 +40,11 @@ class TurnRunner extends CloudAdapter {
   }
 }
 
-export function createBotConnector(credentials: BotCredentials | undefined): BotConnector {
+/**
+ * `transport` tunes the connector's HTTP client, which makes one attempt per call: retries are the outbox's
+ * (see botframework-connector-transport.ts).
+ */
+export function createBotConnector(credentials: BotCredentials | undefined, transport: ConnectorTransportOptions = {}): BotConnector {
   const factory = new ConfigurationServiceClientCredentialFactory(
     credentials
       ? {
@@ -50,7 +55,8 @@ export function createBotConnector(credentials: BotCredentials | undefined): Bot
         }
       : {},
   );
-  const adapter = new TurnRunner(createBotFrameworkAuthenticationFromConfiguration(null, factory));
+  const httpClient = createConnectorTransport(transport);
+  const adapter = new TurnRunner(createBotFrameworkAuthenticationFromConfiguration(null, factory, undefined, undefined, { httpClient }));
   // Anonymous: the empty app id makes the SDK send without a token, matching a channel that sent none.
   const appId = credentials?.appId ?? '';
   return {

@@ -34,25 +34,51 @@ function stringField(value: unknown, field: string): string | undefined {
   return typeof found === 'string' ? found : undefined;
 }
 
+/** What went wrong talking to the connector: an HTTP status, or none when it could not be reached. */
+export interface ConnectorFailure {
+  status: number | undefined;
+  /** The transport's error code (ECONNREFUSED, TimeoutError) when there is no status. */
+  code: string | undefined;
+  detail: string;
+  conversationId: string;
+  /** The connector's Retry-After (Teams sends one with 429), in milliseconds. */
+  retryAfterMs?: number | undefined;
+}
+
+/** Statuses worth another attempt: timeouts, throttling and server errors. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
 /**
- * The connector client throws `RestError`s (@azure/core-rest-pipeline) with the HTTP `statusCode`; transport
- * failures carry a `code` (REQUEST_SEND_ERROR, ECONNREFUSED) and no status. Throttling, server errors and the
- * network are worth another attempt; any other 4xx (bot removed from the Teams chat, conversation gone, bad
- * request) will fail the same way again.
+ * Throttling, server errors and the network are worth another attempt; any other 4xx (bot removed from the
+ * Teams chat, conversation gone, bad request) will fail the same way again.
+ */
+export function connectorError(failure: ConnectorFailure, cause?: unknown): ChannelError {
+  const { status, code, detail, conversationId } = failure;
+  if (status === undefined) {
+    return new ChannelError(`Bot Framework connector unreachable for conversation ${conversationId}: ${detail}`, true, code, { cause });
+  }
+  return new ChannelError(`Bot Framework connector answered ${status} for conversation ${conversationId}: ${detail}`, isRetryableStatus(status), `http_${status}`, {
+    cause,
+    ...(failure.retryAfterMs !== undefined && { retryAfterMs: failure.retryAfterMs }),
+  });
+}
+
+/**
+ * The connector client throws `RestError`s (@azure/core-rest-pipeline) with the HTTP `statusCode` for the 4xx our
+ * transport lets through; a failed `fetch` is a TypeError whose `cause` carries the system `code` (ECONNREFUSED).
  */
 export function toChannelError(error: unknown, conversationId: string): ChannelError {
   if (error instanceof ChannelError) return error;
-  const status = numberField(error, 'statusCode');
-  const detail = error instanceof Error ? error.message : String(error);
-  if (status === undefined) {
-    const code = stringField(error, 'code');
-    return new ChannelError(`Bot Framework connector unreachable for conversation ${conversationId}: ${detail}`, true, code, { cause: error });
-  }
-  const retryable = status === 408 || status === 429 || status >= 500;
-  return new ChannelError(
-    `Bot Framework connector answered ${status} for conversation ${conversationId}: ${detail}`,
-    retryable,
-    `http_${status}`,
-    { cause: error },
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  return connectorError(
+    {
+      status: numberField(error, 'statusCode'),
+      code: stringField(error, 'code') ?? stringField(cause, 'code'),
+      detail: error instanceof Error ? error.message : String(error),
+      conversationId,
+    },
+    error,
   );
 }

@@ -71,7 +71,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // Unknown errors are treated as transient: a bug or an outage should not silently drop a reply.
       const retryable = error instanceof ChannelError ? error.retryable : true;
       if (retryable && item.attempts < maxAttempts) {
-        const delay = backoffDelay(item.attempts, backoff, options.random);
+        // A channel that says when it can take more (Retry-After) is not asked sooner than that.
+        const retryAfter = error instanceof ChannelError ? (error.retryAfterMs ?? 0) : 0;
+        const delay = Math.max(backoffDelay(item.attempts, backoff, options.random), retryAfter);
         await store.markOutboxRetry(item.id, message, new Date(now().getTime() + delay));
         logger.warn({ outboxId: item.id, attempt: item.attempts, delay, err: message }, 'delivery failed; will retry');
       } else {
