@@ -221,3 +221,21 @@ describe('decide with escalation', () => {
     assert.deepEqual(decide({ ...input, isNewConversation: true }, { knowledge, t, defaultLanguage: 'en' }).replies, ['lv:disclosure']);
   });
 });
+
+describe('escalation detector: regressions from the held-out set (bench/escalation-heldout.ts)', () => {
+  const detector = createEscalationDetector();
+  const cases: [string, string, string | undefined][] = [
+    ['en', 'I have been thinking about hurting myself', 'sensitive_self_harm'],
+    ['en', 'hello? anybody there?', 'asked_for_human'],
+    ['lv', 'konsultantu lūdzu', 'asked_for_human'],
+    ['ru', 'кто-нибудь есть?', 'asked_for_human'],
+    ['en', 'is there a person-size version of this tent?', undefined],
+    ['es', 'la batería se murió al pagar', undefined],
+    ['es', 'mi padre murió la semana pasada', 'sensitive_bereavement'],
+  ];
+  for (const [language, text, expected] of cases) {
+    it(`${language}: ${JSON.stringify(text)} → ${expected ?? 'no escalation'}`, () => {
+      assert.equal(detector.detect(text, { language })?.reason, expected);
+    });
+  }
+});
