@@ -1,4 +1,4 @@
-/** The baseline for bench/web-load.ts: express 5 parsing the same JSON body and answering 202, nothing else. */
+/** The baseline for bench/load.ts: express 5 parsing the same JSON body and answering 202, nothing else. */
 import express from 'express';
 
 const app = express();

@@ -1,7 +1,8 @@
 /**
- * Added latency per answer when the model answers: the real engine and SQLite store, once offline and once
- * with the real `openai` client against the local fake server (which answers at once), on messages the
- * offline path cannot answer. Run: npx tsx bench/llm-latency.ts [messages]
+ * The two figures of the LLM feature's closing note. Added latency per answer when the model answers: the
+ * real engine and SQLite store, once offline and once with the real `openai` client against the local fake
+ * server (which answers at once), on messages the offline path cannot answer. Redaction recall: the share of
+ * personal data in test/fixtures/pii-samples.ts that never reaches the model. Run: npm run bench:llm [-- messages]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,9 @@ import { createLanguageDetector } from '../src/engine/language-detector.js';
 import { createLlm } from '../src/engine/llm.js';
 import { createLlmAnswerStep } from '../src/engine/llm-answer-step.js';
 import { projectPath } from '../src/paths.js';
+import { redactPii } from '../src/engine/pii.js';
 import { startFakeOpenAi } from '../test/fakes/fake-openai.js';
+import { PII_NEGATIVES, PII_POSITIVES } from '../test/fixtures/pii-samples.js';
 
 const count = Number(process.argv[2] ?? 300);
 const logger = pino({ level: 'silent' });
@@ -53,3 +56,10 @@ for (const [name, t] of [['offline', offline], ['with model', model]] as const) 
 }
 console.log(`added per answer: p50 ${(pct(model, 50) - pct(offline, 50)).toFixed(2)} ms, p95 ${(pct(model, 95) - pct(offline, 95)).toFixed(2)} ms; requests seen by the fake: ${fake.requests.length}`);
 await fake.close();
+
+const hidden = PII_POSITIVES.filter(([text, , value]) => !redactPii(text).text.includes(value)).length;
+const falseAlarms = PII_NEGATIVES.filter((text) => redactPii(text).vault.findings.some((f) => f.kind === 'CARD' || f.kind === 'IBAN' || f.kind === 'EMAIL')).length;
+console.log(
+  `redaction recall: ${hidden}/${PII_POSITIVES.length} (${((100 * hidden) / PII_POSITIVES.length).toFixed(1)}%); ` +
+    `false card/IBAN/e-mail on clean text: ${falseAlarms}/${PII_NEGATIVES.length}`,
+);

@@ -45,6 +45,11 @@ export interface Outbound {
   text: string;
   author: Exclude<Author, 'customer'>;
   agentName?: string;
+  /**
+   * The conversation's language when the message was queued (BCP 47, e.g. `es`), for the words a channel adds
+   * around the text itself (e.g. the "from a person" label). Absent on rows queued before it was recorded.
+   */
+  language?: string;
   /** The stored message this delivery carries; lets a channel tie live pushes to history. */
   messageId: number;
   conversationId: number;
@@ -58,12 +63,23 @@ export interface ReceiveResult {
 
 export type Receive = (message: Inbound) => Promise<ReceiveResult>;
 
+/**
+ * What earlier attempts of one outbox delivery already achieved, for a channel that sends one message as
+ * several provider messages (an SMS answer past 1600 characters): a retry resumes after the parts sent.
+ */
+export interface SendProgress {
+  /** Provider ids of the parts delivered by earlier attempts, in order. */
+  readonly sentParts: readonly string[];
+  /** Persists one more delivered part before the next is attempted. */
+  recordPart(providerId: string): Promise<void>;
+}
+
 /** A customer channel: verify → parse → receive → ack on the way in, and `send` on the way out. */
 export interface ChannelAdapter {
   readonly channel: Channel;
   routes(receive: Receive): Router;
   /** Throws a {@link ChannelError} (see src/errors.ts) saying whether a retry can help. */
-  send(message: Outbound): Promise<{ providerId: string }>;
+  send(message: Outbound, progress?: SendProgress): Promise<{ providerId: string }>;
 }
 
 export const CONVERSATION_STATES = ['bot', 'queued', 'agent', 'closed'] as const;

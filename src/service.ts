@@ -28,6 +28,7 @@ import { createBotFrameworkAdapter } from '../adapters/botframework/botframework
 import { startSlackHandoff } from '../adapters/slack/slack-handoff.js';
 import type { Clock } from './handoff/clock.js';
 import { escalateConversation } from './engine/escalate-conversation.js';
+import { createPersonLabel } from './person-label.js';
 
 export interface RunningService {
   url: string;
@@ -70,6 +71,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
 
   const web = createWebAdapter({
     logger,
+    translator,
+    languages,
     history: async (visitorId, after): Promise<HistoryMessage[]> => {
       const customer = await store.findCustomer('web', visitorId);
       if (!customer) return [];
@@ -84,12 +87,14 @@ export async function startService(config: Config, options: { logger?: Logger; c
     },
   });
   const adapters = new Map<Channel, ChannelAdapter>([[web.channel, web]]);
+  const personLabel = createPersonLabel(translator, config.defaultLanguage);
   const twilio = config.twilio
     ? createTwilioAdapter({
         ...config.twilio,
         store,
         logger,
         onOutboxQueued: () => outbox.wake(),
+        personLabel,
         // A held WhatsApp reply pages staff when a desk is configured; without one the adapter logs it.
         ...(config.slack && {
           onHeld: async (held) => {
@@ -108,9 +113,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
       welcome: async (address, hints) => {
         await engine.welcome(address, hints);
       },
-      // The Bot Framework locale of the customer's last activity; i18next falls back from es-ES to es to default.
-      personLabel: (name, locale) =>
-        translator.t(locale ?? config.defaultLanguage, name ? 'agentLabel' : 'agentLabelUnnamed', name ? { name } : {}),
+      // The conversation's language (or, on older rows, a Bot Framework locale: i18next falls back es-ES → es → default).
+      personLabel,
     });
     adapters.set(botframework.channel, botframework);
   }

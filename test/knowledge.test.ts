@@ -170,6 +170,17 @@ describe('knowledge base', () => {
       const biased = twins.rank('info paketz', { language: 'de-AT' });
       assert.ok(biased.find((m) => m.entry.id === 'de-topic')!.score > plain.find((m) => m.entry.id === 'de-topic')!.score);
     });
+
+    it("reuses the last query's scores (the engine's two searches per message) without mixing queries or languages", () => {
+      const queries: [string, string | undefined][] = [
+        ['where is my order', undefined], ['where is my order', 'lv'], ['kur ir mans pasutijums', 'lv'],
+        ['where is my order', 'de'], ['kur ir mans pasutijums', undefined], ['kur ir mans pasutijums', undefined],
+      ];
+      for (const [text, language] of queries) {
+        const fresh = loadKnowledgeBase(projectPath('knowledge', 'demo.yaml'));
+        assert.deepEqual(kb.rank(text, { language }), fresh.rank(text, { language }), `${text} (${language ?? 'no language'})`);
+      }
+    });
   });
 
   describe('answerFor', () => {

@@ -11,7 +11,7 @@ import { createTranslator } from '../src/i18n.js';
 import type { ChannelHints } from '../src/model.js';
 import { startService, type RunningService } from '../src/service.js';
 import { countryLanguages, countryOfPhoneNumber } from '../src/engine/country-language.js';
-import { createLanguageDetector, languageBearingText, type LanguageDetector } from '../src/engine/language-detector.js';
+import { createLanguageDetector, languageBearingText, MAX_ANALYSED_CHARACTERS, type LanguageDetector } from '../src/engine/language-detector.js';
 import { parseLanguageEvidence } from '../src/engine/language-evidence.js';
 import { createLanguageRequestMatcher, type LanguageRequestMatcher } from '../src/engine/language-requests.js';
 import { resolveLanguage, servedLanguages, type LanguageVerdict } from '../src/engine/language.js';
@@ -190,6 +190,24 @@ describe('language', () => {
     });
     it('"thanks" in English after a German conversation does not flip it', () => {
       assert.equal(last(converse([RETURN_SHOES.de!, 'ok thanks'])).language, 'de');
+    });
+  });
+
+  describe('a long message is judged by its beginning', () => {
+    const pastedLog = Array.from({ length: 300 }, (_, i) => `error ${i}: the request failed with status timeout`).join('\n');
+
+    it(`analyses about ${MAX_ANALYSED_CHARACTERS} characters, however long the message`, () => {
+      const bearing = languageBearingText(`${RETURN_SHOES.lv!}. ${pastedLog}`);
+      assert.ok(bearing.text.length <= MAX_ANALYSED_CHARACTERS + 20, `${bearing.text.length} characters analysed`);
+      assert.ok(bearing.text.startsWith(RETURN_SHOES.lv!.slice(0, 20)));
+      assert.equal(detector.detect(`${RETURN_SHOES.lv!}. ${pastedLog}`).language, 'lv');
+      assert.equal(detector.detect(`${RETURN_SHOES.en!}. ${pastedLog}`).language, 'en');
+    });
+
+    it('skips order ids and links before the words rather than counting them', () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `#A-${10_000 + i}`).join(' ');
+      assert.equal(detector.detect(`${ids} ${RETURN_SHOES.ru!}`).language, 'ru');
+      assert.equal(languageBearingText(`${ids} https://shop.example/o/1 ok`).letters, 0);
     });
   });
 

@@ -103,6 +103,10 @@ describe('staff translation through the Slack thread, end to end', () => {
     // Agent → customer: sent in Spanish, the English original stays in the thread, the translation noted there.
     assert.equal((await claim(handoff.id, 'U0ANNA', postTs)).status, 200);
     await eventually(async () => (await service.store.getConversation(conversationId))?.state === 'agent');
+    // The summary is stored with the handoff, so the claimed card (drawn by any replica) still shows it.
+    assert.deepEqual((await service.store.getHandoff(handoff.id))?.summary, { language: 'en', text: 'The customer asked for a person in Spanish.' });
+    const redrawn = await eventually(() => slack.callsTo('chat.update').find((c) => c.args.ts === postTs));
+    assert.match(JSON.stringify(redrawn.args.blocks), /Summary \(en\)\*\\nThe customer asked for a person in Spanish\./);
     assert.equal((await agentWrites(postTs, 'U0ANNA', 'Your order arrives tomorrow.')).status, 200);
     const reply = await eventually(async () => (await messagesOf(visitor)).find((m) => m.author === 'agent'));
     assert.equal(reply.text, 'Su pedido llega mañana.');

@@ -130,7 +130,8 @@ describe('LLM answers end to end', function () {
 
   it('answers offline, in the customer’s language, when the model does not answer within LLM_TIMEOUT_MS', async () => {
     h = await start({ twilio: true });
-    h.openai.enqueue({ delayMs: 5000 });
+    // The fake never answers: only the deadline can let the customer hear from us.
+    h.openai.enqueue({ hang: 'headers' });
     const phone = '+37120000002';
     await sms(h, phone, 'Vai jums ir veikals Rīgā, kur var apskatīt preces?');
     const sent = await eventually(() => (h!.twilio!.messages.filter((m) => m.to === phone).length >= 2 ? h!.twilio!.messages.filter((m) => m.to === phone) : undefined));
@@ -184,6 +185,32 @@ describe('LLM answers end to end', function () {
     assert.equal((await h.service.store.findActiveHandoff(conversation.id))?.reason, 'llm_handoff');
     assert.ok(!botTexts(messages).includes(t('en', 'fallback')));
     assert.deepEqual(h.openai.requests[0]?.tools.map((tool) => tool.function.name), ['handoff_to_human']);
+  });
+
+  it('tells the customer they are queued without waiting for the staff summary after a model handoff', async () => {
+    h = await start({ slack: true, env: { LLM_TIMEOUT_MS: '60000' } });
+    let release = (): void => undefined;
+    const summaryHeld = new Promise<void>((resolve) => (release = resolve));
+    h.openai.respondWith((req) =>
+      systemOf(req).startsWith('Summarise')
+        ? { waitFor: summaryHeld, then: { text: 'Wants a price match.' } }
+        : { toolCall: { name: 'handoff_to_human', arguments: '{"reason":"price match"}' } },
+    );
+    // The web adapter answers its POST once the turn is processed, paging included: not awaited here.
+    const posted = web(h, 'visitor_llm_waits', 'Can you match the price I saw at another shop?', 'en');
+    try {
+      await eventually(() => h!.openai.requests.some((r) => systemOf(r).startsWith('Summarise')));
+
+      // The summary call is still open (it could take all of LLM_TIMEOUT_MS), yet the customer is told.
+      const messages = await settled(h, 'web', 'visitor_llm_waits', (m) => m.some((x) => x.author === 'system'));
+      assert.match(messages.find((x) => x.author === 'system')?.text ?? '', /queue|person/i);
+      assert.equal(h.slack!.callsTo('chat.postMessage').filter((c) => c.args.channel === QUEUE).length, 0);
+    } finally {
+      release();
+    }
+    assert.equal((await posted).status, 202);
+    const page = await eventually(() => h!.slack!.callsTo('chat.postMessage').find((c) => c.args.channel === QUEUE && c.args.thread_ts === undefined));
+    assert.match(JSON.stringify(page.args.blocks), /Wants a price match\./);
   });
 
   it('an explicit request for a person escalates without asking the model', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { pino } from 'pino';
 import { createLlm, type AnswerRequest, type Llm } from '../src/engine/llm.js';
-import { POLICY_LINES } from '../src/engine/llm-prompt.js';
+import { POLICY_LINES, SMS_ANSWER_CHARS } from '../src/engine/llm-prompt.js';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/fake-openai.js';
 
 const TIMEOUT_MS = 400;
@@ -54,7 +54,7 @@ describe('llm client against a fake OpenAI-compatible server', () => {
     assert.deepEqual(sent.tools.map((tool) => tool.function.name), ['handoff_to_human']);
   });
 
-  it('redacts e-mail, phone, card and IBAN before sending and restores the customer’s own values in the answer', async () => {
+  it('redacts e-mail, phone, card and IBAN before sending and restores the customer’s own values in the answer, cards masked', async () => {
     fake.enqueue({ text: 'We will write to [EMAIL_1] about card [CARD_1].' });
     const secrets = ['ann.lee@example.com', '+371 2000 0000', '4111 1111 1111 1111', 'LV80 BANK 0000 4351 9500 1'];
     const result = await llm.answer(
@@ -63,7 +63,8 @@ describe('llm client against a fake OpenAI-compatible server', () => {
         history: [{ author: 'customer', text: `earlier: ${secrets[0]!}` }],
       }),
     );
-    assert.deepEqual(result, { kind: 'answer', text: 'We will write to ann.lee@example.com about card 4111 1111 1111 1111.' });
+    // The e-mail comes back whole; the card only as its last four digits.
+    assert.deepEqual(result, { kind: 'answer', text: 'We will write to ann.lee@example.com about card •••• 1111.' });
     const raw = fake.requests[0]?.raw ?? '';
     for (const secret of secrets) assert.ok(!raw.includes(secret), `${secret} reached the model`);
     assert.match(raw, /\[EMAIL_1\], phone \[PHONE_1\], paid with \[CARD_1\], refund to \[IBAN_1\]/);
@@ -92,6 +93,9 @@ describe('llm client against a fake OpenAI-compatible server', () => {
     ['a 503', { status: 503 }, 'server_error'],
     ['a 401', { status: 401 }, 'request_rejected'],
     ['a reply slower than the timeout', { delayMs: TIMEOUT_MS * 5 }, 'timeout'],
+    // Neither ever ends on its own: only our deadline lets the customer get the offline answer.
+    ['a server that never answers', { hang: 'headers' }, 'timeout'],
+    ['a body that stalls after the headers', { hang: 'body' }, 'timeout'],
     ['a body that is not JSON', { malformed: 'json' }, 'malformed'],
     ['JSON without choices', { malformed: 'no_choices' }, 'malformed'],
     ['an empty message', { malformed: 'empty' }, 'malformed'],
@@ -112,6 +116,17 @@ describe('llm client against a fake OpenAI-compatible server', () => {
     fake.enqueue({ text: 'Jā.' });
     await llm.answer(request({ channel: 'sms' }));
     assert.match(fake.requests[0]?.messages[0]?.content ?? '', /at most 160 characters/);
+    assert.equal(fake.requests[0]?.raw.includes('"max_tokens":200'), true);
+  });
+
+  it('keeps an SMS answer to the whole sentences that fit one message, and answers offline when none does', async () => {
+    const first = 'Jā, mēs sūtām uz Norvēģiju 5–7 darba dienās.';
+    const rest = ' Piegāde maksā 9,95 €, un pasūtījumu var izsekot ar saiti, ko nosūtām pa e-pastu uzreiz pēc nosūtīšanas no noliktavas.';
+    fake.enqueue({ text: first + rest }, { text: first + rest }, { text: 'Jā'.padEnd(SMS_ANSWER_CHARS + 20, 'ā') + '.' });
+    assert.deepEqual(await llm.answer(request({ channel: 'sms' })), { kind: 'answer', text: first });
+    assert.deepEqual(await llm.answer(request({ channel: 'web' })), { kind: 'answer', text: first + rest });
+    assert.deepEqual(await llm.answer(request({ channel: 'sms' })), { kind: 'failed', cause: 'too_long' });
+    assert.ok(logged.some((entry) => entry.cause === 'too_long'));
   });
 
   it('strips look-alike fence tags so customer text cannot close its fence', async () => {

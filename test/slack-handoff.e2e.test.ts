@@ -13,10 +13,13 @@ import { startService, type RunningService } from '../src/service.js';
 import type { Clock } from '../src/handoff/clock.js';
 import type { Message } from '../src/store/store.js';
 import { ACTION_IDS } from '../adapters/slack/slack-blocks.js';
+import { startFakeTwilio, type FakeTwilio } from './fakes/fake-twilio.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from './fakes/fake-slack.js';
 import { createCollectingLogger } from './support/collecting-logger.js';
 import { customerMessages as transcriptOf } from './support/customer-messages.js';
+import { eventually } from './support/eventually.js';
 import { buttonClickBody, postSignedSlack, slackTestEnv, SLACK_TEST_QUEUE as QUEUE, threadMessageBody } from './support/slack-requests.js';
+import { openVisitorSocket } from './support/visitor-socket.js';
 import { postWebMessage } from './support/web-requests.js';
 
 const ONCALL = '<!subteam^S0ONCALL>';
@@ -37,16 +40,6 @@ function handoffClock(fake: FakeClock): Clock {
       return { cancel: () => fake.clearTimeout(id) };
     },
   };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
 }
 
 interface Harness {
@@ -108,6 +101,14 @@ function queuePosts(slack: FakeSlack): FakeSlackCall[] {
   return slack.callsTo('chat.postMessage').filter((c) => c.args.channel === QUEUE && c.args.thread_ts === undefined);
 }
 
+/** Once `visitorId` has been paged: the conversation, its live handoff and the queue post's ts. */
+async function queuedThread(h: Harness, visitorId: string) {
+  const conversationId = (await eventually(async () => (await customerMessages(h, visitorId))[0])).conversationId;
+  const handoff = await eventually(() => h.service.store.findActiveHandoff(conversationId));
+  const postTs = await eventually(async () => (await h.service.store.getHandoff(handoff.id))?.deskThread ?? undefined);
+  return { conversationId, handoff, postTs };
+}
+
 function blocksText(call: FakeSlackCall | undefined): string {
   return JSON.stringify(call?.args.blocks ?? []);
 }
@@ -125,97 +126,125 @@ describe('Slack human queue, end to end', () => {
     const visitor = 'visitor_lv_0001';
     assert.equal((await sayAsCustomer(h, visitor, 'm1', 'gribu runāt ar cilvēku')).status, 202);
 
-    const post = await waitFor('queue post', () => queuePosts(h.slack)[0]);
+    const post = await eventually(() => queuePosts(h.slack)[0]);
     const card = blocksText(post);
     assert.match(card, /asked for a person/);
-    assert.match(card, /\*Language\*\\nlv/);
+    // The language and why: staff see what the bot based it on.
+    assert.match(card, /\*Language\*\\nlv \(messages\(1\), locale lv\)/);
     assert.match(card, /\*Channel\*\\nweb/);
     assert.match(card, /gribu runāt ar cilvēku/);
     assert.match(card, new RegExp(ACTION_IDS.claim));
     assert.match(card, new RegExp(ACTION_IDS.close));
     assert.equal(post.token, 'xoxb-test-token');
 
-    const queued = await waitFor('queue notice', async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system'));
+    const queued = await eventually(async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system'));
     assert.match(queued.text, /1\. rindā/);
-    const handoff = await waitFor('handoff row', async () => h.service.store.findActiveHandoff(queued.conversationId));
-    const postTs = String(await waitFor('post ts', async () => (await h.service.store.getHandoff(handoff.id))?.deskThread ?? undefined));
+    const handoff = await eventually(async () => h.service.store.findActiveHandoff(queued.conversationId));
+    const postTs = String(await eventually(async () => (await h.service.store.getHandoff(handoff.id))?.deskThread ?? undefined));
     assert.equal((await h.service.store.getConversation(queued.conversationId))?.state, 'queued');
 
     // A customer message while queued goes into the thread.
     await sayAsCustomer(h, visitor, 'm2', 'vai kāds tur ir?');
-    await waitFor('relayed customer message', () => h.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === postTs && String(c.args.text).includes('vai kāds tur ir?')));
+    await eventually(() => h.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === postTs && String(c.args.text).includes('vai kāds tur ir?')));
 
     // Claim.
     assert.equal((await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: postTs })).status, 200);
-    const update = await waitFor('card update', () => h.slack.callsTo('chat.update').find((c) => c.args.ts === postTs));
+    const update = await eventually(() => h.slack.callsTo('chat.update').find((c) => c.args.ts === postTs));
     assert.match(blocksText(update), /Claimed by <@U0ANNA>/);
     assert.doesNotMatch(blocksText(update), new RegExp(ACTION_IDS.claim));
-    const joined = await waitFor('joined notice', async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system' && m.text.includes('Anna')));
+    const joined = await eventually(async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system' && m.text.includes('Anna')));
     assert.match(joined.text, /Sarunai pievienojās Anna/);
-    const controls = await waitFor('thread controls', () => h.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === postTs && blocksText(c).includes(ACTION_IDS.hand_back)));
+    const controls = await eventually(() => h.slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts === postTs && blocksText(c).includes(ACTION_IDS.hand_back)));
     assert.match(blocksText(controls), new RegExp(ACTION_IDS.close));
     assert.equal((await h.service.store.getConversation(queued.conversationId))?.state, 'agent');
 
     // A second agent is told who has it.
     await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0BRUNO', { ts: postTs });
-    const told = await waitFor('ephemeral to the second claimer', () => h.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U0BRUNO'));
+    const told = await eventually(() => h.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U0BRUNO'));
     assert.match(String(told.args.text), /<@U0ANNA> already has/);
 
     // Our own bot's message in the thread is not relayed.
     assert.equal((await threadMessage(h, 'Ev0BOT1', postTs, 'bot echo', { user: h.slack.botUserId, botId: h.slack.botId })).status, 200);
 
-    // The agent's thread reply reaches the customer, marked as from a person; Slack's retry does not double it.
+    // The agent's thread reply reaches the customer's open widget, marked as from a person; Slack's retry does not double it.
+    const widget = await openVisitorSocket(h.service.url, visitor);
     assert.equal((await threadMessage(h, 'Ev0AGENT1', postTs, 'Sveiki! Esmu Anna, kā varu palīdzēt?', { user: 'U0ANNA' })).status, 200);
-    const reply = await waitFor('agent reply delivered', async () =>
+    const pushed = await eventually(() => widget.pushes.find((p) => p.message.author === 'agent'));
+    assert.equal(pushed.message.agentName, 'Anna');
+    assert.equal(pushed.message.text, 'Sveiki! Esmu Anna, kā varu palīdzēt?');
+    await widget.close();
+    const reply = await eventually(async () =>
       (await customerMessages(h, visitor)).find((m) => m.author === 'agent' && m.deliveryStatus === 'sent'),
     );
     assert.equal(reply.agentName, 'Anna');
-    assert.equal(reply.text, 'Sveiki! Esmu Anna, kā varu palīdzēt?');
     assert.equal((await threadMessage(h, 'Ev0AGENT1', postTs, 'Sveiki! Esmu Anna, kā varu palīdzēt?', { user: 'U0ANNA' }, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status, 200);
-    await waitFor('retry noticed', () => h.lines.some((l) => l.includes('already processed')) || undefined);
+    await eventually(() => h.lines.some((l) => l.includes('already processed')) || undefined);
     const texts = (await customerMessages(h, visitor)).map((m) => m.text);
     assert.equal(texts.filter((t) => t.startsWith('Sveiki! Esmu Anna')).length, 1);
     assert.ok(!texts.includes('bot echo'), 'own bot message relayed');
 
     // Bruno writing in Anna's thread is refused privately.
     await threadMessage(h, 'Ev0BRUNO1', postTs, 'let me help', { user: 'U0BRUNO' });
-    await waitFor('refusal to Bruno', () => h.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U0BRUNO' && String(c.args.text).includes('Not sent')));
+    await eventually(() => h.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U0BRUNO' && String(c.args.text).includes('Not sent')));
 
     // Hand back: customer told, and the bot answers again.
     await clickButton(h, ACTION_IDS.hand_back, handoff.id, 'U0ANNA', { ts: '1700000000.999999', threadTs: postTs });
-    await waitFor('handed-back notice', async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system' && m.text.includes('automātiskajam asistentam')));
+    await eventually(async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system' && m.text.includes('automātiskajam asistentam')));
     assert.equal((await h.service.store.getConversation(queued.conversationId))?.state, 'bot');
     const before = (await customerMessages(h, visitor)).length;
     await sayAsCustomer(h, visitor, 'm3', 'kur atrast rēķinu?');
-    const answer = await waitFor('bot answer', async () => (await customerMessages(h, visitor)).slice(before).find((m) => m.author === 'bot'));
+    const answer = await eventually(async () => (await customerMessages(h, visitor)).slice(before).find((m) => m.author === 'bot'));
     assert.match(answer.text, /rēķin/i);
   });
 
-  it('refuses an agent reply to a customer who opted out, with an ephemeral notice', async () => {
-    const visitor = 'visitor_optout_01';
-    await sayAsCustomer(h, visitor, 'o1', 'operator');
-    await waitFor('queue post', () => queuePosts(h.slack)[0]);
-    const customer = await waitFor('customer', () => h.service.store.findCustomer('web', visitor));
-    const conversation = (await h.service.store.openConversation(customer, 'en')).conversation;
-    const handoff = await waitFor('thread', async () => {
-      const found = await h.service.store.findActiveHandoff(conversation.id);
-      return found?.deskThread ? found : undefined;
-    });
-    await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: String(handoff.deskThread) });
-    await waitFor('claimed', async () => (await h.service.store.getConversation(conversation.id))?.state === 'agent' || undefined);
-    await h.service.store.setOptedOut(customer.id, true);
-    await threadMessage(h, 'Ev0OPT1', String(handoff.deskThread), 'are you there?', { user: 'U0ANNA' });
-    const notice = await waitFor('opt-out notice', () => h.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U0ANNA'));
-    assert.match(String(notice.args.text), /opted out/);
-    assert.ok(!(await customerMessages(h, visitor)).some((m) => m.author === 'agent'));
+  it('closes from the thread: the card shows it closed, the customer is told, later replies are refused', async () => {
+    const visitor = 'visitor_close_01';
+    await sayAsCustomer(h, visitor, 'c1', 'gribu runāt ar cilvēku');
+    const { conversationId, handoff, postTs } = await queuedThread(h, visitor);
+    await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: postTs });
+    await eventually(async () => (await h.service.store.getConversation(conversationId))?.state === 'agent' || undefined);
+
+    assert.equal((await clickButton(h, ACTION_IDS.close, handoff.id, 'U0ANNA', { ts: '1700000000.999998', threadTs: postTs })).status, 200);
+    const closed = await eventually(() => h.slack.callsTo('chat.update').find((c) => c.args.ts === postTs && blocksText(c).includes('Closed')));
+    assert.doesNotMatch(blocksText(closed), new RegExp(ACTION_IDS.hand_back));
+    const told = await eventually(async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system' && m.text.includes('slēgta')));
+    assert.equal(told.text, 'Šī saruna ir slēgta. Rakstiet mums jebkurā laikā, ja jums vēl kas vajadzīgs.');
+    assert.equal((await h.service.store.getConversation(conversationId))?.state, 'closed');
+    assert.equal((await h.service.store.getHandoff(handoff.id))?.status, 'closed');
+
+    await threadMessage(h, 'Ev0LATE1', postTs, 'one more thing', { user: 'U0ANNA' });
+    await eventually(() => h.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U0ANNA' && String(c.args.text).includes('already handed back or closed')));
+    assert.ok(!(await customerMessages(h, visitor)).some((m) => m.text === 'one more thing'));
+  });
+
+  it('keeps the page when Slack answers chat.postMessage with 429: retried after Retry-After', async () => {
+    h.slack.rateLimitNext('chat.postMessage', 1, 0);
+    await sayAsCustomer(h, 'visitor_429_01', 'l1', 'gribu runāt ar cilvēku');
+    const { handoff, postTs } = await queuedThread(h, 'visitor_429_01');
+    assert.equal(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === QUEUE && c.args.thread_ts === undefined).length, 2, 'one 429, one accepted');
+    assert.equal((await h.service.store.getHandoff(handoff.id))?.deskThread, postTs);
+  });
+
+  it('pages again on the next timer round when Slack keeps answering 429 past the client retries', async () => {
+    h.slack.rateLimitNext('chat.postMessage', 3, 0);
+    await sayAsCustomer(h, 'visitor_429_02', 'l2', 'gribu runāt ar cilvēku');
+    // The customer still hears they are queued although the post has not gone out yet.
+    await eventually(async () => (await customerMessages(h, 'visitor_429_02')).find((m) => m.author === 'system'));
+    await eventually(() => h.lines.some((l) => l.includes('paging the desk failed')) || undefined);
+    assert.equal(queuePosts(h.slack).length, 3);
+    await h.clock.tickAsync(5 * 60_000);
+    const { postTs } = await queuedThread(h, 'visitor_429_02');
+    assert.equal(queuePosts(h.slack).length, 4);
+    assert.match(blocksText(queuePosts(h.slack)[3]), /asked for a person/);
+    assert.ok(postTs);
   });
 
   it('re-pages an unclaimed conversation every HANDOFF_REPAGE_MINUTES, mentioning on-call, until claimed', async () => {
     await sayAsCustomer(h, 'visitor_repage_01', 'r1', 'human');
-    const post = await waitFor('queue post', () => queuePosts(h.slack)[0]);
-    const customer = await waitFor('customer', () => h.service.store.findCustomer('web', 'visitor_repage_01'));
+    const post = await eventually(() => queuePosts(h.slack)[0]);
+    const customer = await eventually(() => h.service.store.findCustomer('web', 'visitor_repage_01'));
     const conversation = (await h.service.store.openConversation(customer, 'en')).conversation;
-    const handoff = await waitFor('thread', async () => {
+    const handoff = await eventually(async () => {
       const found = await h.service.store.findActiveHandoff(conversation.id);
       return found?.deskThread ? found : undefined;
     });
@@ -225,14 +254,14 @@ describe('Slack human queue, end to end', () => {
 
     await h.clock.tickAsync(4 * 60_000);
     await h.clock.tickAsync(60_000);
-    await waitFor('first re-page', () => repages()[0]);
-    await waitFor('re-page recorded', async () => ((await h.service.store.getHandoff(handoff.id))?.repagedCount === 1) || undefined);
+    await eventually(() => repages()[0]);
+    await eventually(async () => ((await h.service.store.getHandoff(handoff.id))?.repagedCount === 1) || undefined);
     await h.clock.tickAsync(5 * 60_000);
-    await waitFor('second re-page', () => repages()[1]);
+    await eventually(() => repages()[1]);
     assert.match(String(repages()[1]?.args.text), /10 min/);
 
     await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: String(handoff.deskThread) });
-    await waitFor('claimed', async () => ((await h.service.store.getHandoff(handoff.id))?.status === 'claimed') || undefined);
+    await eventually(async () => ((await h.service.store.getHandoff(handoff.id))?.status === 'claimed') || undefined);
     await h.clock.tickAsync(10 * 60_000);
     // Claimed: the timer ran and found nothing queued to re-page.
     assert.equal((await h.service.store.getHandoff(handoff.id))?.repagedCount, 2);
@@ -250,6 +279,54 @@ describe('Slack human queue, end to end', () => {
   });
 });
 
+describe('Slack human queue with an SMS customer', () => {
+  const PHONE = '+37120000001';
+  const PUBLIC_URL = 'https://support.example.com';
+  let h: Harness;
+  let twilio: FakeTwilio;
+  let sid = 0;
+  beforeEach(async () => {
+    twilio = await startFakeTwilio();
+    h = await startHarness({ TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_SMS_FROM: '+14155550100', PUBLIC_URL, TWILIO_API_URL: twilio.url });
+  });
+  afterEach(async () => {
+    await h.stop();
+    await twilio.close();
+  });
+
+  /** Twilio posting the customer's SMS, signed over the public URL. */
+  function textAsCustomer(body: string): Promise<Response> {
+    sid += 1;
+    const messageSid = `SM${String(sid).padStart(32, '0')}`;
+    const params = { MessageSid: messageSid, SmsSid: messageSid, AccountSid: twilio.accountSid, From: PHONE, To: '+14155550100', Body: body, NumMedia: '0' };
+    return twilio.postWebhook(`${h.service.url}/twilio/messages`, `${PUBLIC_URL}/twilio/messages`, params);
+  }
+
+  it('delivers the agent reply by SMS, and after STOP refuses the next one with an ephemeral notice', async () => {
+    assert.equal((await textAsCustomer('gribu runāt ar cilvēku')).status, 200);
+    const conversationId = (await eventually(async () => (await transcriptOf(h.service.store, 'sms', PHONE))[0])).conversationId;
+    const handoff = await eventually(async () => {
+      const found = await h.service.store.findActiveHandoff(conversationId);
+      return found?.deskThread ? found : undefined;
+    });
+    const postTs = String(handoff.deskThread);
+    assert.match(blocksText(queuePosts(h.slack)[0]), /\*Channel\*\\nsms/);
+    await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: postTs });
+    await eventually(async () => (await h.service.store.getConversation(conversationId))?.state === 'agent' || undefined);
+
+    await threadMessage(h, 'Ev0SMS1', postTs, 'Labdien, te Anna.', { user: 'U0ANNA' });
+    await eventually(() => twilio.messages.find((m) => m.to === PHONE && m.body?.includes('Labdien, te Anna.')));
+
+    await textAsCustomer('STOP');
+    await eventually(async () => (await h.service.store.findCustomer('sms', PHONE))?.optedOut || undefined);
+    await threadMessage(h, 'Ev0SMS2', postTs, 'are you there?', { user: 'U0ANNA' });
+    const notice = await eventually(() => h.slack.callsTo('chat.postEphemeral').find((c) => c.args.user === 'U0ANNA'));
+    assert.match(String(notice.args.text), /opted out/);
+    assert.ok(!twilio.messages.some((m) => m.body?.includes('are you there?')));
+    assert.ok(!(await transcriptOf(h.service.store, 'sms', PHONE)).some((m) => m.text === 'are you there?'));
+  });
+});
+
 describe('Slack human queue outside business hours', () => {
   let h: Harness;
   // Sunday 2025-05-04 12:00 in Riga.
@@ -263,13 +340,13 @@ describe('Slack human queue outside business hours', () => {
 
   it('tells the customer when staff return, keeps the post queued, and does not re-page at night', async () => {
     await sayAsCustomer(h, 'visitor_weekend_1', 'w1', 'gribu runāt ar cilvēku');
-    const post = await waitFor('queue post', () => queuePosts(h.slack)[0]);
+    const post = await eventually(() => queuePosts(h.slack)[0]);
     assert.match(blocksText(post), /outside working hours/);
     assert.match(blocksText(post), new RegExp(ACTION_IDS.claim));
-    const notice = await waitFor('outside-hours notice', async () => (await customerMessages(h, 'visitor_weekend_1')).find((m) => m.author === 'system'));
+    const notice = await eventually(async () => (await customerMessages(h, 'visitor_weekend_1')).find((m) => m.author === 'system'));
     assert.match(notice.text, /atgriezīsies pirmdiena 09:00/i);
     await h.clock.tickAsync(30 * 60_000);
-    const customer = await waitFor('customer', () => h.service.store.findCustomer('web', 'visitor_weekend_1'));
+    const customer = await eventually(() => h.service.store.findCustomer('web', 'visitor_weekend_1'));
     const conversation = (await h.service.store.openConversation(customer, 'en')).conversation;
     assert.equal((await h.service.store.findActiveHandoff(conversation.id))?.repagedCount, 0);
   });

@@ -487,6 +487,19 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
         assert.equal(await store.findInbound('sms', providerId), undefined, 'an outbound id is not an inbound key');
       });
 
+      it('records the delivered parts of a long message on its row, in order, across a retry', async () => {
+        const { conversation, to } = await newConversation();
+        const [item] = await store.enqueueOutbound(conversation, replies('long'), to);
+        assert.ok(item);
+        assert.deepEqual(item.sentParts, []);
+        await store.recordOutboxPart(item.id, 'SM-part-1');
+        await store.markOutboxRetry(item.id, 'part 2 failed', new Date(0));
+        await store.recordOutboxPart(item.id, 'SM-part-2');
+        const [claimed] = await store.claimDueOutbox(soon(), LEASE_MS, 10);
+        assert.deepEqual(claimed?.sentParts, ['SM-part-1', 'SM-part-2']);
+        await assert.rejects(store.recordOutboxPart(999_999, 'x'), { code: 'store_not_found' });
+      });
+
       it('never moves a delivery state backwards: late callbacks are ignored, failures are final', async () => {
         const { conversation, to } = await newConversation();
         const [a, b] = await store.enqueueOutbound(conversation, replies('a', 'b'), to);

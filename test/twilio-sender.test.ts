@@ -4,6 +4,10 @@ import { createTwilioSender, type TwilioSenderOptions } from '../adapters/twilio
 import { ChannelError } from '../src/errors.js';
 import type { Outbound } from '../src/model.js';
 import { startFakeTwilio, TWILIO_FAILURES, type FakeTwilio } from './fakes/fake-twilio.js';
+import { createTranslator } from '../src/i18n.js';
+import { createPersonLabel } from '../src/person-label.js';
+
+const personLabel = createPersonLabel(createTranslator({ defaultLanguage: 'en' }), 'en');
 
 const NOW = new Date('2025-03-01T12:00:00Z');
 const HOUR = 60 * 60 * 1000;
@@ -26,6 +30,7 @@ describe('Twilio sender (real twilio client against the fake REST API)', () => {
       statusCallbackUrl: 'https://support.example.com/twilio/status',
       lastInboundAt: async () => lastInboundAt,
       isOptedOut: async () => optedOut,
+      personLabel,
       now: () => NOW,
       ...overrides,
     });
@@ -59,6 +64,16 @@ describe('Twilio sender (real twilio client against the fake REST API)', () => {
     });
   });
 
+  it("marks an agent's message as from a person, in the conversation's language", async () => {
+    await sender().send(outbound('sms', 'Tu pedido ha salido hoy.', { author: 'agent', agentName: 'Ana', language: 'es' }));
+    await sender().send(outbound('whatsapp', 'Your parcel left today.', { author: 'agent', agentName: 'Ana', language: 'en' }));
+    assert.match(fake.messages[0]?.body ?? '', /^Ana \(.+\): Tu pedido ha salido hoy\.$/);
+    assert.notEqual(fake.messages[0]?.body, 'Ana (a person from our team): Tu pedido ha salido hoy.', 'label in Spanish, not English');
+    assert.equal(fake.messages[1]?.body, 'Ana (a person from our team): Your parcel left today.');
+    await sender().send(outbound('sms', 'Delivery takes 2-4 days.'));
+    assert.equal(fake.messages[2]?.body, 'Delivery takes 2-4 days.', 'bot messages carry no person label');
+  });
+
   it('sends through a Messaging Service when TWILIO_SMS_FROM is an MG SID', async () => {
     await sender({ smsFrom: `MG${'b'.repeat(32)}` }).send(outbound('sms'));
     assert.equal(fake.messages[0]?.messagingServiceSid, `MG${'b'.repeat(32)}`);
@@ -70,6 +85,22 @@ describe('Twilio sender (real twilio client against the fake REST API)', () => {
     await sender().send(outbound('sms', text));
     assert.ok(fake.messages.length >= 2);
     assert.equal(fake.messages.map((m) => m.body).join(' '), text);
+  });
+
+  it('resumes a long SMS after the part that failed: a retry never sends an earlier part again', async () => {
+    const text = Array.from({ length: 70 }, (_, i) => `Step ${i}: pack the item in its original box and attach the return label.`).join(' ');
+    const recorded: string[] = [];
+    const progress = { get sentParts() { return [...recorded]; }, recordPart: async (sid: string) => void recorded.push(sid) };
+    fake.failNext('pass', TWILIO_FAILURES.serverError);
+    await rejectsWith(sender().send(outbound('sms', text), progress), true, '20500');
+    assert.equal(fake.messages.length, 1);
+    assert.deepEqual(recorded, [fake.messages[0]?.sid]);
+
+    const { providerId } = await sender().send(outbound('sms', text), progress);
+    assert.ok(fake.messages.length >= 3, 'the text needs three parts or more');
+    assert.equal(fake.messages.map((m) => m.body).join(' '), text, 'each part once, in order');
+    assert.equal(providerId, fake.messages[0]?.sid, 'status callbacks match the first part');
+    assert.deepEqual(recorded, fake.messages.slice(0, -1).map((m) => m.sid), 'every part but the last is recorded');
   });
 
   it('classifies 429, 5xx and a dropped connection as retryable', async () => {
@@ -93,6 +124,7 @@ describe('Twilio sender (real twilio client against the fake REST API)', () => {
       smsFrom: '+14155550100',
       lastInboundAt: async () => lastInboundAt,
       isOptedOut: async () => false,
+      personLabel,
     });
     await rejectsWith(wrong.send(outbound('sms')), false, '20003');
   });

@@ -153,6 +153,24 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       assert.equal(fake.attempts, 4, 'two refused attempts, then one per message');
     });
 
+    it('delivers a long SMS answer whose second part failed once: every part exactly once, in order', async () => {
+      const phone = '+447700900008';
+      await inbound(phone, 'hi').post();
+      const before = (await delivered('sms', phone)).length;
+      const customer = await service.store.findCustomer('sms', phone);
+      const [first] = await service.store.listCustomerMessages(customer!.id);
+      const conversation = (await service.store.getConversation(first!.conversationId))!;
+      const text = Array.from({ length: 70 }, (_, i) => `Step ${i}: pack the item in its original box and attach the return label.`).join(' ');
+      fake.failNext('pass', TWILIO_FAILURES.serverError);
+      const [item] = await service.store.enqueueOutbound(conversation, [{ author: 'agent', agentName: 'Ana', text }], { channel: 'sms', id: phone });
+      const sent = await eventually(async () => ((await service.store.getOutboxItem(item!.id))?.status === 'sent' ? fake.messages.filter((m) => m.to === phone) : undefined));
+      const parts = sent.slice(before);
+      assert.ok(parts.length >= 3);
+      // An agent's message carries the person label, in the conversation's language.
+      assert.equal(parts.map((m) => m.body).join(' '), `${t(conversation.language, 'agentLabel', { name: 'Ana' })}: ${text}`);
+      assert.equal((await service.store.getOutboxItem(item!.id))?.attempts, 2, 'it did fail once');
+    });
+
     it('marks the customer opted out when Twilio answers 21610, and sends nothing more', async () => {
       fake.failNext(TWILIO_FAILURES.unsubscribed);
       await inbound('+447700900006', 'hello').post();
@@ -176,6 +194,12 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       const customer = await service.store.findCustomer('sms', '+447700900007');
       const message = (await service.store.listCustomerMessages(customer!.id)).find((m) => m.externalId === first.sid);
       assert.equal(message?.deliveryStatus, 'delivered');
+      // Callbacks arrive out of order: a late "sent" does not undo "delivered"; "read" still moves it on.
+      for (const [late, expected] of [['sent', 'delivered'], ['queued', 'delivered'], ['read', 'read'], ['failed', 'read']] as const) {
+        assert.equal((await status(first.sid, late, { To: '+447700900007' })).status, 204);
+        const messages = await service.store.listCustomerMessages(customer!.id);
+        assert.equal(messages.find((m) => m.externalId === first.sid)?.deliveryStatus, expected, `after a late "${late}"`);
+      }
       const forged = await fake.postWebhook(`${service.url}/twilio/status`, `${PUBLIC_URL}/twilio/status`, { MessageSid: first.sid, MessageStatus: 'failed' }, { signature: 'x' });
       assert.equal(forged.status, 403);
     });
@@ -249,6 +273,17 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       assert.match(JSON.stringify(post!.args), /WhatsApp 24-hour window is closed/);
       assert.equal((await service.store.getConversation(conversation.id))?.state, 'queued');
     });
+
+    it('shows the agent the link of a photo the customer sends while waiting for a person', async () => {
+      const phone = '+34600000013';
+      await inbound(`whatsapp:${phone}`, 'I want to talk to a person').post();
+      const page = await eventually(() => slack.callsTo('chat.postMessage').find((c) => c.args.channel === 'C0QUEUE01' && c.args.thread_ts === undefined));
+      const mediaUrl = `https://api.twilio.com/2010-04-01/Accounts/${fake.accountSid}/Messages/MM${'1'.repeat(32)}/Media/ME${'2'.repeat(32)}`;
+      await inbound(`whatsapp:${phone}`, '', { NumMedia: '1', MediaUrl0: mediaUrl, MediaContentType0: 'image/jpeg' }).post();
+      const relay = await eventually(() => slack.callsTo('chat.postMessage').find((c) => c.args.thread_ts !== undefined && String(c.args.text).includes(mediaUrl)));
+      assert.match(String(relay.args.text), /\|image\/jpeg>/);
+      assert.ok(page);
+    });
   });
 
   describe('with a WhatsApp template configured', () => {
@@ -263,7 +298,7 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       const conversation = await service.store.updateConversation(first!.conversationId, { lastInboundAt: new Date(Date.now() - 25 * 3600_000) });
       await service.store.enqueueOutbound(conversation, [{ author: 'agent', agentName: 'Ana', text: 'Tu pedido ha salido.' }], { channel: 'whatsapp', id: '+34600000003' });
       const sent = await eventually(() => (fake.messages.length > before ? fake.messages : undefined));
-      assert.deepEqual([sent[before]?.contentSid, sent[before]?.contentVariables, sent[before]?.body], [TEMPLATE, JSON.stringify({ 1: 'Tu pedido ha salido.' }), undefined]);
+      assert.deepEqual([sent[before]?.contentSid, sent[before]?.contentVariables, sent[before]?.body], [TEMPLATE, JSON.stringify({ 1: `${t('es', 'agentLabel', { name: 'Ana' })}: Tu pedido ha salido.` }), undefined]);
     });
 
     it('re-sends as the template once when a status callback reports 63016, however often it is redelivered', async () => {

@@ -6,6 +6,9 @@ import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { createWebAdapter, type HistoryMessage, type WebAdapter, type WebAdapterOptions } from '../adapters/web/web-adapter.js';
 import { preferredLanguageTag, toWebInbound } from '../adapters/web/web-inbound.js';
+import { readFileSync } from 'node:fs';
+import { createTranslator, matchLanguage } from '../src/i18n.js';
+import { projectPath } from '../src/paths.js';
 import type { Inbound, Outbound, ReceiveResult } from '../src/model.js';
 import { listenOnLoopback } from './support/listen-on-loopback.js';
 
@@ -38,6 +41,15 @@ interface Harness {
   stop(): Promise<void>;
 }
 
+/** Real locales: the widget strings come from locales/<lng>/translation.json through i18next. */
+const translator = createTranslator({ defaultLanguage: 'en' });
+
+/** The `widget` texts of a locale file, read directly so the endpoint is checked against the source. */
+function widgetTextsOf(language: string): Record<string, string> {
+  const parsed = JSON.parse(readFileSync(projectPath('locales', language, 'translation.json'), 'utf8')) as { widget: Record<string, string> };
+  return parsed.widget;
+}
+
 const HISTORY: HistoryMessage[] = [
   { id: 1, author: 'customer', agentName: null, text: 'hi', createdAt: '2025-01-01T10:00:00.000Z' },
   { id: 2, author: 'bot', agentName: null, text: 'Hello!', createdAt: '2025-01-01T10:00:01.000Z' },
@@ -47,6 +59,7 @@ async function startHarness(options: Partial<WebAdapterOptions> = {}): Promise<H
   const historyCalls: [string, number][] = [];
   const adapter = createWebAdapter({
     logger: pino({ level: 'silent' }),
+    translator,
     history: async (visitorId, after) => {
       historyCalls.push([visitorId, after]);
       if (visitorId === 'broken_history') throw new Error('database is down');
@@ -235,6 +248,98 @@ describe('web adapter', () => {
     });
   });
 
+  describe('GET /web/strings', () => {
+    async function strings(query: string, headers: Record<string, string> = {}, url = h.url) {
+      const res = await fetch(`${url}/web/strings${query}`, { headers });
+      return { res, body: (await res.json()) as { language?: string; strings?: Record<string, string>; error?: string } };
+    }
+
+    it('answers the widget texts of the locale in Arabic, every key present', async () => {
+      const { res, body } = await strings('?lang=ar');
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      assert.equal(body.language, 'ar');
+      assert.deepEqual(body.strings, widgetTextsOf('ar'));
+      assert.deepEqual(Object.keys(body.strings ?? {}).sort(), Object.keys(widgetTextsOf('en')).sort());
+    });
+
+    for (const [tag, language] of [
+      ['pt-BR', 'pt'],
+      ['de-AT', 'de'],
+      ['zh-Hant-TW', 'zh'],
+      ['nn-NO', 'nb'],
+      ['no', 'nb'],
+      ['LV', 'lv'],
+      ['ja-JP', 'ja'],
+    ] as const) {
+      it(`serves ${language} for navigator.language ${tag}`, async () => {
+        const { res, body } = await strings(`?lang=${tag}`);
+        assert.equal(res.status, 200);
+        assert.equal(body.language, language);
+        assert.equal(body.strings?.title, widgetTextsOf(language).title);
+      });
+    }
+
+    it('falls back to the default language for a language that is not served', async () => {
+      const { body } = await strings('?lang=he-IL');
+      assert.equal(body.language, 'en');
+      assert.deepEqual(body.strings, widgetTextsOf('en'));
+    });
+
+    it('uses Accept-Language without a lang parameter, and says the answer varies by it', async () => {
+      const { res, body } = await strings('', { 'accept-language': 'fr-CH, fr;q=0.9, en;q=0.8' });
+      assert.equal(body.language, 'fr');
+      assert.equal(body.strings?.send, widgetTextsOf('fr').send);
+      assert.match(res.headers.get('vary') ?? '', /accept-language/i);
+    });
+
+    it('answers the default language with neither a lang parameter nor Accept-Language', async () => {
+      const { body } = await strings('');
+      assert.equal(body.language, 'en');
+    });
+
+    it('chooses only among the served languages, falling back to the default language', async () => {
+      const restricted = await startHarness({ translator: createTranslator({ defaultLanguage: 'lv' }), languages: ['lv', 'en'] });
+      try {
+        assert.equal((await strings('?lang=de-DE', {}, restricted.url)).body.language, 'lv');
+        assert.equal((await strings('?lang=en-GB', {}, restricted.url)).body.language, 'en');
+        assert.equal((await strings('?lang=lv', {}, restricted.url)).body.strings?.title, widgetTextsOf('lv').title);
+      } finally {
+        await restricted.stop();
+      }
+    });
+
+    for (const [name, query] of [
+      ['a tag that is not a language tag', '?lang=%3Cscript%3E'],
+      ['a one-letter tag', '?lang=x'],
+      ['a repeated parameter', '?lang=en&lang=de'],
+    ] as const) {
+      it(`answers 400 naming lang for ${name}`, async () => {
+        const { res, body } = await strings(query);
+        assert.equal(res.status, 400);
+        assert.match(body.error ?? '', /^lang /);
+      });
+    }
+  });
+
+  describe('matchLanguage (pure)', () => {
+    const served = ['en', 'lv', 'nb', 'pt', 'zh'];
+    it('matches exact tags, then ever shorter prefixes, case-insensitively', () => {
+      assert.equal(matchLanguage('lv', served), 'lv');
+      assert.equal(matchLanguage('PT-br', served), 'pt');
+      assert.equal(matchLanguage('zh-Hans-CN', served), 'zh');
+    });
+    it('serves Norwegian Nynorsk and the macrolanguage with Bokmål', () => {
+      assert.equal(matchLanguage('nn', served), 'nb');
+      assert.equal(matchLanguage('no-NO', served), 'nb');
+    });
+    it('gives undefined for unserved and malformed tags', () => {
+      assert.equal(matchLanguage('de-DE', served), undefined);
+      assert.equal(matchLanguage('not a tag', served), undefined);
+      assert.equal(matchLanguage('', served), undefined);
+    });
+  });
+
   describe('static files', () => {
     it('serves the widget script', async () => {
       const res = await fetch(`${h.url}/widget.js`);
@@ -332,7 +437,11 @@ describe('web adapter', () => {
   });
 
   it('rejects a nonsensical maxTextLength at construction', () => {
-    assert.throws(() => createWebAdapter({ logger: pino({ level: 'silent' }), history: async () => [], maxTextLength: 0 }), /maxTextLength/);
+    assert.throws(() => createWebAdapter({ logger: pino({ level: 'silent' }), translator, history: async () => [], maxTextLength: 0 }), /maxTextLength/);
+  });
+
+  it('rejects served languages that leave out the default language', () => {
+    assert.throws(() => createWebAdapter({ logger: pino({ level: 'silent' }), translator, languages: ['lv'], history: async () => [] }), /default language en/);
   });
 });
 

@@ -3,6 +3,7 @@
  */
 import type { Outbound } from '../../src/model.js';
 import { ChannelError } from '../../src/errors.js';
+import { customerFacingText } from '../../src/person-label.js';
 
 /** The message activity we send; the SDK fills in conversation, from/recipient and serviceUrl from the reference. */
 export interface ReplyActivity {
@@ -16,7 +17,7 @@ export interface ReplyActivity {
  * in the conversation appears to come from the bot, so the text itself must say a person wrote it.
  */
 export function toReplyActivity(outbound: Outbound, personLabel: (agentName: string | undefined) => string): ReplyActivity {
-  const text = outbound.author === 'agent' ? `${personLabel(outbound.agentName)}: ${outbound.text}` : outbound.text;
+  const text = customerFacingText(outbound, personLabel);
   // Plain: knowledge-base answers and agent texts are not written as markdown, and `*` or `_` in them must not
   // turn into formatting.
   return { type: 'message', text, textFormat: 'plain' };

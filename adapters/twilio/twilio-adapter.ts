@@ -11,6 +11,7 @@ import { createTwilioSender } from './twilio-sender.js';
 import { createTwilioRouter } from './twilio-routes.js';
 import { createDeliveryEvents, type DeliveryEventsStore, type HeldMessage } from './twilio-delivery-events.js';
 import { publicWebhookUrl } from './twilio-signature.js';
+import type { PersonLabel } from '../../src/person-label.js';
 
 export type { HeldMessage } from './twilio-delivery-events.js';
 
@@ -32,6 +33,8 @@ export interface TwilioAdapterOptions {
   /** Called after the adapter queues a message itself (a template retry), to wake the outbox worker. */
   onOutboxQueued: () => void;
   onHeld?: (held: HeldMessage) => Promise<void>;
+  /** Labels an agent's message as from a person, in the conversation's language. */
+  personLabel: PersonLabel;
   timeoutMs?: number;
   now?: () => Date;
 }
@@ -62,6 +65,7 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): TwilioAdapte
     whatsappTemplateSid: options.whatsappTemplateSid,
     statusCallbackUrl: publicWebhookUrl(options.publicUrl, '/twilio/status'),
     lastInboundAt: async (conversationId) => (await store.getConversation(conversationId))?.lastInboundAt,
+    personLabel: options.personLabel,
     isOptedOut: async (outbound: Outbound) => (await store.findCustomer(outbound.to.channel, outbound.to.id))?.optedOut ?? false,
     ...(options.now ? { now: options.now } : {}),
   });

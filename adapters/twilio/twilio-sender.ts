@@ -4,8 +4,9 @@
  * window, or a permanent "held" failure when no template is configured).
  */
 import type twilio from 'twilio';
-import type { Outbound } from '../../src/model.js';
+import type { Outbound, SendProgress } from '../../src/model.js';
 import { ChannelError } from '../../src/errors.js';
+import { customerFacingText, type PersonLabel } from '../../src/person-label.js';
 import { splitForSms } from './sms-split.js';
 import { classifyTwilioError, WHATSAPP_WINDOW_CLOSED } from './twilio-errors.js';
 import { isWithinWindow, twilioRefSchema } from './whatsapp-window.js';
@@ -24,13 +25,16 @@ export interface TwilioSenderOptions {
   statusCallbackUrl?: string;
   /** The customer's last inbound time in a conversation: opens the WhatsApp window. */
   lastInboundAt(conversationId: number): Promise<Date | null | undefined>;
+  /** Labels an agent's message as from a person, in the conversation's language. */
+  personLabel: PersonLabel;
   /** Whether the customer at this address has opted out; only system texts (the STOP confirmation) still go. */
   isOptedOut(outbound: Outbound): Promise<boolean>;
   now?: () => Date;
 }
 
 export interface TwilioSender {
-  send(outbound: Outbound): Promise<{ providerId: string }>;
+  /** With `progress`, a long SMS resumes after the parts an earlier attempt delivered and records each new one. */
+  send(outbound: Outbound, progress?: SendProgress): Promise<{ providerId: string }>;
 }
 
 function withWhatsappPrefix(number: string): string {
@@ -57,10 +61,12 @@ export function createTwilioSender(options: TwilioSenderOptions): TwilioSender {
     }
   }
 
+  const textOf = (outbound: Outbound): string => customerFacingText(outbound, (name) => options.personLabel(name, outbound.language));
+
   async function sendWhatsapp(outbound: Outbound, base: MessageCreateParams): Promise<string> {
     const forced = twilioRefSchema.parse(outbound.to.ref ?? {}).template === true;
     const open = !forced && isWithinWindow(await options.lastInboundAt(outbound.conversationId), now());
-    if (open) return create({ ...base, body: outbound.text }, `whatsapp message ${outbound.messageId}`);
+    if (open) return create({ ...base, body: textOf(outbound) }, `whatsapp message ${outbound.messageId}`);
     if (!options.whatsappTemplateSid) {
       throw new ChannelError(
         `WhatsApp message ${outbound.messageId} held: the 24-hour window is closed and TWILIO_WHATSAPP_TEMPLATE_SID is not set`,
@@ -69,13 +75,13 @@ export function createTwilioSender(options: TwilioSenderOptions): TwilioSender {
       );
     }
     return create(
-      { ...base, contentSid: options.whatsappTemplateSid, contentVariables: JSON.stringify({ 1: outbound.text }) },
+      { ...base, contentSid: options.whatsappTemplateSid, contentVariables: JSON.stringify({ 1: textOf(outbound) }) },
       `whatsapp template for message ${outbound.messageId}`,
     );
   }
 
   return {
-    async send(outbound) {
+    async send(outbound, progress) {
       if (outbound.to.channel !== 'sms' && outbound.to.channel !== 'whatsapp') {
         throw new ChannelError(`the Twilio adapter cannot deliver to ${outbound.to.channel}`, false, 'wrong_channel');
       }
@@ -90,12 +96,15 @@ export function createTwilioSender(options: TwilioSenderOptions): TwilioSender {
       };
       if (outbound.to.channel === 'whatsapp') return { providerId: await sendWhatsapp(outbound, base) };
 
-      // Beyond 1600 characters Twilio rejects the body (21617), so long answers go as several messages. A
-      // retry after a later part failed resends the earlier ones: rare, and better than a lost answer.
-      const parts = splitForSms(outbound.text);
-      const sids: string[] = [];
-      for (const [index, body] of parts.entries()) {
-        sids.push(await create({ ...base, body }, `sms message ${outbound.messageId} part ${index + 1}/${parts.length}`));
+      // Beyond 1600 characters Twilio rejects the body (21617), so long answers go as several messages. Each
+      // delivered part is recorded before the next is tried: a retry after part 2 failed starts at part 2.
+      const parts = splitForSms(textOf(outbound));
+      const sids = [...(progress?.sentParts ?? [])].slice(0, parts.length);
+      for (let index = sids.length; index < parts.length; index += 1) {
+        const sid = await create({ ...base, body: parts[index] }, `sms message ${outbound.messageId} part ${index + 1}/${parts.length}`);
+        sids.push(sid);
+        // The last part needs no record: the outbox settles the row with it.
+        if (index < parts.length - 1) await progress?.recordPart(sid);
       }
       // Status callbacks are matched on the first part's SID.
       return { providerId: sids[0] ?? '' };

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Author, ChannelAdapter } from '../../src/model.js';
+import type { Translator } from '../../src/i18n.js';
 
 /** One message of a visitor's conversation as the widget renders it. */
 export interface HistoryMessage {
@@ -30,6 +31,10 @@ export type HistoryReader = (visitorId: string, after: number) => Promise<Histor
 export interface WebAdapterOptions {
   history: HistoryReader;
   logger: Logger;
+  /** Source of the widget's own interface texts (the `widget` group of each locale). */
+  translator: Translator;
+  /** Languages the deployment serves; the widget's texts are chosen among them. Default: every locale. */
+  languages?: readonly string[];
   /** Longest customer message accepted, in characters. Default 2000. */
   maxTextLength?: number;
   /** How often sockets are pinged; one that missed the previous ping is terminated. Default 30 000 ms. */

@@ -29,12 +29,16 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const logger = options.logger.child({ channel: 'web' });
   const sockets = createVisitorSockets({ logger, heartbeatIntervalMs });
   const publicDir = projectPath('adapters', 'web', 'public');
+  const languages = options.languages ?? options.translator.languages;
+  if (!languages.includes(options.translator.defaultLanguage)) {
+    throw new RangeError(`languages must include the default language ${options.translator.defaultLanguage}, got ${languages.join(', ')}`);
+  }
 
   return {
     channel: 'web',
 
     routes(receive: Receive) {
-      return createWebRouter({ receive, history: options.history, logger, maxTextLength, publicDir });
+      return createWebRouter({ receive, history: options.history, logger, maxTextLength, publicDir, translator: options.translator, languages });
     },
 
     async send(outbound: Outbound) {

@@ -1,13 +1,15 @@
 /**
- * The web channel's HTTP surface: the widget's two API calls and its static files. Validates, maps through
+ * The web channel's HTTP surface: the widget's API calls and its static files. Validates, maps through
  * the pure {@link toWebInbound}, hands to `receive`, acks; replies travel through the outbox and the socket.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Receive } from '../../src/model.js';
+import type { Translator } from '../../src/i18n.js';
 import { allowAnyOrigin } from './web-cors.js';
-import { toWebInbound } from './web-inbound.js';
-import { historyQuerySchema, messageBodySchema, parseOrReason } from './web-schemas.js';
+import { preferredLanguageTag, toWebInbound } from './web-inbound.js';
+import { historyQuerySchema, messageBodySchema, parseOrReason, stringsQuerySchema } from './web-schemas.js';
+import { widgetStringsFor } from './web-strings.js';
 import type { HistoryReader } from './types.js';
 
 /** Dependencies of the web routes; the adapter fills them from its own options. */
@@ -16,6 +18,9 @@ export interface WebRoutesOptions {
   history: HistoryReader;
   logger: Logger;
   maxTextLength: number;
+  translator: Translator;
+  /** Served languages the widget's texts are chosen among. */
+  languages: readonly string[];
   /** Folder holding widget.js and index.html. */
   publicDir: string;
   now?: () => Date;
@@ -24,7 +29,7 @@ export interface WebRoutesOptions {
 /** Generous for a 2000-character text in any script (≤ 4 bytes a character) plus the ids. */
 const BODY_LIMIT = '64kb';
 
-/** `POST /web/messages`, `GET /web/history`, `GET /widget.js` and the demo page at `GET /`. */
+/** `POST /web/messages`, `GET /web/history`, `GET /web/strings`, `GET /widget.js` and the demo page at `GET /`. */
 export function createWebRouter(options: WebRoutesOptions): Router {
   const { receive, history, logger, publicDir, now = () => new Date() } = options;
   const bodySchema = messageBodySchema(options.maxTextLength);
@@ -61,6 +66,18 @@ export function createWebRouter(options: WebRoutesOptions): Router {
       logger.error({ err: error, visitorId: parsed.value.visitorId }, 'web history could not be read');
       res.status(500).json({ error: 'history is unavailable; please retry' });
     }
+  });
+
+  // The widget's chrome in the visitor's language: `lang` is navigator.language, Accept-Language the fallback.
+  router.get('/web/strings', (req, res) => {
+    const parsed = parseOrReason(stringsQuerySchema, req.query);
+    if (!parsed.ok) {
+      res.status(400).json({ error: parsed.reason });
+      return;
+    }
+    const tag = parsed.value.lang ?? preferredLanguageTag(req.get('accept-language'));
+    res.set({ 'Cache-Control': 'no-cache', Vary: 'Accept-Language' });
+    res.json(widgetStringsFor(options.translator, options.languages, tag));
   });
 
   // no-cache still allows ETag revalidation, so embedding sites pick up a new widget on their next load.

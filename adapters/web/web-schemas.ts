@@ -47,6 +47,15 @@ export const historyQuerySchema = z.object({
     .default(0),
 });
 
+/** The query of `GET /web/strings`: the browser's language tag (navigator.language), if it sends one. */
+export const stringsQuerySchema = z.object({
+  lang: z
+    .string({ error: 'must be a string' })
+    .max(35, 'must be a language tag such as en or pt-BR')
+    .regex(LANGUAGE_TAG, 'must be a language tag such as en or pt-BR')
+    .optional(),
+});
+
 /** The query of the WebSocket upgrade. */
 export const socketQuerySchema = z.object({ visitorId: safeId() });
 

@@ -201,7 +201,8 @@ export function createEngine(options: EngineOptions): Engine {
     const { conversation, created } = await store.openConversation(customer, defaultLanguage);
     if (!created || customer.optedOut) return { conversationId: conversation.id, welcomed: false };
     const hinted = hints?.locale ? primaryLanguage(hints.locale) : undefined;
-    const language = hinted && translator.languages.includes(hinted) ? hinted : defaultLanguage;
+    // The served set (LANGUAGES), not every locale: a welcome must not open in a language replies then leave.
+    const language = hinted && options.detector.languages.includes(hinted) ? hinted : defaultLanguage;
     const updated =
       language === conversation.language
         ? conversation

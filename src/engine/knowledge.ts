@@ -104,10 +104,19 @@ export function createKnowledgeBase(
     ),
   );
 
+  // The engine searches each message twice: without a language for language evidence, then in the language
+  // that evidence chose. Scoring (spelling correction above all) is the costly part and does not depend on the
+  // language, so the last query's scores are kept: one entry, replaced by the next query.
+  let last: { text: string; scored: ReturnType<typeof index.score> } | undefined;
+  const scoreOf = (text: string) => {
+    if (last?.text !== text) last = { text, scored: index.score(text) };
+    return last.scored;
+  };
+
   const rank = (text: string, searchOptions: KnowledgeSearchOptions = {}): KnowledgeMatch[] => {
     const preferred = searchOptions.language === undefined ? undefined : primaryLanguage(searchOptions.language);
     const best = new Map<KnowledgeEntry, KnowledgeMatch>();
-    for (const { item, score: raw } of index.score(text)) {
+    for (const { item, score: raw } of scoreOf(text)) {
       const score = item.language === preferred ? Math.min(1, raw * (1 + LANGUAGE_BONUS)) : raw;
       const current = best.get(item.entry);
       if (current === undefined || score > current.score) best.set(item.entry, { ...item, score });

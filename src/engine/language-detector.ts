@@ -63,23 +63,78 @@ const NEUTRAL_WORDS = new Set([
 /** Links, e-mail addresses, and any token with a digit (order ids, prices, phone numbers, dates). */
 const NOISE_TOKEN = /\d|@|^(?:https?:|www\.)/i;
 const WORD = /[\p{L}\p{M}'’-]+/gu;
+/** A token that is one plain word, the common case: it needs no splitting. */
+const PLAIN_WORD = /^[\p{L}\p{M}]+$/u;
+const WHITESPACE = /\s+/;
+/** The longest entry of {@link NEUTRAL_WORDS}: longer words skip the lowercase-and-look-up. */
+const LONGEST_NEUTRAL = 6;
 /** Han and kana: one character carries about as much as three Latin letters. */
 const DENSE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
 /** Any script we shortcut on (see {@link scriptScores}); one test keeps Latin and Cyrillic text fast. */
 const SHORTCUT_SCRIPT = /[\u0620-\u064a\u0671-\u06d3\u0750-\u077f\u0904-\u0939\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/u;
 
-/** What is left of a message once the language-neutral parts are gone, and how many letters that is. */
-export function languageBearingText(text: string): { text: string; letters: number } {
-  const words: string[] = [];
-  for (const token of text.normalize('NFC').split(/\s+/)) {
-    if (token === '' || NOISE_TOKEN.test(token)) continue;
-    for (const word of token.match(WORD) ?? []) if (!NEUTRAL_WORDS.has(word.toLowerCase())) words.push(word);
+/**
+ * Characters of language-bearing text analysed per message. A support message's language is clear from its
+ * first sentence or two; analysing a pasted e-mail in full costs time and changes no verdict (bench/language.ts).
+ */
+export const MAX_ANALYSED_CHARACTERS = 200;
+/** Raw characters scanned for them: ids, links and numbers before the words are skipped, not counted. */
+const MAX_SCANNED_CHARACTERS = 4 * MAX_ANALYSED_CHARACTERS;
+
+/** What is left of a message once the language-neutral parts are gone. */
+export interface LanguageBearingText {
+  /** The words kept, joined by single spaces; at most about {@link MAX_ANALYSED_CHARACTERS}. */
+  text: string;
+  /** Letters in `text` (Han and kana count three): how much text is judged. */
+  letters: number;
+  /** eld's n-grams in `text`, roughly (4 UTF-8 bytes, stride 3, per word): its scores are per n-gram averages. */
+  ngrams: number;
+}
+
+/** UTF-8 length of a word without allocating a buffer. */
+function utf8Length(word: string): number {
+  let bytes = 0;
+  for (let i = 0; i < word.length; i += 1) {
+    const code = word.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code < 0xdc00) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
   }
-  if (words.length === 0) return { text: '', letters: 0 };
-  const kept = words.join(' ');
-  let letters = kept.length - (words.length - 1);
-  if (SHORTCUT_SCRIPT.test(kept)) letters += 2 * (kept.match(DENSE)?.length ?? 0);
-  return { text: kept, letters: Math.max(0, letters) };
+  return bytes;
+}
+
+/** eld's n-grams in one word: one per 3 bytes after the first 4, up to 70 bytes (see its getByteNgrams). */
+function ngramsOfWord(word: string): number {
+  const bytes = utf8Length(word);
+  return bytes <= 4 ? 1 : Math.ceil((Math.min(bytes, 70) - 4) / 3) + 1;
+}
+
+/**
+ * What is left of a message once the language-neutral parts are gone (numbers, ids, links, emoji, "ok"),
+ * normalized to NFC and cut to about {@link MAX_ANALYSED_CHARACTERS}.
+ */
+export function languageBearingText(raw: string): LanguageBearingText {
+  const words: string[] = [];
+  let length = -1;
+  let ngrams = 0;
+  for (const token of raw.slice(0, MAX_SCANNED_CHARACTERS).normalize('NFC').split(WHITESPACE)) {
+    if (length >= MAX_ANALYSED_CHARACTERS) break;
+    if (token === '' || NOISE_TOKEN.test(token)) continue;
+    for (const word of PLAIN_WORD.test(token) ? [token] : (token.match(WORD) ?? [])) {
+      if (word.length <= LONGEST_NEUTRAL && NEUTRAL_WORDS.has(word.toLowerCase())) continue;
+      words.push(word);
+      length += word.length + 1;
+      ngrams += ngramsOfWord(word);
+    }
+  }
+  if (words.length === 0) return { text: '', letters: 0, ngrams: 0 };
+  const text = words.join(' ');
+  let letters = length - (words.length - 1);
+  if (SHORTCUT_SCRIPT.test(text)) letters += 2 * (text.match(DENSE)?.length ?? 0);
+  return { text, letters, ngrams };
 }
 
 /**
@@ -97,16 +152,6 @@ function scriptScores(text: string, served: ReadonlySet<string>): Record<string,
   if (/\p{Script=Arabic}/u.test(text)) return pick([['ar', 0]]);
   if (/\p{Script=Devanagari}/u.test(text)) return pick([['hi', 0]]);
   return undefined;
-}
-
-/** Roughly how many distinct n-grams eld scored: its scores are per n-gram averages, evidence grows with count. */
-function ngramCount(text: string): number {
-  let count = 0;
-  for (const word of text.toLowerCase().split(/\s+/)) {
-    const bytes = Buffer.byteLength(word, 'utf8');
-    if (bytes > 0) count += bytes <= 4 ? 1 : Math.ceil((Math.min(bytes, 70) - 4) / 3) + 1;
-  }
-  return count;
 }
 
 /** eld reports s = x / (x + 25) for an average n-gram score x; this undoes the squashing. */
@@ -127,32 +172,37 @@ export function languageDetectorFrom(eld: EldInstance, model: DetectorModel, opt
     languages: [...options.languages],
     model,
     detect(raw) {
-      const { text, letters } = languageBearingText(raw);
+      const { text, letters, ngrams } = languageBearingText(raw);
       if (letters === 0) return { language: undefined, scores: {}, letters };
       const script = scriptScores(text, served);
       if (script) return { language: Object.keys(script)[0], scores: script, letters };
 
-      const result = instance.detect(text);
-      const n = ngramCount(text);
-      const averages = new Map<string, number>();
-      for (const [code, score] of Object.entries(result.getScores())) {
-        const ours = toOurs.get(code);
-        if (ours) averages.set(ours, unsquash(score));
-      }
-      const best = Math.max(0, ...averages.values());
-      if (best === 0) return { language: undefined, scores: {}, letters };
-      const logits: [string, number][] = [...averages].map(([l, x]) => [l, ((x - best) * n) / temperature]);
-      // Languages eld found no n-gram for at all sit at the floor, and count in the normalization.
-      const missing = served.size - logits.length;
-      const total = Math.log(logits.reduce((sum, [, v]) => sum + Math.exp(v), 0) + missing * Math.exp(SCORE_FLOOR));
-      const scores: Record<string, number> = {};
+      // eld's scores: the squashed average n-gram score of each language of the subset it found n-grams for.
+      const squashed = instance.detect(text).getScores();
+      const languages: string[] = [];
+      const averages: number[] = [];
+      let best = 0;
       let language: string | undefined;
-      let top = -Infinity;
-      for (const [l, v] of logits) {
-        const logp = v - total;
-        if (logp > SCORE_FLOOR) scores[l] = Math.round(logp * 1000) / 1000;
-        if (v > top) [top, language] = [v, l];
+      for (const code in squashed) {
+        const ours = toOurs.get(code);
+        if (ours === undefined) continue;
+        const average = unsquash(squashed[code] ?? 0);
+        languages.push(ours);
+        averages.push(average);
+        if (average > best) [best, language] = [average, ours];
       }
+      if (language === undefined) return { language, scores: {}, letters };
+      // Log-probabilities: score differences times the n-gram count, over the temperature, softmax-normalized.
+      // Languages eld found no n-gram for at all sit at the floor, and count in the normalization.
+      const scale = ngrams / temperature;
+      let sum = (served.size - languages.length) * Math.exp(SCORE_FLOOR);
+      for (const average of averages) sum += Math.exp((average - best) * scale);
+      const total = Math.log(sum);
+      const scores: Record<string, number> = {};
+      averages.forEach((average, i) => {
+        const logp = (average - best) * scale - total;
+        if (logp > SCORE_FLOOR) scores[languages[i] ?? ''] = Math.round(logp * 1000) / 1000;
+      });
       return { language, scores, letters };
     },
   };

@@ -8,10 +8,12 @@
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import { PiiVault } from './pii.js';
+import { PiiVault, type PiiKind } from './pii.js';
+import { fitSmsAnswer } from './sms-answer.js';
 import {
   HANDOFF_TOOL,
   HANDOFF_TOOL_DEFINITION,
+  SMS_ANSWER_CHARS,
   answerMessages,
   leaksPolicy,
   summaryMessages,
@@ -42,7 +44,9 @@ export type LlmFailureCause =
   | 'malformed'
   | 'unexpected_tool'
   | 'policy_leak'
-  | 'invented_data';
+  | 'invented_data'
+  /** On SMS, not even the answer's first sentence fits one message. */
+  | 'too_long';
 
 export type LlmAnswer =
   | { kind: 'answer'; text: string }
@@ -90,6 +94,9 @@ const completionSchema = z.object({
     )
     .min(1),
 });
+
+/** Kinds a bot answer shows only by their last four characters: a message may be read by anyone nearby. */
+const MASKED_IN_ANSWERS: readonly PiiKind[] = ['CARD', 'IBAN', 'ID'];
 
 const handoffArgumentsSchema = z.object({ reason: z.string().trim().min(1).max(300) });
 
@@ -235,9 +242,15 @@ export function createLlm(options: LlmOptions): Llm {
       }
       const system = messages[0]?.content ?? '';
       if (leaksPolicy(text, system)) return failed('policy_leak', 'answer quotes the system prompt', context);
-      const restored = vault.restore(text);
+      // Contact details come back whole ("we will write to ann@…"); payment and identity numbers never do.
+      const restored = vault.restore(text, { masked: MASKED_IN_ANSWERS });
       if (restored.unknown.length > 0) return failed('invented_data', `answer has placeholders never issued: ${restored.unknown.join(', ')}`, context);
-      return { kind: 'answer', text: restored.text };
+      if (request.channel !== 'sms') return { kind: 'answer', text: restored.text };
+      // Measured after restoring: the customer's own e-mail is longer than its placeholder.
+      const fitted = fitSmsAnswer(restored.text, SMS_ANSWER_CHARS, request.language);
+      if (fitted === undefined) return failed('too_long', `first sentence over ${SMS_ANSWER_CHARS} characters`, context);
+      if (fitted !== restored.text) logger.info({ ...context, from: restored.text.length, to: fitted.length }, 'answer cut to whole sentences to fit one SMS');
+      return { kind: 'answer', text: fitted };
     },
 
     translate: (text, from, to) => rewrite(text, (redacted) => translateMessages(redacted, from, to), { task: 'translate', from, to }),

@@ -101,6 +101,11 @@ const DETECTORS: readonly Detector[] = [
   { kind: 'ID', pattern: /(?<!\d)\d(?:[ -]?\d){7,}(?!\d)/g, accept: (match) => (looksLikeDate(match) ? undefined : match) },
 ];
 
+/** "4111 1111 1111 1111" → "•••• 1111": enough for the customer to recognise, useless to anyone else. */
+function maskValue(value: string): string {
+  return `•••• ${value.replace(/[^\p{L}\p{N}]/gu, '').slice(-4)}`;
+}
+
 /**
  * The placeholders of one conversation. Holds the original values only in memory for one request: nothing
  * of it is stored or logged.
@@ -132,16 +137,18 @@ export class PiiVault {
   }
 
   /**
-   * Puts the customer's own values back where the model used their placeholders. `unknown` lists
-   * placeholder-shaped tokens the vault never issued: the model invented data, and the caller should not
-   * send such an answer.
+   * Puts the customer's own values back where the model used their placeholders; kinds in `masked` come
+   * back as their last four characters only (a bot may confirm "card •••• 1111", never repeat the number).
+   * `unknown` lists placeholder-shaped tokens the vault never issued: the model invented data, and the
+   * caller should not send such an answer.
    */
-  restore(text: string): { text: string; unknown: string[] } {
+  restore(text: string, options: { masked?: readonly PiiKind[] } = {}): { text: string; unknown: string[] } {
     const unknown: string[] = [];
     const restored = text.replace(PLACEHOLDER_PATTERN, (placeholder) => {
-      const value = this.byPlaceholder.get(placeholder)?.value;
-      if (value === undefined) unknown.push(placeholder);
-      return value ?? placeholder;
+      const finding = this.byPlaceholder.get(placeholder);
+      if (finding === undefined) unknown.push(placeholder);
+      else if (options.masked?.includes(finding.kind)) return maskValue(finding.value);
+      return finding?.value ?? placeholder;
     });
     return { text: restored, unknown };
   }

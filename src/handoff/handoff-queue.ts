@@ -66,8 +66,6 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
   const repageMs = options.repageMinutes * 60_000;
   const cardMessages = options.cardMessages ?? 6;
   const agentLanguage = options.agentLanguage ?? 'en';
-  // Summaries are written once, at paging; kept here so a redraw after a claim still shows them.
-  const summaries = new Map<number, { language: string; text: string }>();
   let timer: ScheduledTimer | undefined;
   let running = false;
   let ticking: Promise<void> | undefined;
@@ -98,7 +96,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       language: conversation.language,
       languageReason: conversation.languageReason,
       lastMessages: messages.slice(-cardMessages).map((m) => ({ author: m.author, agentName: m.agentName, text: m.text })),
-      ...(summaries.has(handoff.id) && { summary: summaries.get(handoff.id) }),
+      ...(handoff.summary !== null && { summary: handoff.summary }),
       ...(handoff.claimedBy !== null && { claimedBy: { id: handoff.claimedBy, name: handoff.claimedByName ?? handoff.claimedBy } }),
       ...(hours && !hours.isOpen(now) && { closedUntil: hours.nextOpening(now).toISOString() }),
       position: handoff.status === 'queued' ? await queuePosition(handoff.id) : 0,
@@ -113,13 +111,17 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
     options.onOutboxQueued();
   }
 
+  /** Summarizes the conversation for staff once, kept on the handoff row so every later redraw shows it. */
+  async function withSummary(handoff: Handoff, conversation: Conversation, transcript?: Message[]): Promise<Handoff> {
+    if (!options.textTranslator || handoff.summary !== null) return handoff;
+    const turns = (transcript ?? (await store.listMessages(conversation.id))).map((m) => ({ author: m.author, text: m.text }));
+    const text = await options.textTranslator.summarize(turns, agentLanguage);
+    return text === undefined ? handoff : store.setHandoffSummary(handoff.id, { language: agentLanguage, text });
+  }
+
   /** Posts the card; a failure leaves the handoff queued without a post, and the next tick pages again. */
-  async function page(handoff: Handoff, conversation: Conversation, customer: Customer, transcript?: Message[]): Promise<void> {
-    if (options.textTranslator && !summaries.has(handoff.id)) {
-      const turns = (transcript ?? (await store.listMessages(conversation.id))).map((m) => ({ author: m.author, text: m.text }));
-      const text = await options.textTranslator.summarize(turns, agentLanguage);
-      if (text !== undefined) summaries.set(handoff.id, { language: agentLanguage, text });
-    }
+  async function page(queued: Handoff, conversation: Conversation, customer: Customer, transcript?: Message[]): Promise<void> {
+    const handoff = await withSummary(queued, conversation, transcript);
     try {
       const at = await desk.page(await buildCard(handoff, conversation, customer, transcript));
       await store.setHandoffThread(handoff.id, at.channel, at.thread);
@@ -195,7 +197,6 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
 
   async function end(handoffId: number, agent: Agent, status: 'released' | 'closed'): Promise<EndOutcome> {
     const handoff = await store.endHandoff(handoffId, status, clock.now());
-    summaries.delete(handoffId);
     if (!handoff) return (await store.getHandoff(handoffId)) ? { ok: false, why: 'ended' } : { ok: false, why: 'unknown' };
     const { conversation, customer } = await load(handoff);
     const updated = await store.updateConversation(conversation.id, status === 'released' ? { state: 'bot', failedAnswers: 0 } : { state: 'closed' });
@@ -219,7 +220,8 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       });
       if (!created) return;
       const conversation = await store.updateConversation(event.conversation.id, { state: 'queued' });
-      await page(handoff, conversation, event.customer, event.transcript);
+      // The customer hears first: paging waits on the staff summary (a model call of up to LLM_TIMEOUT_MS),
+      // and a model handoff already took one such call, so the notice must not wait for a second.
       if (hours && !hours.isOpen(now)) {
         await tellCustomer(conversation, event.customer, 'handoffOutsideHours', { time: hours.describeNextOpening(now, conversation.language) });
       } else {
@@ -227,6 +229,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
         const waits = (await store.listRecentClaims(RECENT_CLAIMS)).map((h) => (h.claimedAt?.getTime() ?? 0) - h.pagedAt.getTime());
         await tellCustomer(conversation, event.customer, 'handoffQueued', { position, minutes: estimateWaitMinutes(waits, position, options.repageMinutes) });
       }
+      await page(handoff, conversation, event.customer, event.transcript);
       rearm();
     },
 
@@ -240,7 +243,9 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       const who = customer.displayName ?? `${customer.channel} customer`;
       // The original always, with its detected language; a translation below it when a model made one.
       const translated = await options.textTranslator?.translate(message.text, conversation.language, agentLanguage);
-      const relay = `*${who}* (${conversation.language}): ${message.text}`;
+      // Media is recorded, never downloaded by us: the agent opens the channel's link (Twilio's media URL).
+      const media = message.media.map((m) => `\n<${m.url}|${m.contentType}>`).join('');
+      const relay = `*${who}* (${conversation.language}): ${message.text}${media}`;
       await desk.postToThread(at, translated === undefined ? relay : `${relay}\n> _${agentLanguage}:_ ${translated}`);
     },
 

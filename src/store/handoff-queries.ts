@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { SwitchboardError } from '../errors.js';
 import { handoffFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
-import type { Handoff, NewHandoff } from './store.js';
+import type { Handoff, HandoffSummary, NewHandoff } from './store.js';
 
 const LIVE = ['queued', 'claimed'];
 
@@ -80,6 +80,17 @@ export async function setHandoffThread(db: Kysely<Database>, id: number, deskCha
   const row = await db
     .updateTable('handoffs')
     .set({ desk_channel: deskChannel, desk_thread: deskThread, updated_at: toDbTime(now) })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw notFound(id);
+  return handoffFromRow(row);
+}
+
+export async function setHandoffSummary(db: Kysely<Database>, id: number, summary: HandoffSummary, now: Date): Promise<Handoff> {
+  const row = await db
+    .updateTable('handoffs')
+    .set({ summary_language: summary.language, summary_text: summary.text, updated_at: toDbTime(now) })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();

@@ -8,9 +8,18 @@ import { SwitchboardError } from '../errors.js';
 import type { Address, Channel } from '../model.js';
 import { migrateToLatest } from './migrations.js';
 import type { StoreDialect } from './migrations.js';
-import { claimDueOutbox, enqueueOutbound, markOutboxDead, markOutboxRetry, markOutboxSent, nextOutboxDueAt } from './outbox-queries.js';
+import {
+  claimDueOutbox,
+  enqueueOutbound,
+  markOutboxDead,
+  markOutboxRetry,
+  markOutboxSent,
+  nextOutboxDueAt,
+  recordOutboxPart,
+} from './outbox-queries.js';
 import * as handoffs from './handoff-queries.js';
 import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
+import { deliveryStatusesReplacedBy } from './delivery-status.js';
 import type { Database } from './schema.js';
 import type {
   Conversation,
@@ -18,6 +27,7 @@ import type {
   Customer,
   DeliveryStatus,
   Handoff,
+  HandoffSummary,
   NewHandoff,
   Message,
   NewInboundMessage,
@@ -242,15 +252,26 @@ export class KyselyStore implements Store {
   }
 
   async setDeliveryStatus(channel: Channel, externalId: string, status: DeliveryStatus): Promise<Message | undefined> {
-    const rows = await this.db
-      .updateTable('messages')
-      .set({ delivery_status: status })
+    const replaced = deliveryStatusesReplacedBy(status);
+    // The guard is in the UPDATE itself, so two callbacks racing on two replicas cannot move a state backwards.
+    if (replaced.length > 0) {
+      await this.db
+        .updateTable('messages')
+        .set({ delivery_status: status })
+        .where('direction', '=', 'out')
+        .where('channel', '=', channel)
+        .where('external_id', '=', externalId)
+        .where((eb) => eb.or([eb('delivery_status', 'is', null), eb('delivery_status', 'in', replaced)]))
+        .execute();
+    }
+    const latest = await this.db
+      .selectFrom('messages')
+      .selectAll()
       .where('direction', '=', 'out')
       .where('channel', '=', channel)
       .where('external_id', '=', externalId)
-      .returningAll()
-      .execute();
-    const latest = rows.reduce<(typeof rows)[number] | undefined>((a, b) => (a && a.id > b.id ? a : b), undefined);
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     return latest && messageFromRow(latest);
   }
 
@@ -260,6 +281,10 @@ export class KyselyStore implements Store {
 
   async markOutboxSent(id: number, providerId: string, now: Date): Promise<void> {
     if (!(await markOutboxSent(this.db, id, providerId, now))) throw notFound('outbox item', id);
+  }
+
+  async recordOutboxPart(id: number, providerId: string): Promise<void> {
+    if (!(await recordOutboxPart(this.db, id, providerId, this.now()))) throw notFound('outbox item', id);
   }
 
   async markOutboxRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {
@@ -297,6 +322,10 @@ export class KyselyStore implements Store {
 
   setHandoffThread(id: number, deskChannel: string, deskThread: string): Promise<Handoff> {
     return handoffs.setHandoffThread(this.db, id, deskChannel, deskThread, this.now());
+  }
+
+  setHandoffSummary(id: number, summary: HandoffSummary): Promise<Handoff> {
+    return handoffs.setHandoffSummary(this.db, id, summary, this.now());
   }
 
   claimHandoff(id: number, agent: { id: string; name: string }, at: Date): Promise<{ handoff: Handoff; claimed: boolean }> {

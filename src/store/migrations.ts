@@ -188,11 +188,44 @@ function inboundProcessed(): Migration {
   };
 }
 
+/**
+ * The queue post's model-written summary lives on the handoff, so any replica (or this one after a restart)
+ * redraws the card with it after a claim instead of losing it.
+ */
+function handoffSummary(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('handoffs').addColumn('summary_language', 'text').execute();
+      await db.schema.alterTable('handoffs').addColumn('summary_text', 'text').execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('handoffs').dropColumn('summary_text').execute();
+      await db.schema.alterTable('handoffs').dropColumn('summary_language').execute();
+    },
+  };
+}
+
+/**
+ * An outbox row remembers the parts already delivered when a channel sends one message as several (an SMS
+ * answer past 1600 characters), so a retry after a later part failed never sends an earlier part twice.
+ */
+function outboxSentParts(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('outbox').addColumn('sent_parts', 'text').execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('outbox').dropColumn('sent_parts').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect), '0002_handoffs': handoffs(dialect), '0003_language_evidence': languageEvidence(),
-    '0004_inbound_processed': inboundProcessed(),
+    '0004_inbound_processed': inboundProcessed(), '0005_handoff_summary': handoffSummary(),
+    '0006_outbox_sent_parts': outboxSentParts(),
   };
 }
 

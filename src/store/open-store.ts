@@ -46,7 +46,7 @@ const STATEMENT_CACHE_SIZE = 256;
 
 /**
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing was a tenth of the
- * service's CPU under load (bench/web-load.ts). Queries never stream, so a cached statement is never busy.
+ * service's CPU under load (bench/load.ts). Queries never stream, so a cached statement is never busy.
  */
 function withStatementCache(database: SqliteDatabase.Database): KyselySqliteDatabase {
   const statements = new Map<string, SqliteDatabase.Statement>();

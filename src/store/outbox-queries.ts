@@ -74,6 +74,7 @@ export async function enqueueOutbound(db: Kysely<Database>, input: EnqueueOutbou
         text: message.text,
         author: message.author,
         ...(message.agentName !== undefined && { agentName: message.agentName }),
+        language: conversation.language,
         messageId: stored.id,
         conversationId: conversation.id,
       };
@@ -144,6 +145,21 @@ export async function markOutboxSent(db: Kysely<Database>, id: number, providerI
       .set({ external_id: providerId, delivery_status: 'sent' })
       .where('id', '=', row.message_id)
       .execute();
+    return true;
+  });
+}
+
+/**
+ * Appends a delivered part's provider id to the row. Only the worker holding the row's lease writes it, so a
+ * read-then-write in one transaction is enough. Returns false when no such row.
+ */
+export async function recordOutboxPart(db: Kysely<Database>, id: number, providerId: string, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('outbox').select('sent_parts').where('id', '=', id).executeTakeFirst();
+    if (!row) return false;
+    const parts: unknown = row.sent_parts === null ? [] : JSON.parse(row.sent_parts);
+    const next = [...(Array.isArray(parts) ? parts : []), providerId];
+    await trx.updateTable('outbox').set({ sent_parts: JSON.stringify(next), updated_at: toDbTime(now) }).where('id', '=', id).execute();
     return true;
   });
 }

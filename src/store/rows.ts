@@ -19,6 +19,7 @@ const outboundPayload = z.object({
   text: z.string(),
   author: z.enum(['bot', 'agent', 'system']),
   agentName: z.string().optional(),
+  language: z.string().optional(),
   messageId: z.number().int(),
   conversationId: z.number().int(),
 });
@@ -106,6 +107,7 @@ export function outboxItemFromRow(row: Selectable<OutboxTable>): OutboxItem {
     leaseUntil: fromDbTimeOrNull(row.lease_until),
     lastError: row.last_error,
     providerId: row.provider_id,
+    sentParts: row.sent_parts === null ? [] : z.array(z.string()).parse(parseJson(row.sent_parts, 'outbox.sent_parts')),
     createdAt: fromDbTime(row.created_at),
     updatedAt: fromDbTime(row.updated_at),
   };
@@ -129,5 +131,6 @@ export function handoffFromRow(row: Selectable<HandoffsTable>): Handoff {
     endedAt: fromDbTimeOrNull(row.ended_at),
     createdAt: fromDbTime(row.created_at),
     updatedAt: fromDbTime(row.updated_at),
+    summary: row.summary_language !== null && row.summary_text !== null ? { language: row.summary_language, text: row.summary_text } : null,
   };
 }

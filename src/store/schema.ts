@@ -65,6 +65,8 @@ export interface OutboxTable {
   lease_until: string | null;
   last_error: string | null;
   provider_id: string | null;
+  /** JSON array of the provider ids of the parts already delivered (a long SMS); null before any. */
+  sent_parts: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -88,6 +90,9 @@ export interface HandoffsTable {
   ended_at: string | null;
   created_at: string;
   updated_at: string;
+  /** The model's summary of the conversation for staff, and its language; null without a model. */
+  summary_language: string | null;
+  summary_text: string | null;
 }
 
 export interface WebhookEventsTable {

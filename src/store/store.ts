@@ -87,6 +87,8 @@ export interface OutboxItem {
   leaseUntil: Date | null;
   lastError: string | null;
   providerId: string | null;
+  /** Provider ids of the parts already delivered when a channel sends this message in several (long SMS). */
+  sentParts: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -113,6 +115,14 @@ export interface Handoff {
   endedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The conversation summarized for staff by a model, written once at paging; null without one. */
+  summary: HandoffSummary | null;
+}
+
+/** A model-written summary of a conversation, in the staff's language. */
+export interface HandoffSummary {
+  language: string;
+  text: string;
 }
 
 export interface NewHandoff {
@@ -160,6 +170,11 @@ export interface Store {
   listMessages(conversationId: number, options?: { after?: number; limit?: number }): Promise<Message[]>;
   /** Messages of every conversation of this customer, oldest first: the widget's history. */
   listCustomerMessages(customerId: number, options?: { after?: number; limit?: number }): Promise<Message[]>;
+  /**
+   * Records a delivery state reported for the outbound message with this provider id. A state never moves
+   * backwards (queued < sent < delivered < read; failed/undelivered are final), so a late callback is ignored.
+   * Returns the message with its resulting state, or undefined when no such message exists.
+   */
   setDeliveryStatus(channel: Channel, externalId: string, status: DeliveryStatus): Promise<Message | undefined>;
 
   /**
@@ -168,6 +183,8 @@ export interface Store {
    */
   claimDueOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]>;
   markOutboxSent(id: number, providerId: string, now: Date): Promise<void>;
+  /** Appends one delivered part's provider id to the row, so a retry after a later part failed resumes there. */
+  recordOutboxPart(id: number, providerId: string): Promise<void>;
   markOutboxRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
   markOutboxDead(id: number, error: string, now: Date): Promise<void>;
   getOutboxItem(id: number): Promise<OutboxItem | undefined>;
@@ -182,6 +199,8 @@ export interface Store {
   /** The newest handoff whose desk post is this one (a Slack thread). */
   findHandoffByThread(deskChannel: string, deskThread: string): Promise<Handoff | undefined>;
   setHandoffThread(id: number, deskChannel: string, deskThread: string): Promise<Handoff>;
+  /** Keeps the staff summary on the handoff, so every replica's redraw of the card shows it. */
+  setHandoffSummary(id: number, summary: HandoffSummary): Promise<Handoff>;
   /**
    * Gives a queued handoff to one agent, race-free across replicas: `claimed` is false when it was not
    * queued any more, and `handoff` then shows who has it (or that it ended).

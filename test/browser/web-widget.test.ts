@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { createWebAdapter, type HistoryMessage, type WebAdapter } from '../../adapters/web/web-adapter.js';
 import type { Inbound, ReceiveResult } from '../../src/model.js';
+import { createTranslator } from '../../src/i18n.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { listenOnLoopback } from '../support/listen-on-loopback.js';
 
@@ -53,6 +54,9 @@ function createBackend(adapter: () => WebAdapter) {
   return { receive, history, deliver, received, messages };
 }
 
+/** The real locales, so the test fails if a locale's `widget` texts or their serving break. */
+const translator = createTranslator({ defaultLanguage: 'en' });
+
 describe('web widget in Chromium (adapter only)', function () {
   this.timeout(30_000);
   let browser: Browser;
@@ -70,7 +74,7 @@ describe('web widget in Chromium (adapter only)', function () {
       this.skip();
     }
     backend = createBackend(() => adapter);
-    adapter = createWebAdapter({ logger: pino({ level: 'silent' }), history: backend.history });
+    adapter = createWebAdapter({ logger: pino({ level: 'silent' }), translator, history: backend.history });
     const app = express();
     app.use(adapter.routes(backend.receive));
     server = createServer(app);
@@ -100,10 +104,16 @@ describe('web widget in Chromium (adapter only)', function () {
   });
 
   /** A page of some other shop embedding the widget from our origin, as a customer would see it. */
-  async function openShopPage(): Promise<Page> {
-    const page = await browser.newPage({ locale: 'en-US' });
+  async function openShopPage(locale = 'en-US', prepare?: (page: Page) => Promise<void>): Promise<Page> {
+    const page = await browser.newPage({ locale });
+    await prepare?.(page);
     await page.goto(shopOrigin);
     return page;
+  }
+
+  /** The computed CSS direction of a widget element, inside its shadow root. */
+  function directionOf(page: Page, testId: string): Promise<string> {
+    return page.getByTestId(testId).evaluate((node) => getComputedStyle(node).direction);
   }
 
   async function visitorIdOf(page: Page): Promise<string> {
@@ -138,6 +148,74 @@ describe('web widget in Chromium (adapter only)', function () {
     await messages.filter({ hasText: 'Anna from the team here.' }).waitFor();
     assert.match(await messages.nth(2).innerText(), /Anna · person/);
     await page.screenshot({ path: '/tmp/sb-widget-embedded.png' });
+    await page.close();
+  });
+
+  it('shows its chrome in Arabic, right to left, for an Arabic browser', async () => {
+    const arabic = translator.group('ar', 'widget');
+    const page = await openShopPage('ar');
+    // The title switches once /web/strings answers; until then the built-in English shows.
+    await page.getByTestId('sb-open').filter({ hasText: arabic.title ?? '' }).waitFor();
+    await page.getByTestId('sb-open').click();
+    assert.equal(await page.getByTestId('sb-title').innerText(), arabic.title);
+    assert.equal(await directionOf(page, 'sb-panel'), 'rtl');
+    assert.equal(await page.getByTestId('sb-input').getAttribute('placeholder'), arabic.placeholder);
+    assert.equal(await page.getByTestId('sb-send').innerText(), arabic.send);
+
+    await page.getByTestId('sb-input').fill('أين طلبي؟');
+    await page.getByTestId('sb-input').press('Enter');
+    const reply = page.getByTestId('sb-message').filter({ hasText: 'You said: أين طلبي؟' });
+    await reply.waitFor();
+    assert.match(await reply.innerText(), new RegExp(arabic.assistant ?? 'missing'));
+    // The panel mirrors: the customer's own bubble sits on the left, the assistant's on the right.
+    const customerBox = await page.getByTestId('sb-message').first().boundingBox();
+    const replyBox = await reply.boundingBox();
+    assert.ok(customerBox && replyBox && customerBox.x < replyBox.x, `customer ${customerBox?.x}, reply ${replyBox?.x}`);
+    await page.screenshot({ path: '/tmp/sb-widget-arabic.png' });
+    await page.close();
+  });
+
+  it('keeps working with its built-in English chrome when the strings request fails', async () => {
+    let refused = 0;
+    const page = await openShopPage('de-DE', async (p) => {
+      await p.route(`${origin}/web/strings*`, async (route) => {
+        refused += 1;
+        await route.abort('connectionrefused');
+      });
+    });
+    await page.getByTestId('sb-open').click();
+    await page.getByTestId('sb-input').fill('wo ist meine Bestellung?');
+    await page.getByTestId('sb-send').click();
+    await page.getByTestId('sb-message').filter({ hasText: 'You said: wo ist meine Bestellung?' }).waitFor();
+    assert.equal(refused, 1);
+    assert.equal(await page.getByTestId('sb-title').innerText(), 'Chat with us');
+    assert.equal(await directionOf(page, 'sb-panel'), 'ltr');
+    assert.match(await page.getByTestId('sb-message').nth(1).innerText(), /Assistant · AI/);
+    await page.close();
+  });
+
+  it('relabels messages it rendered before the strings arrived', async () => {
+    const german = translator.group('de', 'widget');
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const page = await openShopPage('de-DE', async (p) => {
+      // Hold the strings back until a reply is on screen, as on a slow network.
+      await p.route(`${origin}/web/strings*`, async (route) => {
+        await held;
+        await route.continue();
+      });
+    });
+    await page.getByTestId('sb-open').click();
+    await page.getByTestId('sb-input').fill('hallo');
+    await page.getByTestId('sb-send').click();
+    const reply = page.getByTestId('sb-message').filter({ hasText: 'You said: hallo' });
+    await reply.waitFor();
+    assert.match(await reply.innerText(), /Assistant · AI/);
+
+    release();
+    await reply.filter({ hasText: german.assistant ?? 'missing' }).waitFor();
+    assert.equal(await page.getByTestId('sb-title').innerText(), german.title);
+    assert.equal(await directionOf(page, 'sb-panel'), 'ltr');
     await page.close();
   });
 

@@ -14,6 +14,13 @@ export type FakeReply =
   | { status: 429 | 500 | 503 | 400 | 401; message?: string }
   /** Waits before answering `then` (default: a text); the client gives up first when `ms` exceeds its timeout. */
   | { delayMs: number; then?: FakeReply }
+  /** Holds the request until `waitFor` settles, then answers `then` (default: a text): the test decides when. */
+  | { waitFor: Promise<unknown>; then?: FakeReply }
+  /**
+   * Never finishes: `headers` sends nothing at all, `body` sends the 200 headers and half a body, then stalls
+   * (a server that dies mid-answer). Only the client's deadline ends the request.
+   */
+  | { hang: 'headers' | 'body' }
   /** `json`: not JSON at all; `no_choices`: JSON without choices; `empty`: a choice with neither text nor tools. */
   | { malformed: 'json' | 'no_choices' | 'empty' };
 
@@ -113,6 +120,19 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         if (!res.destroyed) answer(res, request, reply.then ?? { text: 'A late answer.' });
       }, reply.delayMs);
       timers.add(timer);
+      return;
+    }
+    if ('waitFor' in reply) {
+      void reply.waitFor.finally(() => {
+        if (!res.destroyed) answer(res, request, reply.then ?? { text: 'A late answer.' });
+      });
+      return;
+    }
+    if ('hang' in reply) {
+      if (reply.hang === 'body') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"id":"chatcmpl-stalled","object":"chat.completion","choices":[');
+      }
       return;
     }
     if ('status' in reply) {

@@ -10,6 +10,8 @@ export interface FakeSlackCall {
   method: string;
   args: Record<string, unknown>;
   token: string | undefined;
+  /** `performance.now()` when the request arrived, for latency measurements (bench/escalation.ts). */
+  receivedAt: number;
 }
 
 export interface FakeSlack {
@@ -74,11 +76,12 @@ export async function startFakeSlack(options: { users?: Record<string, string> }
 
   const server: Server = createServer((req, res) => {
     void (async () => {
+      const receivedAt = performance.now();
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
       const args = await readBody(req);
       const auth = req.headers.authorization;
       const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
-      calls.push({ method, args, token });
+      calls.push({ method, args, token, receivedAt });
       const limit = limited.get(method);
       if (limit && limit.count > 0) {
         limit.count -= 1;

@@ -23,8 +23,8 @@ export interface FakeTwilioMessage {
   statusCallback: string | undefined;
 }
 
-/** A failure the next create request gets instead of a 201. */
-export type FakeTwilioFailure = { status: number; code: number; message: string } | 'drop';
+/** A failure the next create request gets instead of a 201; `'pass'` lets one through, to fail a later one. */
+export type FakeTwilioFailure = { status: number; code: number; message: string } | 'drop' | 'pass';
 
 export const TWILIO_FAILURES = {
   tooManyRequests: { status: 429, code: 20429, message: 'Too Many Requests' },
@@ -94,7 +94,7 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
       req.socket.destroy();
       return;
     }
-    if (failure) {
+    if (failure && failure !== 'pass') {
       twilioError(res, failure.status, failure.code, failure.message);
       return;
     }

@@ -23,15 +23,44 @@
   var MAX_BACKOFF_MS = 30000;
 
   // ---- UI strings: the widget's own chrome only; everything the assistant says comes from the server. ----
-  var STRINGS = {
-    en: { title: 'Chat with us', open: 'Open chat', close: 'Close chat', input: 'Your message', placeholder: 'Type a message…', send: 'Send', you: 'You', assistant: 'Assistant · AI', person: 'person', system: 'Notice', sending: 'Sending…', retrying: 'Not sent yet, retrying…', failed: 'Not sent', reconnecting: 'Reconnecting…', empty: 'Ask us anything. Our automated assistant answers right away, and a person from our team is available whenever you ask.', unread: 'new messages' },
-    de: { title: 'Schreiben Sie uns', open: 'Chat öffnen', close: 'Chat schließen', input: 'Ihre Nachricht', placeholder: 'Nachricht eingeben…', send: 'Senden', you: 'Sie', assistant: 'Assistent · KI', person: 'Person', system: 'Hinweis', sending: 'Wird gesendet…', retrying: 'Noch nicht gesendet, neuer Versuch…', failed: 'Nicht gesendet', reconnecting: 'Verbindung wird wiederhergestellt…', empty: 'Fragen Sie uns. Unser automatischer Assistent antwortet sofort, und jemand aus unserem Team ist da, wann immer Sie darum bitten.', unread: 'neue Nachrichten' },
-    es: { title: 'Escríbenos', open: 'Abrir chat', close: 'Cerrar chat', input: 'Tu mensaje', placeholder: 'Escribe un mensaje…', send: 'Enviar', you: 'Tú', assistant: 'Asistente · IA', person: 'persona', system: 'Aviso', sending: 'Enviando…', retrying: 'Aún no enviado, reintentando…', failed: 'No enviado', reconnecting: 'Reconectando…', empty: 'Pregúntanos lo que quieras. Nuestro asistente automático responde al instante y una persona del equipo te atiende cuando lo pidas.', unread: 'mensajes nuevos' },
-    fr: { title: 'Écrivez-nous', open: 'Ouvrir le chat', close: 'Fermer le chat', input: 'Votre message', placeholder: 'Écrivez un message…', send: 'Envoyer', you: 'Vous', assistant: 'Assistant · IA', person: 'personne', system: 'Information', sending: 'Envoi…', retrying: 'Pas encore envoyé, nouvel essai…', failed: 'Non envoyé', reconnecting: 'Reconnexion…', empty: 'Posez-nous vos questions. Notre assistant automatique répond tout de suite, et une personne de l’équipe est disponible dès que vous le demandez.', unread: 'nouveaux messages' },
-    lv: { title: 'Raksti mums', open: 'Atvērt tērzēšanu', close: 'Aizvērt tērzēšanu', input: 'Tava ziņa', placeholder: 'Raksti ziņu…', send: 'Sūtīt', you: 'Tu', assistant: 'Asistents · MI', person: 'cilvēks', system: 'Paziņojums', sending: 'Sūta…', retrying: 'Vēl nav nosūtīts, mēģina vēlreiz…', failed: 'Nav nosūtīts', reconnecting: 'Atjauno savienojumu…', empty: 'Jautā mums jebko. Mūsu automātiskais asistents atbild uzreiz, un cilvēks no mūsu komandas ir pieejams, kad vien to palūdz.', unread: 'jaunas ziņas' },
+  // The server serves them from locales/<lng>/translation.json (`widget`) in the best served language for
+  // navigator.language; this English copy shows until they arrive and stays if that request fails.
+  var FALLBACK_STRINGS = {
+    title: 'Chat with us', close: 'Close chat', input: 'Your message', placeholder: 'Type a message…', send: 'Send',
+    you: 'You', assistant: 'Assistant · AI', person: 'person', system: 'Notice', retrying: 'Not sent yet, retrying…',
+    failed: 'Not sent', reconnecting: 'Reconnecting…', unread: 'New messages: {{count}}',
+    empty: 'Ask us anything. Our automated assistant answers right away, and a person from our team is available whenever you ask.',
   };
+  // Scripts written right to left, for browsers without Intl.Locale text info.
+  var RTL_LANGUAGES = ['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'ks', 'ku', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi'];
   var LOCALE = navigator.language || 'en';
-  var T = STRINGS[LOCALE.slice(0, 2).toLowerCase()] || STRINGS.en;
+  var T = FALLBACK_STRINGS;
+
+  /** Served strings over the fallback, keeping only non-empty strings for keys the widget knows. */
+  function mergeStrings(served) {
+    var merged = {};
+    for (var key in FALLBACK_STRINGS) {
+      var value = served && served[key];
+      merged[key] = typeof value === 'string' && value.trim() ? value : FALLBACK_STRINGS[key];
+    }
+    return merged;
+  }
+
+  function directionOf(tag) {
+    try {
+      var locale = new Intl.Locale(tag);
+      // getTextInfo() is the standard method; Chromium before 130 and Safari 17 expose a textInfo getter.
+      var info = typeof locale.getTextInfo === 'function' ? locale.getTextInfo() : locale.textInfo;
+      if (info && info.direction) return info.direction;
+    } catch (e) {
+      // Not a valid tag, or no Intl.Locale: use the list.
+    }
+    return RTL_LANGUAGES.indexOf(String(tag).toLowerCase().split('-')[0]) >= 0 ? 'rtl' : 'ltr';
+  }
+
+  function fill(template, count) {
+    return template.replace(/\{\{\s*count\s*\}\}/g, String(count));
+  }
 
   // ---- Ids ----
   function randomId(prefix) {
@@ -65,7 +94,7 @@
     '.sb-root{--sb-accent:#1f5f4a;--sb-accent-ink:#fff;--sb-bg:#fff;--sb-ink:#1c1d1f;--sb-muted:#5d6167;--sb-line:#e3e5e8;--sb-bot:#f1f3f5;',
     'position:fixed;right:20px;bottom:20px;z-index:2147483000;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",sans-serif;color:var(--sb-ink)}',
     '.sb-root *{box-sizing:border-box}',
-    '.sb-launcher{display:flex;align-items:center;gap:8px;height:52px;padding:0 20px 0 16px;border:0;border-radius:26px;background:var(--sb-accent);color:var(--sb-accent-ink);font:inherit;font-weight:600;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22);margin-left:auto}',
+    '.sb-launcher{display:flex;align-items:center;gap:8px;height:52px;padding:0 20px 0 16px;border:0;border-radius:26px;background:var(--sb-accent);color:var(--sb-accent-ink);font:inherit;font-weight:600;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22);margin-inline-start:auto}',
     '.sb-launcher:hover{filter:brightness(1.08)}',
     '.sb-launcher[hidden]{display:none}',
     '.sb-launcher svg{width:22px;height:22px;flex:none}',
@@ -87,12 +116,14 @@
     '.sb-bubble{padding:9px 13px;border-radius:14px;background:var(--sb-bot);white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:plaintext}',
     '.sb-msg--agent .sb-bubble{background:#e6f0fb}',
     '.sb-msg--system .sb-bubble{background:transparent;border:1px dashed var(--sb-line);color:var(--sb-muted);font-size:14px}',
-    '.sb-msg--customer .sb-bubble{background:var(--sb-accent);color:var(--sb-accent-ink);border-bottom-right-radius:4px}',
-    '.sb-msg--bot .sb-bubble,.sb-msg--agent .sb-bubble{border-bottom-left-radius:4px}',
+    '.sb-msg--customer .sb-bubble{background:var(--sb-accent);color:var(--sb-accent-ink);border-end-end-radius:4px}',
+    '.sb-msg--bot .sb-bubble,.sb-msg--agent .sb-bubble{border-end-start-radius:4px}',
     '.sb-note{margin:3px 4px 0;color:var(--sb-muted);font-size:12px}',
     '.sb-note--failed{color:#b42318}',
     '.sb-form{display:flex;gap:8px;align-items:flex-end;padding:12px;border-top:1px solid var(--sb-line)}',
     '.sb-input{flex:1;min-height:42px;max-height:120px;padding:10px 12px;border:1px solid #c7cbd1;border-radius:10px;font:inherit;color:inherit;background:#fff;resize:none}',
+    // dir=auto reads the typed text; an empty field takes the panel's direction so the placeholder aligns with it.
+    '.sb-input:placeholder-shown{direction:inherit}',
     '.sb-input:focus{outline:2px solid var(--sb-accent);outline-offset:0;border-color:transparent}',
     '.sb-send{height:42px;padding:0 16px;border:0;border-radius:10px;background:var(--sb-accent);color:var(--sb-accent-ink);font:inherit;font-weight:600;cursor:pointer}',
     '.sb-send:disabled{opacity:.5;cursor:default}',
@@ -123,7 +154,8 @@
     'aria-expanded': 'false', 'aria-controls': 'sb-panel',
   });
   launcher.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
-  launcher.appendChild(el('span', { text: T.title }));
+  var launcherLabel = el('span', { text: T.title });
+  launcher.appendChild(launcherLabel);
   launcher.appendChild(badge);
 
   var closeButton = el('button', { type: 'button', class: 'sb-close', 'aria-label': T.close, 'data-testid': 'sb-close', text: '×' });
@@ -133,15 +165,47 @@
   var log = el('div', { class: 'sb-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': T.title, 'data-testid': 'sb-log' }, [empty]);
   var input = el('textarea', { id: 'sb-input', class: 'sb-input', rows: '1', maxlength: String(MAX_TEXT), placeholder: T.placeholder, 'data-testid': 'sb-input', dir: 'auto' });
   var sendButton = el('button', { type: 'submit', class: 'sb-send', 'data-testid': 'sb-send', text: T.send });
-  var form = el('form', { class: 'sb-form' }, [
-    el('label', { for: 'sb-input', class: 'sb-visually-hidden', text: T.input }), input, sendButton,
-  ]);
+  var inputLabel = el('label', { for: 'sb-input', class: 'sb-visually-hidden', text: T.input });
+  var form = el('form', { class: 'sb-form' }, [inputLabel, input, sendButton]);
+  var title = el('h2', { id: 'sb-title', class: 'sb-title', 'data-testid': 'sb-title', text: T.title });
   var panel = el('section', { id: 'sb-panel', class: 'sb-panel', 'aria-labelledby': 'sb-title', hidden: '', 'data-testid': 'sb-panel' }, [
-    el('div', { class: 'sb-header' }, [el('h2', { id: 'sb-title', class: 'sb-title', text: T.title }), closeButton]),
+    el('div', { class: 'sb-header' }, [title, closeButton]),
     status, log, form,
   ]);
-  var root = el('div', { class: 'sb-root' }, [panel, launcher]);
+  var root = el('div', { class: 'sb-root', lang: 'en', dir: 'ltr' }, [panel, launcher]);
   shadow.appendChild(root);
+
+  /** Puts the served strings on every piece of chrome, including labels of messages already shown. */
+  function applyStrings(strings, servedLanguage) {
+    T = strings;
+    // On the root, so the panel and the launcher both follow; message bubbles keep dir=auto for their own text.
+    root.setAttribute('lang', servedLanguage);
+    root.setAttribute('dir', directionOf(servedLanguage));
+    launcherLabel.textContent = T.title;
+    title.textContent = T.title;
+    closeButton.setAttribute('aria-label', T.close);
+    empty.textContent = T.empty;
+    log.setAttribute('aria-label', T.title);
+    input.setAttribute('placeholder', T.placeholder);
+    inputLabel.textContent = T.input;
+    sendButton.textContent = T.send;
+    if (!status.hidden) status.textContent = T.reconnecting;
+    updateBadge();
+    Array.prototype.forEach.call(log.querySelectorAll('[data-testid=sb-message]'), function (node) {
+      node.firstChild.textContent = labelFor(node.dataset.author, node.dataset.agentName || null);
+    });
+  }
+
+  async function loadStrings() {
+    try {
+      var response = await fetch(API_ORIGIN + '/web/strings?lang=' + encodeURIComponent(LOCALE));
+      if (!response.ok) return;
+      var body = await response.json();
+      if (body && typeof body.language === 'string' && body.strings) applyStrings(mergeStrings(body.strings), body.language);
+    } catch (e) {
+      // Offline or blocked: the built-in English chrome keeps working.
+    }
+  }
 
   // ---- Open / close ----
   var unread = 0;
@@ -165,7 +229,7 @@
   function updateBadge() {
     badge.hidden = unread === 0;
     badge.textContent = String(unread);
-    badge.setAttribute('aria-label', unread + ' ' + T.unread);
+    badge.setAttribute('aria-label', fill(T.unread, unread));
   }
 
   launcher.addEventListener('click', function () { setOpen(true); });
@@ -183,7 +247,7 @@
   function labelFor(author, agentName) {
     if (author === 'customer') return T.you;
     if (author === 'bot') return T.assistant;
-    if (author === 'agent') return (agentName || T.person) + ' · ' + T.person;
+    if (author === 'agent') return agentName ? agentName + ' · ' + T.person : T.person;
     return T.system;
   }
 
@@ -191,7 +255,9 @@
     var label = el('div', { class: 'sb-label', text: labelFor(author, agentName) });
     // The customer's own messages are obvious from their alignment; the label is for screen readers.
     if (author === 'customer') label.className = 'sb-visually-hidden';
-    return el('div', { class: 'sb-msg sb-msg--' + author, 'data-testid': 'sb-message', 'data-author': author }, [
+    var attrs = { class: 'sb-msg sb-msg--' + author, 'data-testid': 'sb-message', 'data-author': author };
+    if (agentName) attrs['data-agent-name'] = agentName;
+    return el('div', attrs, [
       label, el('div', { class: 'sb-bubble', dir: 'auto', 'data-testid': 'sb-text', text: text }),
     ]);
   }
@@ -430,6 +496,7 @@
 
   function start() {
     document.body.appendChild(host);
+    loadStrings();
     fetchHistory();
     connect();
   }

@@ -1,7 +1,10 @@
 /**
- * Load benchmark of the web message endpoint: the whole service (a child process on the embedded store) against
- * a bare express 5 app parsing the same JSON (another child process), driven one after the other by autocannon
- * on 127.0.0.1 for a bounded time each. Prints figures; asserts nothing.
+ * Load benchmark, two scenarios, each driven by autocannon on 127.0.0.1 for a bounded time against the whole
+ * service in a child process on the embedded store:
+ *  1. the web message endpoint, against a bare express 5 app parsing the same JSON (another child process);
+ *  2. inbound SMS end to end: Twilio webhooks signed with real HMAC over PUBLIC_URL, the service configured
+ *     against the fake Twilio REST server (in this process), replies counted as the fake accepts them.
+ * Prints figures; asserts nothing.
  *
  *   npm run bench            (BENCH_SECONDS=10 BENCH_CONNECTIONS=20 by default)
  */
@@ -12,6 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { projectPath } from '../src/paths.js';
+import { measureTwilioWebhooks } from './twilio-webhooks.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -44,6 +48,8 @@ async function startServer(script: string, env: Record<string, string>): Promise
   for await (const line of lines) {
     if (!line.includes('switchboard listening')) continue;
     const { port } = JSON.parse(line) as { port: number };
+    // Keep draining its log, or a full pipe would stall the child mid-benchmark.
+    child.stdout!.resume();
     return { child, url: `http://127.0.0.1:${port}`, startupMs: performance.now() - started };
   }
   throw new Error(`${script} exited before it listened`);
@@ -104,6 +110,17 @@ try {
   console.log(`ratio to bare express: ${(figures.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3)}`);
   console.log(`service start-up to listening (process spawn, tsx, store, detector, knowledge index): ${service.startupMs.toFixed(0)} ms`);
   console.log(`service RSS idle after start-up: ${rssIdle} MiB, after the load: ${rssLoaded} MiB`);
+
+  const sms = await measureTwilioWebhooks({
+    seconds,
+    connections,
+    dataDir: join(dataDir, 'twilio'),
+    start: (env) => startServer('src/main.ts', { PORT: '0', LOG_LEVEL: 'info', ...env }),
+    stop: stopServer,
+  });
+  console.log(`\ninbound SMS end to end, ${connections} connections, ${seconds} s, ${sms.customers} customers, embedded SQLite, fake Twilio REST API`);
+  console.log(`POST /twilio/messages (signed, acked with TwiML): ${sms.acksPerSecond.toFixed(0)} webhooks/s, p50 ${sms.p50} ms, p99 ${sms.p99} ms, non-2xx ${sms.non2xx}, errors ${sms.errors}`);
+  console.log(`replies delivered to the fake: ${sms.replies} for ${sms.acked} webhooks, ${sms.repliesPerSecond.toFixed(0)} replies/s from the first request to the last reply (outbox drained ${(sms.drainMs / 1000).toFixed(1)} s after the load)`);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
