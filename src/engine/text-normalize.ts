@@ -109,7 +109,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 export const STOPWORD_WEIGHT = 0.3;
 
 /**
- * Folds text for matching: NFC → lowercase → strip diacritics → punctuation and symbols collapsed to single
+ * Folds text for matching: NFC → lowercase → strip accents (Latin, Greek, Cyrillic) → punctuation and symbols collapsed to single
  * spaces. So "Pasūtījumu?!" and "pasutijumu" fold to the same string.
  */
 export function normalizeText(text: string): string {
@@ -117,9 +117,14 @@ export function normalizeText(text: string): string {
     .normalize('NFC')
     .toLowerCase()
     .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
+    // Accents on Latin, Greek and Cyrillic letters are often left out when typing, so they are folded away; in
+    // Devanagari the vowel signs are letters of the word ("क" vs "की") and stay.
+    .replace(/([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu, '$1')
+    // Arabic short-vowel marks (harakat) are optional in writing.
+    .replace(/[\u064B-\u065F\u0670]/g, '')
+    .normalize('NFC')
     .replace(/[ßøæœłđı]/g, (letter) => EXTRA_FOLDS[letter] ?? letter)
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
     .trim();
 }
 
