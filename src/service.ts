@@ -6,7 +6,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { Channel, ChannelAdapter, Receive } from './model.js';
-import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createTranslator } from './i18n.js';
 import { Metrics } from './metrics.js';
@@ -56,11 +55,7 @@ function closeServer(server: Server): Promise<void> {
 export async function startService(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const translator = createTranslator({ defaultLanguage: config.defaultLanguage });
-  if (!translator.languages.includes(config.defaultLanguage)) {
-    throw new ConfigError(
-      `DEFAULT_LANGUAGE=${config.defaultLanguage} has no locales/${config.defaultLanguage}/translation.json: set it to one of ${translator.languages.join(', ')}`,
-    );
-  }
+  // Names LANGUAGES or DEFAULT_LANGUAGE and the fix when either asks for a language without a locale.
   const languages = servedLanguages({ configured: config.languages, locales: translator.languages, defaultLanguage: config.defaultLanguage });
   // eld's n-gram database (~140 MB resident for medium) is loaded once here and shared by the engine.
   const detector = await createLanguageDetector({ languages, model: config.languageDetector });
