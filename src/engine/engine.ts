@@ -161,6 +161,12 @@ export function createEngine(options: EngineOptions): Engine {
     return { decision, compliance };
   }
 
+  /** One customer's turns run one at a time and in order: within this process, and across replicas sharing the database. */
+  function inTurn<T>(address: Address, task: () => Promise<T>): Promise<T> {
+    const key = `${address.channel}:${address.id}`;
+    return serializer.run(key, () => store.withAddressLock(key, task));
+  }
+
   async function process(inbound: Inbound): Promise<ReceiveResult> {
     const admitted = await admit(inbound);
     if ('duplicate' in admitted) return admitted.duplicate;
@@ -213,8 +219,8 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   return {
-    receive: (inbound) => serializer.run(`${inbound.from.channel}:${inbound.from.id}`, () => process(inbound)),
-    welcome: (address, hints) => serializer.run(`${address.channel}:${address.id}`, () => greet(address, hints)),
+    receive: (inbound) => inTurn(inbound.from, () => process(inbound)),
+    welcome: (address, hints) => inTurn(address, () => greet(address, hints)),
     idle: () => serializer.idle(),
   };
 }

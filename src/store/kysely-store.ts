@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { SwitchboardError } from '../errors.js';
 import type { Address, Channel } from '../model.js';
+import { createProcessLocalLock, type AddressLock } from './address-lock.js';
 import { migrateToLatest } from './migrations.js';
 import type { StoreDialect } from './migrations.js';
 import {
@@ -48,6 +49,8 @@ export interface KyselyStoreOptions {
   logger?: StoreLogger;
   /** The clock for the timestamps the store sets itself (creation, update); injectable for tests. */
   now?: () => Date;
+  /** Orders one address's turns across processes; by default nothing beyond this process. */
+  addressLock?: AddressLock;
 }
 
 /** Implements {@link Store} over a Kysely instance; construct it with {@link createKyselyStore}. */
@@ -56,12 +59,18 @@ export class KyselyStore implements Store {
   private readonly dialect: StoreDialect;
   private readonly logger: StoreLogger | undefined;
   private readonly now: () => Date;
+  private readonly addressLock: AddressLock;
 
   constructor(options: KyselyStoreOptions) {
     this.db = options.db;
     this.dialect = options.dialect;
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
+    this.addressLock = options.addressLock ?? createProcessLocalLock();
+  }
+
+  withAddressLock<T>(key: string, task: () => Promise<T>): Promise<T> {
+    return this.addressLock.run(key, task);
   }
 
   async migrate(): Promise<void> {
@@ -74,6 +83,7 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.addressLock.close();
     await this.db.destroy();
   }
 

@@ -137,6 +137,11 @@ export interface Store {
   migrate(): Promise<void>;
   /** Throws when the database cannot be reached (for /readyz). */
   ping(): Promise<void>;
+  /**
+   * Runs `task` while no other process sharing this database runs one for the same key (a customer address):
+   * replicas on PostgreSQL take turns per customer. The embedded SQLite store has one process and just runs it.
+   */
+  withAddressLock<T>(key: string, task: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 
   /** Finds the customer at this address or creates one; refreshes the reply reference and name when given. */
