@@ -64,6 +64,8 @@ const variables = {
   OPENAI_MODEL: [z.string().trim().min(1).default('gpt-4o-mini'), 'set it to a chat model the server offers, e.g. OPENAI_MODEL=gpt-4o-mini'],
   LLM_TIMEOUT_MS: [z.coerce.number().int().min(100).max(120_000).default(8000), 'set it to the milliseconds to wait for the model before answering offline, between 100 and 120000, e.g. LLM_TIMEOUT_MS=8000'],
   AGENT_LANGUAGE: [z.string().regex(/^[a-z]{2,3}$/, 'must be a language code like en').default('en'), 'set it to the language staff read and write in Slack, e.g. AGENT_LANGUAGE=en'],
+  // Its length is checked in readAdmin, whose message leaves the secret out (the generic one would print it).
+  ADMIN_TOKEN: [z.string().optional(), 'set it to a random secret of at least 32 characters, or unset it to turn the admin API off'],
 } as const;
 
 type Variables = typeof variables;
@@ -91,6 +93,14 @@ export interface Config {
   llm?: LlmConfig;
   /** The language staff read and write in the desk (AGENT_LANGUAGE). */
   agentLanguage: string;
+  /** The staff-only admin API (customer data export and erasure); absent, and not mounted, without ADMIN_TOKEN. */
+  admin?: AdminConfig;
+}
+
+/** Enabled by ADMIN_TOKEN. */
+export interface AdminConfig {
+  /** The bearer token admin requests must carry; at least {@link ADMIN_TOKEN_MIN_LENGTH} characters. */
+  token: string;
 }
 
 /** Enabled by OPENAI_API_KEY. */
@@ -162,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     handoff: { repageMinutes: v.HANDOFF_REPAGE_MINUTES, hours: v.HANDOFF_HOURS },
     llm: readLlm(v, env),
     agentLanguage: v.AGENT_LANGUAGE,
+    admin: readAdmin(v),
   };
 }
 
@@ -188,6 +199,21 @@ function readBotFramework(v: Parsed): BotFrameworkConfig | undefined {
     throw new ConfigError(`MICROSOFT_APP_TENANT_ID is missing for MICROSOFT_APP_TYPE=${appType}: set it to the app's Microsoft Entra tenant id`);
   }
   return { anonymous: false, appId, appPassword, tenantId, appType };
+}
+
+/** The shortest admin token accepted: 32 characters leave a guessed or brute-forced token out of reach. */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
+
+/** The admin API is on with ADMIN_TOKEN; a short token stops start-up without echoing the secret. */
+function readAdmin(v: Parsed): AdminConfig | undefined {
+  const token = v.ADMIN_TOKEN;
+  if (token === undefined) return undefined;
+  if (token.length < ADMIN_TOKEN_MIN_LENGTH) {
+    throw new ConfigError(
+      `ADMIN_TOKEN is too short (${token.length} characters, at least ${ADMIN_TOKEN_MIN_LENGTH} needed): set it to a random secret, e.g. ADMIN_TOKEN=$(openssl rand -hex 32), or unset it to turn the admin API off`,
+    );
+  }
+  return { token };
 }
 
 /** The model is on with OPENAI_API_KEY; a base URL or model without a key is a half-done setup. */

@@ -28,6 +28,7 @@ import { startSlackHandoff } from '../adapters/slack/slack-handoff.js';
 import type { Clock } from './handoff/clock.js';
 import { escalateConversation } from './engine/escalate-conversation.js';
 import { createPersonLabel } from './person-label.js';
+import { createAdminRouter } from './admin/admin-routes.js';
 
 export interface RunningService {
   url: string;
@@ -155,7 +156,14 @@ export async function startService(config: Config, options: { logger?: Logger; c
     return result;
   };
 
-  const app = createApp({ store, logger, metrics, routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.router] : [])] });
+  // The admin API exists only with ADMIN_TOKEN: without it /admin/* is a plain 404.
+  const admin = config.admin ? createAdminRouter({ token: config.admin.token, store, logger }) : undefined;
+  const app = createApp({
+    store,
+    logger,
+    metrics,
+    routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.router] : []), ...(admin ? [admin] : [])],
+  });
   const server = createServer(app);
   web.attach(server);
   const port = await listen(server, config.port);

@@ -349,6 +349,72 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('customer data (access and erasure requests)', () => {
+      const T0 = new Date('2025-06-01T10:00:00.000Z');
+
+      /** A customer with a closed and an open conversation, messages, outbox rows and a handoff; and a bystander. */
+      async function customerWithHistory() {
+        const to = address({ serviceUrl: 'https://ref.example' });
+        const customer = await store.upsertCustomer(to, 'Ada');
+        const first = (await store.openConversation(customer, 'en')).conversation;
+        const inbound = await store.recordInbound({ conversationId: first.id, channel: 'sms', externalId: `SM-gdpr-${to.id}-1`, text: 'my order is late', media: [{ url: 'https://m.example/1.jpg', contentType: 'image/jpeg' }], receivedAt: T0 });
+        assert.ok(inbound);
+        const outbox = await store.enqueueOutbound(first, [...replies('Sorry!'), { author: 'agent', agentName: 'Maija', text: 'On it.' }], to, { answering: inbound.id });
+        const { handoff } = await store.createHandoff({ conversationId: first.id, reason: 'asked_for_human', language: 'en', pagedAt: T0 });
+        await store.claimHandoff(handoff.id, { id: 'U-M', name: 'Maija' }, new Date(T0.getTime() + 60_000));
+        await store.updateConversation(first.id, { state: 'closed', languageReason: 'detected' });
+        const second = (await store.openConversation(customer, 'lv')).conversation;
+        await store.recordInbound({ conversationId: second.id, channel: 'sms', externalId: `SM-gdpr-${to.id}-2`, text: 'sveiki', receivedAt: new Date(T0.getTime() + 120_000) });
+        const bystander = await newConversation();
+        const bystanderOutbox = await store.enqueueOutbound(bystander.conversation, replies('not erased'), bystander.to);
+        return { to, customer, first, second, inbound, outbox, handoff, bystander, bystanderOutbox };
+      }
+
+      it('exports a customer with every conversation, message and handoff, oldest first', async () => {
+        const { customer, first, second, handoff } = await customerWithHistory();
+        const data = await store.exportCustomer(customer.id);
+        assert.ok(data);
+        assert.equal(data.customer.id, customer.id);
+        assert.equal(data.customer.displayName, 'Ada');
+        assert.deepEqual(data.customer.addressRef, { serviceUrl: 'https://ref.example' });
+        assert.deepEqual(data.conversations.map((c) => [c.conversation.id, c.conversation.state, c.conversation.language]), [[first.id, 'closed', 'en'], [second.id, 'bot', 'lv']]);
+        const [older, newer] = data.conversations;
+        assert.deepEqual(older?.messages.map((m) => [m.author, m.agentName, m.text]), [['customer', null, 'my order is late'], ['bot', null, 'Sorry!'], ['agent', 'Maija', 'On it.']]);
+        assert.deepEqual(older?.messages[0]?.media, [{ url: 'https://m.example/1.jpg', contentType: 'image/jpeg' }]);
+        assert.deepEqual(older?.handoffs.map((h) => [h.id, h.status, h.claimedByName]), [[handoff.id, 'claimed', 'Maija']]);
+        assert.deepEqual(newer?.messages.map((m) => m.text), ['sveiki']);
+        assert.deepEqual(newer?.handoffs, []);
+        assert.equal(await store.exportCustomer(999_999), undefined);
+      });
+
+      it('erases a customer and every row of theirs in one go, leaving other customers alone', async () => {
+        const { to, customer, first, second, inbound, outbox, handoff, bystander, bystanderOutbox } = await customerWithHistory();
+        assert.deepEqual(await store.eraseCustomer(customer.id), { messages: 4, conversations: 2, handoffs: 1, outbox: 2 });
+
+        assert.equal(await store.getCustomer(customer.id), undefined);
+        assert.equal(await store.findCustomer('sms', to.id), undefined);
+        assert.equal(await store.exportCustomer(customer.id), undefined);
+        for (const conversation of [first, second]) {
+          assert.equal(await store.getConversation(conversation.id), undefined);
+          assert.deepEqual(await store.listMessages(conversation.id), []);
+          assert.equal(await store.findActiveHandoff(conversation.id), undefined);
+        }
+        assert.equal(await store.getHandoff(handoff.id), undefined);
+        assert.equal(await store.findInbound('sms', inbound.externalId ?? ''), undefined);
+        for (const item of outbox) assert.equal(await store.getOutboxItem(item.id), undefined);
+
+        assert.ok(await store.getConversation(bystander.conversation.id));
+        assert.equal((await store.listMessages(bystander.conversation.id)).length, 1);
+        assert.ok(await store.getOutboxItem(bystanderOutbox[0]!.id));
+        assert.equal(await store.eraseCustomer(customer.id), undefined, 'a second erasure finds nothing');
+
+        // The address is free again: the next message there is a new customer with a new conversation.
+        const again = await store.upsertCustomer(to);
+        assert.notEqual(again.id, customer.id);
+        assert.equal((await store.openConversation(again, 'en')).created, true);
+      });
+    });
+
     describe('outbox', () => {
       beforeEach(drainOutbox);
 

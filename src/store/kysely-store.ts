@@ -19,6 +19,7 @@ import {
   recordOutboxPart,
 } from './outbox-queries.js';
 import * as handoffs from './handoff-queries.js';
+import * as customerData from './customer-data-queries.js';
 import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
 import { deliveryStatusesReplacedBy } from './delivery-status.js';
 import type { Database } from './schema.js';
@@ -26,6 +27,8 @@ import type {
   Conversation,
   ConversationPatch,
   Customer,
+  CustomerExport,
+  ErasedCounts,
   DeliveryStatus,
   Handoff,
   HandoffSummary,
@@ -360,6 +363,14 @@ export class KyselyStore implements Store {
 
   recordWebhookEvent(source: string, eventId: string, at: Date): Promise<boolean> {
     return handoffs.recordWebhookEvent(this.db, source, eventId, at);
+  }
+
+  exportCustomer(customerId: number): Promise<CustomerExport | undefined> {
+    return customerData.exportCustomer(this.db, customerId);
+  }
+
+  eraseCustomer(customerId: number): Promise<ErasedCounts | undefined> {
+    return customerData.eraseCustomer(this.db, customerId);
   }
 
   private async findOpenConversation(customerId: number): Promise<Conversation | undefined> {

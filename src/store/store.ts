@@ -221,4 +221,27 @@ export interface Store {
   listRecentClaims(limit: number): Promise<Handoff[]>;
   /** Records a webhook event id; false when it was seen before (a retry). */
   recordWebhookEvent(source: string, eventId: string, at: Date): Promise<boolean>;
+
+  /** Everything stored about one customer (a data access request), oldest conversation first; undefined when unknown. */
+  exportCustomer(customerId: number): Promise<CustomerExport | undefined>;
+  /**
+   * Deletes the customer and everything stored about them (outbox rows, messages, handoffs, conversations) in one
+   * transaction: a data erasure request. Returns how many rows of each went; undefined when the customer is unknown.
+   */
+  eraseCustomer(customerId: number): Promise<ErasedCounts | undefined>;
+}
+
+/** One customer's stored data, as {@link Store.exportCustomer} gives it. */
+export interface CustomerExport {
+  customer: Customer;
+  /** Oldest first, each with its messages and handoffs oldest first. */
+  conversations: { conversation: Conversation; messages: Message[]; handoffs: Handoff[] }[];
+}
+
+/** Rows deleted by {@link Store.eraseCustomer}, per kind (the customer row itself is one). */
+export interface ErasedCounts {
+  messages: number;
+  conversations: number;
+  handoffs: number;
+  outbox: number;
 }
