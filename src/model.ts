@@ -50,6 +50,11 @@ export interface Outbound {
    * around the text itself (e.g. the "from a person" label). Absent on rows queued before it was recorded.
    */
   language?: string;
+  /**
+   * An opt-out compliance reply (the STOP, START or HELP confirmation): the only message a channel still
+   * delivers to a customer who opted out. Any other message, a system notice included, is refused then.
+   */
+  compliance?: boolean;
   /** The stored message this delivery carries; lets a channel tie live pushes to history. */
   messageId: number;
   conversationId: number;

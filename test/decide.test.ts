@@ -102,3 +102,43 @@ describe('decide (pure)', () => {
     }
   });
 });
+
+describe('decide: self-harm gets the supportive text first', () => {
+  const knowledge = createKnowledgeBase(entries, { defaultLanguage: 'en' });
+  const { t } = createTranslator({ defaultLanguage: 'en' });
+  const withDesk = { knowledge, t, defaultLanguage: 'en', humanAvailable: true };
+  const withoutDesk = { ...withDesk, humanAvailable: false };
+  const messages: Record<string, { text: string; emergency: RegExp }> = {
+    en: { text: 'I want to kill myself', emergency: /local emergency number/ },
+    es: { text: 'quiero quitarme la vida', emergency: /número local de emergencias/ },
+    lv: { text: 'negribu vairs dzīvot', emergency: /ārkārtas palīdzības numuru/ },
+  };
+
+  for (const [language, { text, emergency }] of Object.entries(messages)) {
+    it(`${language}: says so in the customer's language, promises a person only with a desk, and still escalates`, () => {
+      const input = decisionInput({ text, language });
+      const desk = decide(input, withDesk);
+      assert.deepEqual(desk, { replies: [t(language, 'selfHarmSupportWithPerson')], failedAnswers: 0, escalation: 'sensitive_self_harm' });
+      const noDesk = decide(input, withoutDesk);
+      assert.deepEqual(noDesk, { replies: [t(language, 'selfHarmSupport')], failedAnswers: 0, escalation: 'sensitive_self_harm' });
+      // The locale's own text, not the English fallback, and the two variants really differ.
+      for (const reply of [...desk.replies, ...noDesk.replies]) assert.match(reply, emergency);
+      assert.notEqual(desk.replies[0], noDesk.replies[0]);
+    });
+  }
+
+  it('comes right after the disclosure, before a media notice, a greeting or a knowledge answer', () => {
+    const text = 'hello, how long does shipping take? I want to kill myself';
+    const decision = decide(decisionInput({ text, isNewConversation: true, hasMedia: true }), withDesk);
+    assert.deepEqual(decision.replies, [t('en', 'disclosure'), t('en', 'selfHarmSupportWithPerson')]);
+    assert.equal(decision.entryId, undefined);
+    assert.equal(decision.llm, undefined, 'a model must not rewrite the crisis text');
+    assert.equal(decision.escalation, 'sensitive_self_harm');
+  });
+
+  it('leaves the other escalation reasons as they were, with and without a desk', () => {
+    const input = decisionInput({ text: 'I want to talk to a person' });
+    assert.deepEqual(decide(input, withDesk), { replies: [], failedAnswers: 0, escalation: 'asked_for_human' });
+    assert.equal(decide(input, withoutDesk).escalation, undefined);
+  });
+});

@@ -112,6 +112,38 @@ describe('llm client against a fake OpenAI-compatible server', () => {
     });
   }
 
+  const humanClaims = [
+    'Yes, I am a human, happy to help!',
+    "Don't worry, I'm not a bot. We ship to Norway.",
+    "I’m a real person on the support team.",
+    'Sí, soy una persona real y enviamos a Noruega.',
+    'Keine Sorge, ich bin kein Bot.',
+    'Je ne suis pas un robot.',
+    'Jā, es esmu cilvēks, nevis bots.',
+    'Нет, я не бот.',
+  ];
+  for (const text of humanClaims) {
+    it(`discards an answer claiming to be human (claims_human): "${text}"`, async () => {
+      fake.enqueue({ text });
+      assert.deepEqual(await llm.answer(request()), { kind: 'failed', cause: 'claims_human' });
+      assert.ok(logged.some((entry) => entry.cause === 'claims_human' && /answering offline/.test(entry.msg ?? '')), 'no log with cause claims_human');
+    });
+  }
+
+  const honest = [
+    "I'm an AI assistant, not a human, but I can connect you with a real person.",
+    'No soy una persona: soy un asistente de IA. ¿Quiere hablar con una persona real?',
+    'Ich bin eine KI und kein Mensch.',
+    'Es neesmu cilvēks, esmu MI asistents.',
+    'I am a personal shopping assistant powered by AI.',
+  ];
+  for (const text of honest) {
+    it(`keeps an answer that says it is an AI: "${text}"`, async () => {
+      fake.enqueue({ text });
+      assert.deepEqual(await llm.answer(request()), { kind: 'answer', text });
+    });
+  }
+
   it('says SMS-sized on SMS', async () => {
     fake.enqueue({ text: 'Jā.' });
     await llm.answer(request({ channel: 'sms' }));

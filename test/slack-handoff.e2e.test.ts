@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
 import { loadConfig } from '../src/config.js';
+import { createTranslator } from '../src/i18n.js';
 import { startService, type RunningService } from '../src/service.js';
 import type { Clock } from '../src/handoff/clock.js';
 import type { Message } from '../src/store/store.js';
@@ -195,6 +196,26 @@ describe('Slack human queue, end to end', () => {
     await sayAsCustomer(h, visitor, 'm3', 'kur atrast rēķinu?');
     const answer = await eventually(async () => (await customerMessages(h, visitor)).slice(before).find((m) => m.author === 'bot'));
     assert.match(answer.text, /rēķin/i);
+  });
+
+  it('answers a self-harm message at once with the supportive text in the customer language, then pages the queue', async () => {
+    const visitor = 'visitor_lv_self_harm';
+    const support = createTranslator({ defaultLanguage: 'en' }).t('lv', 'selfHarmSupportWithPerson');
+    const widget = await openVisitorSocket(h.service.url, visitor);
+    assert.equal((await sayAsCustomer(h, visitor, 'sh1', 'negribu vairs dzīvot')).status, 202);
+
+    // On the customer's screen, right after the AI disclosure.
+    const pushed = await eventually(() => widget.pushes.find((p) => p.message.text === support));
+    assert.equal(pushed.message.author, 'bot');
+    await widget.close();
+    await eventually(async () => (await customerMessages(h, visitor)).find((m) => m.text === support && m.deliveryStatus === 'sent'));
+    const botReplies = (await customerMessages(h, visitor)).filter((m) => m.author === 'bot').map((m) => m.text);
+    assert.deepEqual(botReplies.slice(1), [support], 'the supportive text is the first reply after the disclosure');
+
+    // And the desk is paged, flagged for care.
+    const post = await eventually(() => queuePosts(h.slack)[0]);
+    assert.match(blocksText(post), /SELF-HARM/);
+    assert.match(blocksText(post), /negribu vairs dzīvot/);
   });
 
   it('closes from the thread: the card shows it closed, the customer is told, later replies are refused', async () => {

@@ -442,6 +442,18 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
         assert.deepEqual(await store.enqueueOutbound(conversation, [], to), []);
       });
 
+      it('keeps the compliance flag in the outbox payload, and only on compliance replies', async () => {
+        const { conversation, to } = await newConversation();
+        const [confirmation, notice] = await store.enqueueOutbound(
+          conversation,
+          [{ author: 'system', text: 'Unsubscribed.', compliance: true }, { author: 'system', text: 'A person will reply soon.' }],
+          to,
+        );
+        assert.ok(confirmation && notice);
+        assert.equal((await store.getOutboxItem(confirmation.id))?.payload.compliance, true);
+        assert.equal('compliance' in ((await store.getOutboxItem(notice.id))?.payload ?? {}), false);
+      });
+
       it('records nothing when any message of the batch fails', async () => {
         const { conversation, to } = await newConversation();
         // A NOT NULL violation on the second row must roll the first back too.

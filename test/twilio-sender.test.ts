@@ -160,10 +160,24 @@ describe('Twilio sender (real twilio client against the fake REST API)', () => {
     assert.equal(fake.attempts, 0);
   });
 
-  it('does not send bot or agent messages to an opted-out customer; the system confirmation still goes', async () => {
+  it('sends an opted-out customer only the compliance reply: bot, agent and system notices are refused', async () => {
     optedOut = true;
     await rejectsWith(sender().send(outbound('sms')), false, 'opted_out');
-    await sender().send(outbound('sms', 'You are unsubscribed.', { author: 'system' }));
-    assert.equal(fake.messages.length, 1);
+    await rejectsWith(sender().send(outbound('sms', 'Ana will be with you shortly.', { author: 'agent', agentName: 'Ana' })), false, 'opted_out');
+    // A handoff notice queued just before the STOP is a system message too, but not a compliance reply.
+    await rejectsWith(sender().send(outbound('whatsapp', 'A person will reply soon.', { author: 'system' })), false, 'opted_out');
+    await rejectsWith(sender().send(outbound('sms', 'A person will reply soon.', { author: 'system' })), false, 'opted_out');
+    assert.equal(fake.attempts, 0);
+    await sender().send(outbound('sms', 'You are unsubscribed.', { author: 'system', compliance: true }));
+    await sender().send(outbound('whatsapp', 'Send START to resubscribe.', { author: 'system', compliance: true }));
+    assert.deepEqual(
+      fake.messages.map((m) => m.body),
+      ['You are unsubscribed.', 'Send START to resubscribe.'],
+    );
+  });
+
+  it('sends a system notice to a customer who has not opted out', async () => {
+    await sender().send(outbound('sms', 'A person will reply soon.', { author: 'system' }));
+    assert.equal(fake.messages[0]?.body, 'A person will reply soon.');
   });
 });

@@ -144,6 +144,28 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       assert.equal((await service.store.findCustomer('sms', phone))?.optedOut, false);
     });
 
+    it('STOP right after a system notice was queued: the notice is not delivered after it, the confirmation is', async () => {
+      const phone = '+447700900014';
+      await inbound(phone, 'What are your opening hours?').post();
+      const before = (await delivered('sms', phone)).length;
+      const customer = await service.store.findCustomer('sms', phone);
+      const { conversation } = await service.store.openConversation(customer!, 'en');
+      // A handoff notice whose delivery is under way (and then fails once) when the customer's STOP arrives.
+      const held = fake.holdNext();
+      fake.failNext(TWILIO_FAILURES.tooManyRequests);
+      const [notice] = await service.store.enqueueOutbound(conversation, [{ author: 'system', text: 'A person will reply soon.' }], { channel: 'sms', id: phone });
+      await held.reached;
+      assert.equal((await inbound(phone, 'STOP').post()).status, 200);
+      held.release();
+
+      const confirmation = await eventually(() => fake.messages.slice(before).find((m) => m.body === t('en', 'optOutConfirmation')));
+      assert.equal(confirmation.to, phone);
+      assert.deepEqual(fake.messages.filter((m) => m.to === phone).slice(before).map((m) => m.body), [t('en', 'optOutConfirmation')]);
+      const settled = await service.store.getOutboxItem(notice!.id);
+      assert.equal(settled?.status, 'dead');
+      assert.match(settled?.lastError ?? '', /opted out/);
+    });
+
     it('retries 429 twice from the outbox, then delivers each message exactly once', async () => {
       fake.failNext(TWILIO_FAILURES.tooManyRequests, TWILIO_FAILURES.tooManyRequests);
       await inbound('+447700900005', 'How long does shipping take?').post();

@@ -27,7 +27,7 @@ export interface TwilioSenderOptions {
   lastInboundAt(conversationId: number): Promise<Date | null | undefined>;
   /** Labels an agent's message as from a person, in the conversation's language. */
   personLabel: PersonLabel;
-  /** Whether the customer at this address has opted out; only system texts (the STOP confirmation) still go. */
+  /** Whether the customer at this address has opted out; then only compliance replies (STOP/START/HELP) still go. */
   isOptedOut(outbound: Outbound): Promise<boolean>;
   now?: () => Date;
 }
@@ -85,7 +85,9 @@ export function createTwilioSender(options: TwilioSenderOptions): TwilioSender {
       if (outbound.to.channel !== 'sms' && outbound.to.channel !== 'whatsapp') {
         throw new ChannelError(`the Twilio adapter cannot deliver to ${outbound.to.channel}`, false, 'wrong_channel');
       }
-      if (outbound.author !== 'system' && (await options.isOptedOut(outbound))) {
+      // Only the compliance reply itself may reach an opted-out number; a system notice queued just before the
+      // STOP (e.g. a handoff notice) must not follow its confirmation.
+      if (outbound.compliance !== true && (await options.isOptedOut(outbound))) {
         throw new ChannelError(`message ${outbound.messageId} not sent: the customer opted out`, false, 'opted_out');
       }
       const to = outbound.to.channel === 'whatsapp' ? withWhatsappPrefix(outbound.to.id) : outbound.to.id;

@@ -49,7 +49,10 @@ export interface DecisionContext {
   defaultLanguage: string;
   /** Misses in a row after which the bot stops guessing and offers a person. */
   maxFailedAnswers?: number;
-  /** Whether a person can take over (a staff desk is configured); without one the bot answers as usual. */
+  /**
+   * Whether a person can take over (a staff desk is configured); without one the bot answers as usual, except
+   * that a self-harm message still gets the supportive text (without the promise of a person).
+   */
   humanAvailable?: boolean;
   escalationDetector?: EscalationDetector;
 }
@@ -81,6 +84,14 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   const { t, knowledge } = context;
   const lang = input.language;
   const replies = input.isNewConversation ? [t(lang, 'disclosure')] : [];
+  const detector = context.escalationDetector ?? DEFAULT_DETECTOR;
+  const wanted = detector.detect(input.text, { language: lang });
+  // A person in crisis gets care before anything else, desk or not: no media notice, small talk or shop answer
+  // first, and no model rewriting it (no `llm`). The person-joining line only when a desk can send one.
+  if (wanted?.reason === 'sensitive_self_harm') {
+    replies.push(t(lang, context.humanAvailable === false ? 'selfHarmSupport' : 'selfHarmSupportWithPerson'));
+    return { replies, failedAnswers: 0, escalation: wanted.reason };
+  }
   // Say so rather than answer a photo with "I didn't get that"; an agent sees the media link.
   if (input.hasMedia) {
     replies.push(t(lang, 'mediaNotSupported'));
@@ -95,11 +106,8 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   }
 
   // Before retrieval: a knowledge answer to "I want to talk to a person, my card was stolen" would miss the point.
-  if (context.humanAvailable !== false) {
-    const wanted = (context.escalationDetector ?? DEFAULT_DETECTOR).detect(input.text, { language: lang });
-    // The desk tells the customer a person is coming, in their language, with the queue position.
-    if (wanted) return { replies, failedAnswers: 0, escalation: wanted.reason };
-  }
+  // The desk tells the customer a person is coming, in their language, with the queue position.
+  if (wanted && context.humanAvailable !== false) return { replies, failedAnswers: 0, escalation: wanted.reason };
 
   const match = knowledge.search(input.text, { language: lang });
   if (match) {

@@ -186,8 +186,9 @@ export function createEngine(options: EngineOptions): Engine {
     if (compliance && compliance.optedOut !== customer.optedOut) await store.setOptedOut(customer.id, compliance.optedOut);
     await store.enqueueOutbound(
       updated,
-      // Compliance texts are system messages: the one kind a channel still delivers to an opted-out number.
-      decision.replies.map((text) => ({ author: compliance ? ('system' as const) : ('bot' as const), text })),
+      // Compliance replies are flagged: the one kind a channel still delivers to an opted-out number (not any
+      // system notice, which may have been queued just before the STOP).
+      decision.replies.map((text) => (compliance ? { author: 'system' as const, text, compliance: true } : { author: 'bot' as const, text })),
       inbound.from,
       { answering: message.id },
     );

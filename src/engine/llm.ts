@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { PiiVault, type PiiKind } from './pii.js';
 import { fitSmsAnswer } from './sms-answer.js';
+import { createHumanClaimDetector } from './human-claim.js';
 import {
   HANDOFF_TOOL,
   HANDOFF_TOOL_DEFINITION,
@@ -45,6 +46,8 @@ export type LlmFailureCause =
   | 'unexpected_tool'
   | 'policy_leak'
   | 'invented_data'
+  /** The answer claims the assistant is a person, or denies it is an AI. */
+  | 'claims_human'
   /** On SMS, not even the answer's first sentence fits one message. */
   | 'too_long';
 
@@ -150,6 +153,7 @@ export function createLlm(options: LlmOptions): Llm {
     timeout: options.timeoutMs,
     maxRetries: 0,
   });
+  const humanClaims = createHumanClaimDetector();
 
   async function complete(messages: PromptMessage[], maxTokens: number, tools: boolean): Promise<z.infer<typeof completionSchema>['choices'][number]> {
     const deadline = AbortSignal.timeout(options.timeoutMs);
@@ -242,6 +246,9 @@ export function createLlm(options: LlmOptions): Llm {
       }
       const system = messages[0]?.content ?? '';
       if (leaksPolicy(text, system)) return failed('policy_leak', 'answer quotes the system prompt', context);
+      // The customer must always know they are talking to an AI; the policy says so, this makes sure.
+      const claim = humanClaims.find(text);
+      if (claim !== undefined) return failed('claims_human', `answer claims to be human: "${claim}"`, context);
       // Contact details come back whole ("we will write to ann@…"); payment and identity numbers never do.
       const restored = vault.restore(text, { masked: MASKED_IN_ANSWERS });
       if (restored.unknown.length > 0) return failed('invented_data', `answer has placeholders never issued: ${restored.unknown.join(', ')}`, context);

@@ -74,6 +74,7 @@ export async function enqueueOutbound(db: Kysely<Database>, input: EnqueueOutbou
         text: message.text,
         author: message.author,
         ...(message.agentName !== undefined && { agentName: message.agentName }),
+        ...(message.compliance === true && { compliance: true }),
         language: conversation.language,
         messageId: stored.id,
         conversationId: conversation.id,

@@ -20,6 +20,7 @@ const outboundPayload = z.object({
   author: z.enum(['bot', 'agent', 'system']),
   agentName: z.string().optional(),
   language: z.string().optional(),
+  compliance: z.boolean().optional(),
   messageId: z.number().int(),
   conversationId: z.number().int(),
 });

@@ -70,6 +70,8 @@ export interface NewOutboundMessage {
   author: Exclude<Author, 'customer'>;
   agentName?: string;
   text: string;
+  /** An opt-out compliance reply; kept in the outbox payload (see `Outbound.compliance`). */
+  compliance?: boolean;
 }
 
 export type OutboxStatus = 'pending' | 'inflight' | 'sent' | 'dead';

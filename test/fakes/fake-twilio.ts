@@ -43,6 +43,11 @@ export interface FakeTwilio {
   /** Every create request that reached us, including failed and rejected ones. */
   attempts: number;
   failNext(...failures: FakeTwilioFailure[]): void;
+  /**
+   * Holds the next create request before it is answered (a slow API): `reached` resolves once it arrived,
+   * and `release` lets it continue with whatever `failNext` queued.
+   */
+  holdNext(): { reached: Promise<void>; release(): void };
   /** Resolves once at least `count` messages have been accepted. */
   waitForMessages(count: number): Promise<FakeTwilioMessage[]>;
   /** Posts a webhook to `localUrl` signed, like Twilio, over `signedUrl` (the public URL it was configured with). */
@@ -70,6 +75,7 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
   const failures: FakeTwilioFailure[] = [];
   const events = new EventEmitter();
   let attempts = 0;
+  const holds: { arrived(): void; released: Promise<void> }[] = [];
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
 
   const server = createServer(async (req, res) => {
@@ -88,6 +94,11 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
     if (!/^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) {
       twilioError(res, 400, 20001, 'Content-Type must be application/x-www-form-urlencoded');
       return;
+    }
+    const hold = holds.shift();
+    if (hold) {
+      hold.arrived();
+      await hold.released;
     }
     const failure = failures.shift();
     if (failure === 'drop') {
@@ -160,6 +171,14 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
       return attempts;
     },
     failNext: (...next) => void failures.push(...next),
+    holdNext() {
+      let arrived = () => {};
+      let release = () => {};
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ arrived, released });
+      return { reached, release };
+    },
     async waitForMessages(count) {
       while (messages.length < count) await once(events, 'message');
       return messages;
