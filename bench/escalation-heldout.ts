@@ -1,8 +1,9 @@
 /**
- * A held-out labelled set for the escalation detector: written apart from the phrase data and from the unit
- * table in test/escalation.test.ts, and never used to tune either, so `npm run bench:escalation` measures how
- * the detector does on messages it was not built around. Negatives lean on hard cases: ordinary complaints,
- * and words like "agent", "person" or "died" used in their everyday sense.
+ * A labelled set for the escalation detector, written apart from the phrase data and from the unit table in
+ * test/escalation.test.ts. Its first run (97.0% precision, 94.1% recall) measured the detector on messages it
+ * was not built around; the 6 errors were then fixed and pinned as regression tests, so new held-out examples
+ * belong in a fresh set. Negatives lean on hard cases: ordinary complaints, and words like "agent", "person" or
+ * "died" used in their everyday sense.
  */
 import type { DetectedEscalationReason } from '../src/engine/escalation.js';
 
