@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler, type Express, type Router } from 'ex
 import type { Store } from './store/store.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { httpStatusOf } from './errors.js';
+import { bodyParserErrorType, httpStatusOf } from './errors.js';
 
 export interface AppOptions {
   store: Store;
@@ -38,10 +38,7 @@ export function createApp(options: AppOptions): Express {
   for (const router of options.routers) app.use(router);
 
   const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-    const status =
-      typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.parse.failed'
-        ? 400
-        : httpStatusOf(error);
+    const status = bodyParserErrorType(error) === 'entity.parse.failed' ? 400 : httpStatusOf(error);
     if (status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
     res.status(status).json({ error: status >= 500 ? 'internal error' : error instanceof Error ? error.message : 'bad request' });
   };

@@ -66,6 +66,15 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * The `type` express's body parsers put on their errors ('entity.parse.failed', 'entity.too.large',
+ * 'encoding.unsupported', …), so each route can answer them in its own wire format; undefined for other errors.
+ */
+export function bodyParserErrorType(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  return typeof error.type === 'string' ? error.type : undefined;
+}
+
 export function httpStatusOf(error: unknown): number {
   if (error instanceof BadRequestError) return 400;
   if (error instanceof SignatureError) return error.reason === 'missing' ? 400 : 403;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BadRequestError, ChannelError, SignatureError, httpStatusOf, parseRetryAfter } from '../src/errors.js';
+import { BadRequestError, ChannelError, SignatureError, bodyParserErrorType, httpStatusOf, parseRetryAfter } from '../src/errors.js';
 
 describe('parseRetryAfter', () => {
   it('reads delta-seconds and HTTP dates, and ignores junk', () => {
@@ -18,5 +18,14 @@ describe('httpStatusOf', () => {
     assert.equal(httpStatusOf(new SignatureError('invalid', 'wrong signature')), 403);
     assert.equal(httpStatusOf(new ChannelError('down', true)), 500);
     assert.equal(httpStatusOf(new Error('boom')), 500);
+  });
+});
+
+describe('bodyParserErrorType', () => {
+  it("reads the body parser's error type and nothing else", () => {
+    assert.equal(bodyParserErrorType(Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed' })), 'entity.parse.failed');
+    assert.equal(bodyParserErrorType(new Error('boom')), undefined);
+    assert.equal(bodyParserErrorType({ type: 42 }), undefined);
+    assert.equal(bodyParserErrorType(null), undefined);
   });
 });

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { detectSmallTalk, foldForPhrase, SMALL_TALK_PHRASES, type SmallTalk } from '../src/engine/small-talk.js';
+import { detectSmallTalk, SMALL_TALK_PHRASES, type SmallTalk } from '../src/engine/small-talk.js';
+import { normalizeText } from '../src/engine/text-normalize.js';
 import { projectPath } from '../src/paths.js';
 
 type Case = readonly [text: string, kind: SmallTalk];
@@ -70,7 +71,7 @@ describe('small talk', () => {
       const seen = new Map<string, string>();
       for (const [kind, phrases] of Object.entries(kinds)) {
         for (const phrase of phrases) {
-          const folded = foldForPhrase(phrase);
+          const folded = normalizeText(phrase);
           assert.ok(folded !== '', `${language} "${phrase}" folds to nothing`);
           assert.equal(seen.get(folded), undefined, `${language} "${phrase}" (${kind}) is already listed as ${seen.get(folded)}`);
           seen.set(folded, kind);

@@ -10,6 +10,7 @@ import type { Address, ChannelHints, Receive } from '../../src/model.js';
 import { mapActivity, type BotFrameworkEvent } from './botframework-inbound.js';
 import { toChannelError } from './botframework-outbound.js';
 import type { BotConnector } from './botframework-cloud-adapter.js';
+import { bodyParserErrorType } from '../../src/errors.js';
 
 export interface BotFrameworkRoutesOptions {
   connector: BotConnector;
@@ -84,7 +85,7 @@ export function createBotFrameworkRouter(options: BotFrameworkRoutesOptions): Ro
   });
 
   router.use('/api/messages', (error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const type = typeof error === 'object' && error !== null && 'type' in error ? error.type : undefined;
+    const type = bodyParserErrorType(error);
     if (type === 'entity.parse.failed') res.status(400).json({ error: 'body must be a JSON activity' });
     else if (type === 'entity.too.large') res.status(413).json({ error: `body must be at most ${BODY_LIMIT}` });
     else next(error);

@@ -6,7 +6,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Receive } from '../../src/model.js';
-import { BadRequestError, SignatureError, httpStatusOf } from '../../src/errors.js';
+import { BadRequestError, SignatureError, bodyParserErrorType, httpStatusOf } from '../../src/errors.js';
 import { publicWebhookUrl, verifyTwilioRequest, type TwilioParams } from './twilio-signature.js';
 import { toTwilioInbound } from './twilio-inbound.js';
 import { toStatusUpdate, type StatusUpdate } from './twilio-status.js';
@@ -81,7 +81,7 @@ export function createTwilioRouter(options: TwilioRoutesOptions): Router {
 /** Signature failures are logged and answered 400/403; bad parameters 400 with the reason; the rest 500. */
 function twilioErrors(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const type = typeof error === 'object' && error !== null && 'type' in error ? error.type : undefined;
+    const type = bodyParserErrorType(error);
     if (type === 'entity.too.large') {
       res.status(413).type('text/plain').send(`body must be at most ${BODY_LIMIT}`);
       return;

@@ -11,6 +11,7 @@ import { preferredLanguageTag, toWebInbound } from './web-inbound.js';
 import { historyQuerySchema, messageBodySchema, parseOrReason, stringsQuerySchema } from './web-schemas.js';
 import { widgetStringsFor } from './web-strings.js';
 import type { HistoryReader } from './types.js';
+import { bodyParserErrorType } from '../../src/errors.js';
 
 /** Dependencies of the web routes; the adapter fills them from its own options. */
 export interface WebRoutesOptions {
@@ -92,7 +93,7 @@ export function createWebRouter(options: WebRoutesOptions): Router {
 /** Turns body-parser failures (malformed JSON, too large) into JSON answers instead of express's HTML page. */
 function bodyParserErrors(logger: Logger) {
   return (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-    const type = typeof error === 'object' && error !== null && 'type' in error ? error.type : undefined;
+    const type = bodyParserErrorType(error);
     if (type === 'entity.parse.failed') {
       res.status(400).json({ error: 'body must be valid JSON' });
     } else if (type === 'entity.too.large') {

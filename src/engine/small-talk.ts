@@ -19,7 +19,7 @@ export interface SmallTalkMatch {
   languages: readonly string[];
 }
 
-/** Written as customers type them; folded with {@link foldForPhrase} when the lookup is built. */
+/** Written as customers type them; folded like retrieval folds text ({@link normalizeText}: no case, no accents, no punctuation) when the lookup is built. */
 export const SMALL_TALK_PHRASES: Readonly<Record<string, Readonly<Record<SmallTalk, readonly string[]>>>> = {
   en: {
     greeting: ['hi', 'hello', 'hey', 'hi there', 'hello there', 'good morning', 'good afternoon', 'good evening', 'hiya', 'howdy'],
@@ -146,20 +146,12 @@ export const SMALL_TALK_PHRASES: Readonly<Record<string, Readonly<Record<SmallTa
 /** When languages disagree on what a shared phrase is ("ciao"), a greeting is the safest reply to it. */
 const KIND_PRIORITY: readonly SmallTalk[] = ['greeting', 'thanks', 'goodbye'];
 
-/**
- * Folds like retrieval does ({@link normalizeText}): lowercase, no diacritics (so "dziekuje" matches
- * "dziękuję" and "tesekkurler" matches "teşekkürler"), ß/ø/æ/ł/ı spelled out, no punctuation or emoji.
- */
-export function foldForPhrase(text: string): string {
-  return normalizeText(text);
-}
-
 function buildLookup(): ReadonlyMap<string, SmallTalkMatch> {
   const entries = new Map<string, { kinds: Set<SmallTalk>; languages: string[] }>();
   for (const [language, kinds] of Object.entries(SMALL_TALK_PHRASES)) {
     for (const kind of KIND_PRIORITY) {
       for (const phrase of kinds[kind]) {
-        const folded = foldForPhrase(phrase);
+        const folded = normalizeText(phrase);
         const entry = entries.get(folded) ?? { kinds: new Set<SmallTalk>(), languages: [] };
         entry.kinds.add(kind);
         if (!entry.languages.includes(language)) entry.languages.push(language);
@@ -179,5 +171,5 @@ const LOOKUP = buildLookup();
 
 /** The small-talk kind of a whole message and the language its phrase belongs to, if it is one. */
 export function detectSmallTalk(text: string): SmallTalkMatch | undefined {
-  return LOOKUP.get(foldForPhrase(text));
+  return LOOKUP.get(normalizeText(text));
 }
