@@ -11,7 +11,7 @@ import type { QueueCard } from '../src/handoff/agent-desk.js';
 
 const vectors = z
   .object({ slack: z.array(z.object({ signingSecret: z.string(), timestamp: z.string(), body: z.string(), signature: z.string() })).min(1) })
-  .parse(JSON.parse(readFileSync(projectPath('..', 'shared', 'vectors', 'signatures.json'), 'utf8')));
+  .parse(JSON.parse(readFileSync(projectPath('test', 'fixtures', 'vectors', 'signatures.json'), 'utf8')));
 
 describe('Slack request signature', () => {
   let clock: sinon.SinonFakeTimers | undefined;

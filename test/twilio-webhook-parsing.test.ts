@@ -8,8 +8,8 @@ import { toStatusUpdate } from '../adapters/twilio/twilio-status.js';
 import { countryOfPhoneNumber } from '../src/engine/country-language.js';
 import { BadRequestError, SignatureError } from '../src/errors.js';
 
-// CI clones main with shared/ beside it; the vectors are the vendors' published examples.
-const vectorsPath = fileURLToPath(new URL('../../shared/vectors/signatures.json', import.meta.url));
+// The vendors' published examples, copied into the repository (each entry names its source).
+const vectorsPath = fileURLToPath(new URL('./fixtures/vectors/signatures.json', import.meta.url));
 const vectors = z
   .object({
     twilio_form: z.array(z.object({ authToken: z.string(), url: z.string(), params: z.record(z.string(), z.string()), signature: z.string() })).min(1),
