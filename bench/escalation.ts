@@ -1,68 +1,79 @@
 /**
- * Escalation benchmark (`npm run bench:escalation [-- --pages 50]`). Prints, asserts nothing:
- * 1. the detector's precision and recall on the held-out set (bench/escalation-heldout.ts), per language and
- *    overall, whether the reason was right, and every miss and false alarm;
- * 2. the time from a customer's request for a person to the queue post reaching Slack: the real service
+ * Escalation benchmark (`npm run bench:escalation [-- --pages 50 --mistakes]`). Prints, asserts nothing:
+ * 1. the classifier on the frozen test set (data/escalation/test/frozen.tsv, written apart from the code and
+ *    the training data and never trained or tuned on) and on the fresh set written after tuning
+ *    (data/escalation/test/fresh.tsv): precision, recall, F1 and false alarms overall, per language and per
+ *    reason, for the model with the explicit-request rule and for the model alone;
+ * 2. 5-fold cross-validation on the training data (data/escalation/train);
+ * 3. classification time per message (p50, p99) and the model's size;
+ * 4. the time from a customer's request for a person to the queue post reaching Slack: the real service
  *    (SQLite in a temp dir, engine, handoff queue, @slack/web-api client) against the fake Slack Web API,
  *    measured from sending the web message to the fake receiving chat.postMessage.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
-import { createEscalationDetector } from '../src/engine/escalation.js';
+import { projectPath } from '../src/paths.js';
 import { startService } from '../src/service.js';
+import { ESCALATION_MODEL_PATH, loadEscalationClassifier, verdictFromProbabilities } from '../src/understanding/escalation-classifier.js';
+import { ESCALATION_THRESHOLDS, crossValidate, readEscalationTrainingData } from '../src/understanding/escalation-training.js';
+import { ESCALATION_LABELS } from '../src/understanding/escalation-labels.js';
+import { readTsv } from '../src/understanding/labelled-rows.js';
 import { startFakeSlack } from '../test/fakes/fake-slack.js';
 import { eventually } from '../test/support/eventually.js';
 import { slackTestEnv, SLACK_TEST_QUEUE } from '../test/support/slack-requests.js';
 import { postWebMessage } from '../test/support/web-requests.js';
-import { ESCALATION_HELDOUT } from './escalation-heldout.js';
-
-interface Counts {
-  tp: number;
-  fp: number;
-  fn: number;
-  tn: number;
-  rightReason: number;
-}
-
-const percent = (n: number, d: number): string => (d === 0 ? '  n/a' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
+import { report, type TestRow } from './escalation-accuracy.js';
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
-function measureDetector(): void {
-  const detector = createEscalationDetector();
-  const total: Counts = { tp: 0, fp: 0, fn: 0, tn: 0, rightReason: 0 };
-  const mistakes: string[] = [];
-  console.log('escalation detector on the held-out set (escalate or not; reason right among true positives)');
-  console.log('lang  examples  precision  recall  reason right');
-  for (const [language, examples] of Object.entries(ESCALATION_HELDOUT)) {
-    const c: Counts = { tp: 0, fp: 0, fn: 0, tn: 0, rightReason: 0 };
-    for (const [text, expected] of examples) {
-      const got = detector.detect(text, { language })?.reason;
-      if (expected && got) {
-        c.tp += 1;
-        if (got === expected) c.rightReason += 1;
-        else mistakes.push(`  ${language} wrong reason: ${JSON.stringify(text)} → ${got}, expected ${expected}`);
-      } else if (expected) {
-        c.fn += 1;
-        mistakes.push(`  ${language} missed (${expected}): ${JSON.stringify(text)}`);
-      } else if (got) {
-        c.fp += 1;
-        mistakes.push(`  ${language} false alarm (${got}): ${JSON.stringify(text)}`);
-      } else c.tn += 1;
+function testSet(name: string): TestRow[] {
+  return readTsv(projectPath('data', 'escalation', 'test', `${name}.tsv`)).map((row) => ({
+    language: row.lang ?? '',
+    label: row.label ?? '',
+    explicit: row.explicit === '1',
+    text: row.text ?? '',
+  }));
+}
+
+function measureClassifier(showMistakes: boolean): void {
+  const withRules = loadEscalationClassifier();
+  const modelAlone = loadEscalationClassifier(ESCALATION_MODEL_PATH, new Set());
+  const frozen = testSet('frozen');
+  const fresh = testSet('fresh');
+  report('FROZEN test set (never trained or tuned on) — model + explicit-request rule', frozen, (t) => withRules.classify(t), { mistakes: showMistakes });
+  report('FROZEN test set — model alone', frozen, (t) => modelAlone.classify(t), { mistakes: false });
+  report('FRESH test set (written after tuning; the generalisation figure) — model + rule', fresh, (t) => withRules.classify(t), { mistakes: showMistakes });
+  report('FRESH test set — model alone', fresh, (t) => modelAlone.classify(t), { mistakes: false });
+
+  const training = readEscalationTrainingData(projectPath('data', 'escalation', 'train'));
+  const outOfFold = new Map(crossValidate(training, 5).map((p, i) => [training[i]?.text ?? '', p]));
+  report(
+    `5-fold cross-validation on the training data (${training.length} rows; its hard negatives are the hardest of all sets)`,
+    training.map((row) => ({ language: row.language, label: row.label, explicit: false, text: row.text })),
+    (text) => verdictFromProbabilities(outOfFold.get(text) ?? new Float64Array(ESCALATION_LABELS.length), ESCALATION_THRESHOLDS),
+    { mistakes: false },
+  );
+
+  const texts = [...frozen, ...fresh].map((row) => row.text);
+  const times: number[] = [];
+  for (let round = 0; round < 20; round += 1) {
+    for (const text of texts) {
+      const started = performance.now();
+      withRules.classify(text);
+      times.push(performance.now() - started);
     }
-    for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += c[key];
-    console.log(`${language.padEnd(4)}  ${String(examples.length).padStart(8)}  ${percent(c.tp, c.tp + c.fp).padStart(9)}  ${percent(c.tp, c.tp + c.fn)}  ${percent(c.rightReason, c.tp).padStart(12)}`);
   }
-  const n = total.tp + total.fp + total.fn + total.tn;
-  console.log(`all   ${String(n).padStart(8)}  ${percent(total.tp, total.tp + total.fp).padStart(9)}  ${percent(total.tp, total.tp + total.fn)}  ${percent(total.rightReason, total.tp).padStart(12)}`);
-  console.log(`(${total.tp + total.fn} should escalate, ${total.fp + total.tn} should not; ${total.fp} false alarms, ${total.fn} misses)`);
-  if (mistakes.length > 0) console.log(mistakes.join('\n'));
+  times.sort((a, b) => a - b);
+  const at = (p: number) => ((times[Math.floor((p / 100) * (times.length - 1))] ?? 0) * 1000).toFixed(1);
+  console.log(`
+classification time per message (${times.length} runs): p50 ${at(50)} µs, p99 ${at(99)} µs`);
+  console.log(`model file: ${(statSync(ESCALATION_MODEL_PATH).size / 1024 / 1024).toFixed(2)} MiB`);
 }
 
 async function measurePageLatency(pages: number): Promise<void> {
@@ -92,5 +103,5 @@ async function measurePageLatency(pages: number): Promise<void> {
   console.log(`p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${(times.at(-1) ?? 0).toFixed(1)} ms`);
 }
 
-measureDetector();
-await measurePageLatency(arg('pages', 50));
+measureClassifier(process.argv.includes('--mistakes'));
+if (arg('pages', 50) > 0) await measurePageLatency(arg('pages', 50));

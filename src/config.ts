@@ -63,6 +63,7 @@ const variables = {
   OPENAI_BASE_URL: [z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(), 'set it to an OpenAI-compatible base URL such as https://RESOURCE.openai.azure.com/openai/v1 or http://127.0.0.1:11434/v1, or unset it for api.openai.com'],
   OPENAI_MODEL: [z.string().trim().min(1).default('gpt-4o-mini'), 'set it to a chat model the server offers, e.g. OPENAI_MODEL=gpt-4o-mini'],
   LLM_TIMEOUT_MS: [z.coerce.number().int().min(100).max(120_000).default(8000), 'set it to the milliseconds to wait for the model before answering offline, between 100 and 120000, e.g. LLM_TIMEOUT_MS=8000'],
+  CONTACT_LINE: [z.string().trim().min(1).max(300).optional(), 'set it to how customers reach your team without the chat, e.g. CONTACT_LINE="+1 555 0100 or help@shop.example" (at most 300 characters), or unset it'],
   AGENT_LANGUAGE: [z.string().regex(/^[a-z]{2,3}$/, 'must be a language code like en').default('en'), 'set it to the language staff read and write in Slack, e.g. AGENT_LANGUAGE=en'],
   // Its length is checked in readAdmin, whose message leaves the secret out (the generic one would print it).
   ADMIN_TOKEN: [z.string().optional(), 'set it to a random secret of at least 32 characters, or unset it to turn the admin API off'],
@@ -93,6 +94,8 @@ export interface Config {
   llm?: LlmConfig;
   /** The language staff read and write in the desk (AGENT_LANGUAGE). */
   agentLanguage: string;
+  /** How customers reach the business outside the chat (CONTACT_LINE), told when they ask for a person and no desk exists. */
+  contactLine: string | undefined;
   /** The staff-only admin API (customer data export and erasure); absent, and not mounted, without ADMIN_TOKEN. */
   admin?: AdminConfig;
 }
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     handoff: { repageMinutes: v.HANDOFF_REPAGE_MINUTES, hours: v.HANDOFF_HOURS },
     llm: readLlm(v, env),
     agentLanguage: v.AGENT_LANGUAGE,
+    contactLine: v.CONTACT_LINE,
     admin: readAdmin(v),
   };
 }

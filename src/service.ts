@@ -148,7 +148,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
     onOutboxQueued: () => outbox.wake(),
     detector,
     ...(handoff && { desk: handoff.queue }),
-    ...(llm && { llm: createLlmAnswerStep({ llm, knowledge }) }),
+    ...(llm && { llm: createLlmAnswerStep({ llm, knowledge }), escalationSecondOpinion: (text: string) => llm.classifyEscalation(text) }),
+    ...(config.contactLine !== undefined && { contactLine: config.contactLine }),
   });
   const receive: Receive = async (inbound) => {
     const result = await engine.receive(inbound);

@@ -1,241 +1,147 @@
 import assert from 'node:assert/strict';
-import { createEscalationDetector, type DetectedEscalationReason } from '../src/engine/escalation.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { decide } from '../src/engine/decide.js';
+import { judgeEscalation } from '../src/engine/escalation-step.js';
 import { loadKnowledgeBase } from '../src/engine/knowledge.js';
+import { createTranslator } from '../src/i18n.js';
 import { projectPath } from '../src/paths.js';
+import { normalizeText } from '../src/engine/text-normalize.js';
+import {
+  ESCALATION_MODEL_PATH,
+  loadEscalationClassifier,
+  readExplicitRequests,
+  shippedEscalationClassifier,
+  type EscalationClassifier,
+  type EscalationVerdict,
+} from '../src/understanding/escalation-classifier.js';
+import { ESCALATION_LABELS } from '../src/understanding/escalation-labels.js';
+import { decodeModelFile, encodeModelFile } from '../src/understanding/model-file.js';
+import { buildEscalationClassifierFile, readEscalationTrainingData } from '../src/understanding/escalation-training.js';
+import { readTsv } from '../src/understanding/labelled-rows.js';
+import { decisionInput } from './support/decision-input.js';
 
-type Table = Record<string, { positive: [string, DetectedEscalationReason][]; negative: string[] }>;
+const classifier = shippedEscalationClassifier();
+const translator = createTranslator({ defaultLanguage: 'en' });
+const knowledge = loadKnowledgeBase(projectPath('knowledge', 'demo.yaml'), { defaultLanguage: 'en' });
+const context = { knowledge, t: translator.t, defaultLanguage: 'en' };
 
-/** Per language: messages that must escalate (with the reason) and ordinary ones that must not. */
-export const ESCALATION_EXAMPLES: Table = {
-  en: {
-    positive: [
-      ['can I speak to someone', 'asked_for_human'],
-      ['Can I talk to a real person please?', 'asked_for_human'],
-      ['agent', 'asked_for_human'],
-      ['operator', 'asked_for_human'],
-      ['human', 'asked_for_human'],
-      ['is anyone there?', 'asked_for_human'],
-      ['I need a human', 'asked_for_human'],
-      ['This is ridiculous, third time I ask!', 'frustration'],
-      ['useless bot', 'frustration'],
-      ["I'm so angry right now", 'frustration'],
-      ['My husband passed away and the account is in his name', 'sensitive_bereavement'],
-      ["I've been hacked, someone ordered things on my account", 'sensitive_fraud'],
-      ['There is an unauthorized charge on my card', 'sensitive_fraud'],
-      ['I will talk to my lawyer', 'sensitive_legal'],
-      ["I'm going to sue you", 'sensitive_legal'],
-      ['I want to kill myself', 'sensitive_self_harm'],
-    ],
-    negative: [
-      'my order is late',
-      'where is my parcel?',
-      'the package arrived damaged',
-      'how do I return a jacket?',
-      'my phone died so I could not pay',
-      'the courier agent said it was delivered',
-      'talk to you later',
-      'is this available in blue?',
-      'I am not happy with the colour',
-    ],
-  },
-  es: {
-    positive: [
-      ['¿hay alguien?', 'asked_for_human'],
-      ['quiero hablar con una persona', 'asked_for_human'],
-      ['pásame con un agente', 'asked_for_human'],
-      ['agente', 'asked_for_human'],
-      ['esto es ridículo', 'frustration'],
-      ['estoy harto de esperar', 'frustration'],
-      ['mi padre falleció', 'sensitive_bereavement'],
-      ['me han hackeado la cuenta', 'sensitive_fraud'],
-      ['voy a hablar con mi abogado', 'sensitive_legal'],
-      ['quiero quitarme la vida', 'sensitive_self_harm'],
-    ],
-    negative: ['mi pedido llega tarde', '¿dónde está mi paquete?', 'el producto llegó roto', '¿cómo hago una devolución?'],
-  },
-  de: {
-    positive: [
-      ['Ich möchte mit einem Mitarbeiter sprechen', 'asked_for_human'],
-      ['kann ich mit jemandem reden?', 'asked_for_human'],
-      ['Mensch bitte', 'asked_for_human'],
-      ['Das ist eine Frechheit!', 'frustration'],
-      ['ich bin stinksauer', 'frustration'],
-      ['Meine Mutter ist verstorben', 'sensitive_bereavement'],
-      ['Mein Konto wurde gehackt', 'sensitive_fraud'],
-      ['Ich schalte meinen Anwalt ein', 'sensitive_legal'],
-      ['ich will nicht mehr leben', 'sensitive_self_harm'],
-    ],
-    negative: ['meine Bestellung ist spät dran', 'wo ist mein Paket?', 'das Gericht war kalt', 'wie kann ich zurücksenden?'],
-  },
-  fr: {
-    positive: [
-      ['je veux parler à une personne', 'asked_for_human'],
-      ["y a-t-il quelqu'un ?", 'asked_for_human'],
-      ['conseiller', 'asked_for_human'],
-      ["c'est inadmissible", 'frustration'],
-      ["j'en ai marre", 'frustration'],
-      ['mon père est décédé', 'sensitive_bereavement'],
-      ['mon compte a été piraté', 'sensitive_fraud'],
-      ['je vais porter plainte', 'sensitive_legal'],
-      ['je veux mourir', 'sensitive_self_harm'],
-    ],
-    negative: ['ma commande est en retard', 'où est mon colis ?', 'le produit est arrivé cassé', 'comment retourner un article ?'],
-  },
-  lv: {
-    positive: [
-      ['gribu runāt ar cilvēku', 'asked_for_human'],
-      ['vai varu runāt ar konsultantu?', 'asked_for_human'],
-      ['operators', 'asked_for_human'],
-      ['vai kāds ir?', 'asked_for_human'],
-      ['tas ir smieklīgi', 'frustration'],
-      ['esmu ļoti dusmīga', 'frustration'],
-      ['mana māte nomira', 'sensitive_bereavement'],
-      ['mans konts ir uzlauzts', 'sensitive_fraud'],
-      ['iesūdzēšu jūs tiesā', 'sensitive_legal'],
-      ['negribu vairs dzīvot', 'sensitive_self_harm'],
-    ],
-    negative: ['mans pasūtījums kavējas', 'kur ir mana paka?', 'prece atnāca bojāta', 'kā atgriezt preci?'],
-  },
-  pt: {
-    positive: [
-      ['quero falar com um atendente', 'asked_for_human'],
-      ['tem alguém aí?', 'asked_for_human'],
-      ['atendente', 'asked_for_human'],
-      ['isso é ridículo', 'frustration'],
-      ['estou muito irritado', 'frustration'],
-      ['meu pai faleceu', 'sensitive_bereavement'],
-      ['minha conta foi hackeada', 'sensitive_fraud'],
-      ['vou processar vocês', 'sensitive_legal'],
-      ['quero morrer', 'sensitive_self_harm'],
-    ],
-    negative: ['meu pedido está atrasado', 'onde está meu pacote?', 'o produto chegou quebrado'],
-  },
-  it: {
-    positive: [
-      ['voglio parlare con un operatore', 'asked_for_human'],
-      ["c'è qualcuno?", 'asked_for_human'],
-      ['operatore', 'asked_for_human'],
-      ['è una vergogna', 'frustration'],
-      ['sono molto arrabbiato', 'frustration'],
-      ['mio padre è morto', 'sensitive_bereavement'],
-      ['il mio account è stato hackerato', 'sensitive_fraud'],
-      ['chiamerò il mio avvocato', 'sensitive_legal'],
-      ['voglio togliermi la vita', 'sensitive_self_harm'],
-    ],
-    negative: ["il mio ordine è in ritardo", "dov'è il mio pacco?", 'il prodotto è arrivato rotto'],
-  },
-  nl: {
-    positive: [
-      ['ik wil met een medewerker spreken', 'asked_for_human'],
-      ['is er iemand?', 'asked_for_human'],
-      ['medewerker', 'asked_for_human'],
-      ['dit is belachelijk', 'frustration'],
-      ['ik ben woedend', 'frustration'],
-      ['mijn moeder is overleden', 'sensitive_bereavement'],
-      ['mijn account is gehackt', 'sensitive_fraud'],
-      ['ik neem een advocaat', 'sensitive_legal'],
-      ['ik wil dood', 'sensitive_self_harm'],
-    ],
-    negative: ['mijn bestelling is te laat', 'waar is mijn pakket?', 'het product kwam kapot aan'],
-  },
-  pl: {
-    positive: [
-      ['chcę rozmawiać z konsultantem', 'asked_for_human'],
-      ['czy jest ktoś?', 'asked_for_human'],
-      ['konsultant', 'asked_for_human'],
-      ['to jest skandal', 'frustration'],
-      ['jestem wściekły', 'frustration'],
-      ['mój ojciec zmarł', 'sensitive_bereavement'],
-      ['moje konto zostało zhakowane', 'sensitive_fraud'],
-      ['podam was do sądu', 'sensitive_legal'],
-      ['chcę umrzeć', 'sensitive_self_harm'],
-    ],
-    negative: ['moje zamówienie się spóźnia', 'gdzie jest moja paczka?', 'produkt przyszedł uszkodzony'],
-  },
-  ru: {
-    positive: [
-      ['можно поговорить с оператором?', 'asked_for_human'],
-      ['есть кто-нибудь?', 'asked_for_human'],
-      ['мне нужен оператор', 'asked_for_human'],
-      ['оператор', 'asked_for_human'],
-      ['это просто безобразие', 'frustration'],
-      ['я в бешенстве', 'frustration'],
-      ['мой отец умер', 'sensitive_bereavement'],
-      ['мой аккаунт взломали', 'sensitive_fraud'],
-      ['я подам в суд', 'sensitive_legal'],
-      ['я хочу покончить с собой', 'sensitive_self_harm'],
-    ],
-    negative: ['мой заказ опаздывает', 'где моя посылка?', 'товар пришёл сломанным'],
-  },
-};
+/** A classifier that always says the same thing: for the decision rules, apart from what the model learnt. */
+const fixed = (verdict: EscalationVerdict): EscalationClassifier => ({ classify: () => verdict });
 
-describe('escalation detector', () => {
-  const detector = createEscalationDetector();
-
-  it('has phrase data for every language of the table', () => {
-    for (const language of Object.keys(ESCALATION_EXAMPLES)) assert.ok(detector.languages.includes(language), language);
+describe('escalation classifier: the shipped model', () => {
+  it('was trained on the training data as it is now (npm run train:escalation after editing data/escalation/train)', () => {
+    const rows = readEscalationTrainingData(projectPath('data', 'escalation', 'train'));
+    const digest = createHash('sha256');
+    for (const row of rows) digest.update(`${row.language}\t${row.label}\t${row.text}\n`);
+    const file = decodeModelFile(readFileSync(ESCALATION_MODEL_PATH));
+    assert.equal(file.info.dataSha256, digest.digest('hex'));
+    assert.deepEqual(file.classes, [...ESCALATION_LABELS]);
   });
 
-  for (const [language, { positive, negative }] of Object.entries(ESCALATION_EXAMPLES)) {
-    describe(language, () => {
-      for (const [text, reason] of positive) {
-        it(`escalates ${JSON.stringify(text)} as ${reason}`, () => {
-          assert.equal(detector.detect(text, { language })?.reason, reason);
-        });
-      }
-      for (const text of negative) {
-        it(`does not escalate ${JSON.stringify(text)}`, () => {
-          assert.equal(detector.detect(text, { language }), undefined);
-        });
-      }
-    });
-  }
-
-  it('reports the language whose phrase matched, preferring the conversation language', () => {
-    assert.equal(detector.detect('gribu runāt ar cilvēku', { language: 'en' })?.language, 'lv');
-    assert.equal(detector.detect('agent', { language: 'fr' })?.language, 'fr');
+  it('training is deterministic: the same rows give the same bytes', function () {
+    this.timeout(60_000);
+    // A slice keeps the test quick; the full run is the same code on more rows.
+    const rows = readEscalationTrainingData(projectPath('data', 'escalation', 'train')).filter((_, i) => i % 8 === 0);
+    const first = encodeModelFile(buildEscalationClassifierFile(rows));
+    const second = encodeModelFile(buildEscalationClassifierFile(rows));
+    assert.ok(first.equals(second));
   });
 
-  it('puts self-harm before frustration in one message', () => {
-    assert.equal(detector.detect('this is ridiculous, I want to die')?.reason, 'sensitive_self_harm');
+  it('round-trips through its file format with every weight within half a quantization step', () => {
+    const rows = readEscalationTrainingData(projectPath('data', 'escalation', 'train')).filter((_, i) => i % 20 === 0);
+    const built = buildEscalationClassifierFile(rows);
+    const decoded = decodeModelFile(encodeModelFile(built));
+    let max = 0;
+    for (const w of built.model.weights) max = Math.max(max, Math.abs(w));
+    const step = max / 127;
+    built.model.weights.forEach((w, i) => assert.ok(Math.abs(w - (decoded.model.weights[i] ?? 0)) <= step / 2 + 1e-6));
+  });
+
+  it('escalates the one word the bot tells customers to write, in every locale, and "0"', () => {
+    for (const language of translator.languages) {
+      const keyword = translator.t(language, 'humanKeyword');
+      const verdict = classifier.classify(keyword);
+      assert.equal(verdict.reason, 'asked_for_human', `${language}: ${keyword}`);
+      assert.equal(verdict.source, 'rule');
+    }
+    assert.equal(classifier.classify(' 0 ').reason, 'asked_for_human');
+  });
+
+  it('lists every locale keyword among the explicit requests', () => {
+    const requests = readExplicitRequests();
+    for (const language of translator.languages) assert.ok(requests.has(normalizeText(translator.t(language, 'humanKeyword'))), language);
+  });
+
+  it('without the rule, the model alone decides', () => {
+    const modelAlone = loadEscalationClassifier(ESCALATION_MODEL_PATH, new Set());
+    assert.equal(modelAlone.classify('0').source, 'classifier');
+  });
+
+  it('gets at least 90% of the first wave\'s examples right (data/escalation/test/regression.tsv: never trained on; its thresholds were chosen on it)', () => {
+    const rows = readTsv(projectPath('data', 'escalation', 'test', 'regression.tsv'));
+    const right = rows.filter((row) => (classifier.classify(row.text ?? '').reason !== undefined) === (row.label !== 'none' && row.label !== 'bot_question'));
+    assert.ok(right.length / rows.length >= 0.9, `${right.length}/${rows.length}`);
   });
 });
 
-describe('decide with escalation', () => {
-  const knowledge = loadKnowledgeBase(projectPath('knowledge', 'demo.yaml'), { defaultLanguage: 'en' });
-  const t = (language: string, key: string) => `${language}:${key}`;
-  const input = { text: 'gribu runāt ar cilvēku', channel: 'web' as const, state: 'bot' as const, isNewConversation: false, language: 'lv', failedAnswers: 1 };
+describe('decide with the escalation verdict', () => {
+  const asked: EscalationVerdict = { label: 'asked_for_human', reason: 'asked_for_human', score: 0.93, source: 'classifier', uncertain: false };
 
-  it('escalates before searching the knowledge base, with no bot reply of its own', () => {
-    // The demo knowledge base has a handoff entry for this very phrase; the detector answers first.
-    assert.equal(decide(input, { knowledge, t, defaultLanguage: 'en', humanAvailable: false }).escalation, 'knowledge_handoff');
-    assert.deepEqual(decide(input, { knowledge, t, defaultLanguage: 'en' }), { replies: [], failedAnswers: 0, escalation: 'asked_for_human' });
+  it('escalates before searching the knowledge base, with who decided and how sure', () => {
+    const decision = decide(decisionInput({ text: 'can someone help me with my refund' }), { ...context, escalationClassifier: fixed(asked) });
+    assert.deepEqual(decision, { replies: [], failedAnswers: 0, escalation: 'asked_for_human', escalationDetail: 'classifier 0.93' });
   });
 
-  it('keeps ordinary complaints with the bot', () => {
-    assert.equal(decide({ ...input, text: 'mans pasūtījums kavējas' }, { knowledge, t, defaultLanguage: 'en' }).escalation, undefined);
+  it('prefers a verdict given with the input (the engine\'s, maybe the model\'s) over the classifier', () => {
+    const decision = decide(decisionInput({ text: 'x', escalation: { ...asked, source: 'model', score: 0.5 } }), { ...context, escalationClassifier: fixed({ label: 'none', score: 0.1, source: 'classifier', uncertain: false }) });
+    assert.equal(decision.escalation, 'asked_for_human');
+    assert.equal(decision.escalationDetail, 'model, classifier 0.50');
   });
 
-  it('still discloses the bot on a new conversation', () => {
-    assert.deepEqual(decide({ ...input, isNewConversation: true }, { knowledge, t, defaultLanguage: 'en' }).replies, ['lv:disclosure']);
+  it('answers "are you a bot?" truthfully and never with a knowledge entry or a handoff', () => {
+    const botQuestion = fixed({ label: 'bot_question', score: 0.02, source: 'classifier', uncertain: false });
+    for (const language of ['en', 'de', 'lv']) {
+      const decision = decide(decisionInput({ text: 'how long does shipping take, are you a bot?', language }), { ...context, escalationClassifier: botQuestion });
+      assert.deepEqual(decision, { replies: [translator.t(language, 'botQuestion')], failedAnswers: 0 });
+      assert.match(decision.replies[0] ?? '', new RegExp(translator.t(language, 'humanKeyword')));
+    }
+  });
+
+  it('tells a customer who asks for a person how else to reach the business when there is no desk', () => {
+    const input = decisionInput({ text: 'agent', language: 'de' });
+    const withContact = decide(input, { ...context, humanAvailable: false, contactLine: '+49 30 555 0100' });
+    assert.deepEqual(withContact.replies, [translator.t('de', 'noDeskContact', { contact: '+49 30 555 0100' })]);
+    assert.match(withContact.replies[0] ?? '', /\+49 30 555 0100/);
+    assert.deepEqual(decide(input, { ...context, humanAvailable: false }).replies, [translator.t('de', 'noDesk')]);
+  });
+
+  it('names the word that always works in the fallback and the disclosure, in every locale', () => {
+    for (const language of translator.languages) {
+      const keyword = translator.t(language, 'humanKeyword');
+      assert.ok(translator.t(language, 'fallback').includes(keyword), `${language} fallback`);
+      assert.ok(translator.t(language, 'disclosure').includes(keyword), `${language} disclosure`);
+    }
   });
 });
 
-describe('escalation detector: regressions from the held-out set (bench/escalation-heldout.ts)', () => {
-  const detector = createEscalationDetector();
-  const cases: [string, string, string | undefined][] = [
-    ['en', 'I have been thinking about hurting myself', 'sensitive_self_harm'],
-    ['en', 'hello? anybody there?', 'asked_for_human'],
-    ['lv', 'konsultantu lūdzu', 'asked_for_human'],
-    ['ru', 'кто-нибудь есть?', 'asked_for_human'],
-    ['en', 'is there a person-size version of this tent?', undefined],
-    ['es', 'la batería se murió al pagar', undefined],
-    ['es', 'mi padre murió la semana pasada', 'sensitive_bereavement'],
-  ];
-  for (const [language, text, expected] of cases) {
-    it(`${language}: ${JSON.stringify(text)} → ${expected ?? 'no escalation'}`, () => {
-      assert.equal(detector.detect(text, { language })?.reason, expected);
-    });
-  }
+describe('the model\'s second opinion on uncertain verdicts', () => {
+  const uncertain: EscalationVerdict = { label: 'none', score: 0.4, source: 'classifier', uncertain: true };
+
+  it('asks the model only when the classifier is unsure, and takes its label', async () => {
+    let asked = 0;
+    const opinion = async () => {
+      asked += 1;
+      return { ok: true as const, label: 'frustration' as const };
+    };
+    assert.deepEqual(await judgeEscalation('hmm', fixed(uncertain), opinion), { label: 'frustration', reason: 'frustration', score: 0.4, source: 'model', uncertain: false });
+    const sure = { ...uncertain, uncertain: false };
+    assert.deepEqual(await judgeEscalation('hmm', fixed(sure), opinion), sure);
+    assert.equal(asked, 1);
+  });
+
+  it('keeps the offline verdict when the model fails', async () => {
+    const failing = async () => ({ ok: false as const, cause: 'timeout' as const });
+    assert.deepEqual(await judgeEscalation('hmm', fixed(uncertain), failing), uncertain);
+  });
 });

@@ -15,6 +15,7 @@ const REASONS: Readonly<Record<string, string>> = {
   sensitive_fraud: 'sensitive: fraud or hacked account',
   sensitive_legal: 'sensitive: legal threat',
   sensitive_self_harm: 'sensitive: SELF-HARM — handle with care',
+  sensitive_safety: 'sensitive: injury or danger to safety',
   repeated_misses: 'the bot could not answer twice',
   knowledge_handoff: 'topic always goes to a person',
   llm_handoff: 'the AI assistant asked for a person',
@@ -61,7 +62,7 @@ export function cardBlocks(card: QueueCard): KnownBlock[] {
         { type: 'mrkdwn', text: `*Channel*\n${card.channel}` },
         { type: 'mrkdwn', text: `*Customer*\n${who}` },
         { type: 'mrkdwn', text: `*Language*\n${card.language}${card.languageReason ? ` (${escapeMrkdwn(card.languageReason)})` : ''}` },
-        { type: 'mrkdwn', text: `*Reason*\n${card.reason}` },
+        { type: 'mrkdwn', text: `*Reason*\n${card.reason}${card.reasonDetail ? ` (${escapeMrkdwn(card.reasonDetail)})` : ''}` },
       ],
     },
   ];

@@ -6,7 +6,8 @@ import type { Channel, ConversationState } from '../model.js';
 import type { KnowledgeBase } from './knowledge.js';
 import { detectSmallTalk } from './small-talk.js';
 import type { TranslationVars } from '../i18n.js';
-import { createEscalationDetector, type DetectedEscalationReason, type EscalationDetector } from './escalation.js';
+import type { DetectedEscalationReason } from '../understanding/escalation-labels.js';
+import { shippedEscalationClassifier, type EscalationClassifier, type EscalationVerdict } from '../understanding/escalation-classifier.js';
 
 /** Why the bot wants a person to take over. */
 export type EscalationReason =
@@ -27,9 +28,6 @@ export type LlmOpportunity =
   /** The entry has no answer in the conversation's language: the model may translate `text` from `from`. */
   | { task: 'translate'; replaceFrom: number; text: string; from: string };
 
-/** Compiled once; immutable, so sharing it is safe. */
-const DEFAULT_DETECTOR = createEscalationDetector();
-
 export interface DecisionInput {
   text: string;
   channel: Channel;
@@ -41,6 +39,11 @@ export interface DecisionInput {
   failedAnswers: number;
   /** The message carried pictures or files, which the bot cannot read. */
   hasMedia?: boolean;
+  /**
+   * The escalation verdict already reached for this message (the engine's, perhaps with a model's second
+   * opinion); without one, the context's classifier judges the text.
+   */
+  escalation?: EscalationVerdict;
 }
 
 export interface DecisionContext {
@@ -54,7 +57,9 @@ export interface DecisionContext {
    * that a self-harm message still gets the supportive text (without the promise of a person).
    */
   humanAvailable?: boolean;
-  escalationDetector?: EscalationDetector;
+  escalationClassifier?: EscalationClassifier;
+  /** How else to reach the business (phone, e-mail), told when a customer asks for a person and no desk exists. */
+  contactLine?: string;
 }
 
 export interface Decision {
@@ -62,6 +67,8 @@ export interface Decision {
   replies: string[];
   failedAnswers: number;
   escalation?: EscalationReason;
+  /** Who decided the escalation and how sure it was, for staff ("classifier 0.91"). */
+  escalationDetail?: string;
   /** The knowledge entry answered, for logs and analytics. */
   entryId?: string;
   llm?: LlmOpportunity;
@@ -77,6 +84,13 @@ function languageName(code: string, inLanguage: string): string {
   }
 }
 
+/** "classifier 0.91", "model, classifier 0.55", "rule": what staff see next to the reason. */
+export function describeVerdict(verdict: EscalationVerdict): string {
+  if (verdict.source === 'rule') return 'rule';
+  const score = verdict.score.toFixed(2);
+  return verdict.source === 'model' ? `model, classifier ${score}` : `classifier ${score}`;
+}
+
 export function decide(input: DecisionInput, context: DecisionContext): Decision {
   // A person owns the conversation (or is about to): the bot stays silent and the message goes to them.
   if (input.state !== 'bot') return { replies: [], failedAnswers: input.failedAnswers };
@@ -84,13 +98,13 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   const { t, knowledge } = context;
   const lang = input.language;
   const replies = input.isNewConversation ? [t(lang, 'disclosure')] : [];
-  const detector = context.escalationDetector ?? DEFAULT_DETECTOR;
-  const wanted = detector.detect(input.text, { language: lang });
+  const verdict = input.escalation ?? (context.escalationClassifier ?? shippedEscalationClassifier()).classify(input.text);
+  const wanted = verdict.reason && { reason: verdict.reason, detail: describeVerdict(verdict) };
   // A person in crisis gets care before anything else, desk or not: no media notice, small talk or shop answer
   // first, and no model rewriting it (no `llm`). The person-joining line only when a desk can send one.
   if (wanted?.reason === 'sensitive_self_harm') {
     replies.push(t(lang, context.humanAvailable === false ? 'selfHarmSupport' : 'selfHarmSupportWithPerson'));
-    return { replies, failedAnswers: 0, escalation: wanted.reason };
+    return { replies, failedAnswers: 0, escalation: wanted.reason, escalationDetail: wanted.detail };
   }
   // Say so rather than answer a photo with "I didn't get that"; an agent sees the media link.
   if (input.hasMedia) {
@@ -105,12 +119,30 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
     return { replies, failedAnswers: 0 };
   }
 
+  // "Are you a robot?" gets the truth, never a knowledge entry: an AI assistant, and how to reach a person.
+  if (verdict.label === 'bot_question') {
+    replies.push(t(lang, 'botQuestion'));
+    return { replies, failedAnswers: 0 };
+  }
+
   // Before retrieval: a knowledge answer to "I want to talk to a person, my card was stolen" would miss the point.
   // The desk tells the customer a person is coming, in their language, with the queue position.
-  if (wanted && context.humanAvailable !== false) return { replies, failedAnswers: 0, escalation: wanted.reason };
+  if (wanted && context.humanAvailable !== false) return { replies, failedAnswers: 0, escalation: wanted.reason, escalationDetail: wanted.detail };
+  // No desk: nobody is trapped with the bot all the same; the customer is told honestly how else to reach us.
+  if (wanted?.reason === 'asked_for_human') {
+    replies.push(context.contactLine ? t(lang, 'noDeskContact', { contact: context.contactLine }) : t(lang, 'noDesk'));
+    return { replies, failedAnswers: 0 };
+  }
 
-  const match = knowledge.search(input.text, { language: lang });
-  if (match) {
+  const understood = knowledge.understand(input.text, { language: lang });
+  if (understood.kind === 'clarify') {
+    // Two entries are about equally likely: a question back beats a coin toss. Not a miss, not an answer.
+    const [first, second] = understood.options;
+    replies.push(t(lang, 'clarify', { first: knowledge.questionFor(first, lang), second: knowledge.questionFor(second, lang) }));
+    return { replies, failedAnswers: input.failedAnswers };
+  }
+  if (understood.kind === 'answer') {
+    const { match } = understood;
     const answer = knowledge.answerFor(match.entry, lang, { short: SHORT_ANSWER_CHANNELS.has(input.channel) });
     const replaceFrom = replies.length;
     if (answer.language !== lang) {

@@ -17,10 +17,14 @@ import { createLanguageRequestMatcher } from './language-requests.js';
 import { detectSmallTalk } from './small-talk.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 import type { LlmAnswerStep } from './llm-answer-step.js';
+import { shippedEscalationClassifier, type EscalationClassifier } from '../understanding/escalation-classifier.js';
+import { judgeEscalation, type EscalationSecondOpinion } from './escalation-step.js';
 
 /** A request for a person, with everything staff need to pick it up. */
 export interface EscalationEvent {
   reason: EscalationReason;
+  /** Who decided it and how sure it was ("classifier 0.91"), for the staff card. */
+  reasonDetail?: string;
   conversation: Conversation;
   customer: Customer;
   language: string;
@@ -47,6 +51,12 @@ export interface EngineOptions {
   desk?: HumanDesk;
   /** A language model that answers what the offline path could not (see src/engine/llm-answer-step.ts). */
   llm?: LlmAnswerStep;
+  /** Judges whether a message needs a person; default: the shipped model. */
+  escalationClassifier?: EscalationClassifier;
+  /** A model's label for messages the classifier is unsure about (see src/engine/escalation-step.ts). */
+  escalationSecondOpinion?: EscalationSecondOpinion;
+  /** How else to reach the business, told when a customer asks for a person and there is no desk. */
+  contactLine?: string;
   transcriptLength?: number;
 }
 
@@ -75,6 +85,7 @@ export function createEngine(options: EngineOptions): Engine {
   const { store, knowledge, translator, defaultLanguage, logger } = options;
   const serializer = new KeyedSerializer();
   const languageRequests = createLanguageRequestMatcher(options.detector.languages);
+  const escalationClassifier = options.escalationClassifier ?? shippedEscalationClassifier();
 
   /**
    * The conversation a message belongs to. A redelivered message whose first processing failed half-way
@@ -116,7 +127,8 @@ export function createEngine(options: EngineOptions): Engine {
     return resolveLanguage({
       detection: options.detector.detect(inbound.text),
       requested: languageRequests.match(inbound.text),
-      phraseLanguage: detectSmallTalk(inbound.text)?.language ?? knowledge.search(inbound.text)?.language,
+      // Only a phrase that names its language counts; a knowledge match says what was asked, not in which language.
+      phraseLanguage: detectSmallTalk(inbound.text)?.language,
       previous: created ? undefined : { language: conversation.language, evidence: conversation.languageEvidence },
       hints: inbound.hints,
       phoneNumber: channel === 'sms' || channel === 'whatsapp' ? inbound.from.id : undefined,
@@ -135,9 +147,12 @@ export function createEngine(options: EngineOptions): Engine {
       const replies = compliance.replyKey ? [translator.t(compliance.language ?? language, compliance.replyKey)] : [];
       return { decision: { replies, failedAnswers: conversation.failedAnswers }, compliance };
     }
+    const escalation =
+      conversation.state === 'bot' ? await judgeEscalation(inbound.text, escalationClassifier, options.escalationSecondOpinion) : undefined;
     const offline = decide(
       {
         text: inbound.text,
+        ...(escalation && { escalation }),
         channel,
         state: conversation.state,
         isNewConversation: created,
@@ -145,7 +160,13 @@ export function createEngine(options: EngineOptions): Engine {
         failedAnswers: conversation.failedAnswers,
         hasMedia: (inbound.media?.length ?? 0) > 0,
       },
-      { knowledge, t: translator.t, defaultLanguage, humanAvailable: options.desk !== undefined },
+      {
+        knowledge,
+        t: translator.t,
+        defaultLanguage,
+        humanAvailable: options.desk !== undefined,
+        ...(options.contactLine !== undefined && { contactLine: options.contactLine }),
+      },
     );
     if (!options.llm || !offline.llm) return { decision: offline, compliance };
     // The model's failures leave the offline decision standing.
@@ -197,7 +218,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (options.desk) {
       if (updated.state !== 'bot') await options.desk.relayCustomerMessage(updated, customer, message);
       else if (decision.escalation) {
-        await escalateConversation(store, options.desk, updated.id, decision.escalation, options.transcriptLength);
+        await escalateConversation(store, options.desk, updated.id, decision.escalation, { detail: decision.escalationDetail, transcriptLength: options.transcriptLength });
       }
     }
     return { duplicate: false, conversationId: updated.id, messageId: message.id };

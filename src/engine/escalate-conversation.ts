@@ -12,12 +12,12 @@ export async function escalateConversation(
   desk: Pick<HumanDesk, 'escalate'>,
   conversationId: number,
   reason: EscalationReason,
-  transcriptLength = 20,
+  options: { detail?: string | undefined; transcriptLength?: number | undefined } = {},
 ): Promise<boolean> {
   const conversation = await store.getConversation(conversationId);
   const customer = conversation && (await store.getCustomer(conversation.customerId));
   if (!conversation || !customer || conversation.state === 'closed') return false;
-  const transcript = (await store.listMessages(conversationId)).slice(-transcriptLength);
-  await desk.escalate({ reason, conversation, customer, language: conversation.language, transcript });
+  const transcript = (await store.listMessages(conversationId)).slice(-(options.transcriptLength ?? 20));
+  await desk.escalate({ reason, ...(options.detail !== undefined && { reasonDetail: options.detail }), conversation, customer, language: conversation.language, transcript });
   return true;
 }

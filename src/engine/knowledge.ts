@@ -1,13 +1,15 @@
 /**
- * The multilingual knowledge base and its offline retrieval: question variants in every language are
- * matched by character n-gram TF-IDF, so the bot can answer routine questions without a model. When the
- * match is weak or ambiguous it returns nothing, and the engine asks or escalates instead of guessing.
+ * The multilingual knowledge base and its offline matcher (src/understanding/knowledge-matcher.ts), trained
+ * on the entries' question variants when the base is built. A message gets an entry, a question back when
+ * two entries are about equally likely, or nothing when it is about none of them: the engine then says it did
+ * not understand and offers a person, rather than guessing.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
-import { createTfIdfIndex } from './knowledge-index.js';
+import { readOffTopic, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample } from '../understanding/knowledge-matcher.js';
+import { loadSynonymLexicon, type SynonymLexicon } from '../understanding/synonym-lexicon.js';
 
 /** One answerable topic, with question variants and answers per language (ISO 639-1 codes). */
 export interface KnowledgeEntry {
@@ -22,14 +24,19 @@ export interface KnowledgeEntry {
 
 export interface KnowledgeMatch {
   entry: KnowledgeEntry;
-  /** Cosine similarity of the best variant, with the language bonus applied; in [0, 1]. */
+  /** The matcher's probability that the message asks this entry's question; in [0, 1]. */
   score: number;
-  /** Language of the question variant that matched best: evidence for language detection. */
-  language: string;
 }
 
+/** What a message asks of the knowledge base. */
+export type KnowledgeVerdict =
+  | { kind: 'answer'; match: KnowledgeMatch }
+  /** Two entries are about equally likely: ask the customer which one they mean. */
+  | { kind: 'clarify'; options: readonly [KnowledgeEntry, KnowledgeEntry] }
+  | { kind: 'none' };
+
 export interface KnowledgeSearchOptions {
-  /** The conversation's language; its variants get a small bonus. */
+  /** The conversation's language: its stemmer and synonyms apply to the message. */
   language?: string;
 }
 
@@ -37,33 +44,34 @@ export interface KnowledgeBase {
   readonly entries: readonly KnowledgeEntry[];
   /** Every language that has at least one answer, sorted. */
   readonly languages: readonly string[];
-  /** The best entry, or undefined when nothing clears the threshold or two entries are too close to call. */
+  understand(text: string, options?: KnowledgeSearchOptions): KnowledgeVerdict;
+  /** The entry to answer with, or undefined (a question back, or nothing). */
   search(text: string, options?: KnowledgeSearchOptions): KnowledgeMatch | undefined;
-  /** Entries by descending score, one match per entry, without threshold: for grounding an LLM or debugging. */
+  /** Entries by descending probability: for grounding an LLM or debugging. */
   rank(text: string, options?: KnowledgeSearchOptions & { limit?: number }): KnowledgeMatch[];
   /** The answer in `language`, else in the default language; `language` in the result says which it was. */
   answerFor(entry: KnowledgeEntry, language: string, options?: { short?: boolean }): { text: string; language: string };
+  /** How an entry is asked in `language` (its first variant there, else in the default language): for "did you mean". */
+  questionFor(entry: KnowledgeEntry, language: string): string;
 }
 
 export interface KnowledgeBaseOptions {
-  /** Minimum score for `search` to answer. Default {@link DEFAULT_MATCH_THRESHOLD}. */
-  threshold?: number;
-  /** Best minus second-best entry score below which `search` declines. Default {@link DEFAULT_AMBIGUITY_MARGIN}. */
-  ambiguityMargin?: number;
   /** The fallback answer language; every entry must answer in it. Default `en`. */
   defaultLanguage?: string;
+  /** Examples of messages about none of the entries; default: the shipped data/knowledge/offtopic.tsv. */
+  offTopic?: readonly { language: string; text: string }[];
+  lexicon?: SynonymLexicon;
+  /** More question variants per entry id (machine translations of the base), learnt like the file's own. */
+  extraQuestions?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
-/**
- * Minimum score to answer. Tuned on ~90 labelled queries against knowledge/demo.yaml (realistic phrasings
- * in en/es/de/fr/lv, typos, missing diacritics) and ~25 off-topic or gibberish ones: correct matches scored
- * ≥ 0.40, off-topic text ≤ 0.27, so the threshold sits between them.
- */
-export const DEFAULT_MATCH_THRESHOLD = 0.35;
-/** Two entries closer than this are a coin toss; the engine should ask rather than pick one. */
-export const DEFAULT_AMBIGUITY_MARGIN = 0.05;
-/** Relative bonus for variants in the conversation's language: breaks ties, never rescues a weak match. */
-export const LANGUAGE_BONUS = 0.1;
+/** Below this probability the best entry is a guess: say so rather than answer. */
+export const MIN_ANSWER_PROBABILITY = 0.4;
+/** A runner-up at least this likely, while the best is under {@link SURE_PROBABILITY}, makes a question back. */
+export const CLARIFY_RUNNER_UP = 0.2;
+export const SURE_PROBABILITY = 0.7;
+/** Answers teach the matcher the entry's vocabulary, but they are not questions: they count this much. */
+const ANSWER_WEIGHT = 0.3;
 /** One GSM-7 SMS segment. */
 export const SHORT_ANSWER_MAX = 160;
 
@@ -79,13 +87,19 @@ function primaryLanguage(tag: string): string {
   return tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
 }
 
-/** Builds a knowledge base; throws {@link KnowledgeBaseError} on duplicate ids or a missing default answer. */
-export function createKnowledgeBase(
-  entries: readonly KnowledgeEntry[],
-  options: KnowledgeBaseOptions = {},
-): KnowledgeBase {
-  const threshold = options.threshold ?? DEFAULT_MATCH_THRESHOLD;
-  const margin = options.ambiguityMargin ?? DEFAULT_AMBIGUITY_MARGIN;
+function examplesOf(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions): MatcherExample[] {
+  const examples: MatcherExample[] = [];
+  entries.forEach((entry, index) => {
+    const questions = [Object.entries(entry.questions), Object.entries(options.extraQuestions?.[entry.id] ?? {})].flat();
+    for (const [language, variants] of questions) for (const text of variants) examples.push({ entry: index, language, text, weight: 1 });
+    for (const [language, text] of Object.entries(entry.answers)) examples.push({ entry: index, language, text, weight: ANSWER_WEIGHT });
+  });
+  for (const { language, text } of options.offTopic ?? readOffTopic()) examples.push({ entry: undefined, language, text, weight: 1 });
+  return examples;
+}
+
+/** Builds a knowledge base and trains its matcher; throws {@link KnowledgeBaseError} on duplicate ids or a missing default answer. */
+export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions = {}): KnowledgeBase {
   const defaultLanguage = primaryLanguage(options.defaultLanguage ?? 'en');
   const seen = new Set<string>();
   for (const entry of entries) {
@@ -96,54 +110,52 @@ export function createKnowledgeBase(
     }
   }
   const languages = [...new Set(entries.flatMap((entry) => Object.keys(entry.answers)))].sort();
-  const index = createTfIdfIndex(
-    entries.flatMap((entry) =>
-      Object.entries(entry.questions).flatMap(([language, variants]) =>
-        variants.map((text) => ({ item: { entry, language }, group: entry.id, text })),
-      ),
-    ),
-  );
+  const matcher: KnowledgeMatcher = trainKnowledgeMatcher(examplesOf(entries, options), entries.length, options.lexicon ?? loadSynonymLexicon());
 
-  // The engine searches each message twice: without a language for language evidence, then in the language
-  // that evidence chose. Scoring (spelling correction above all) is the costly part and does not depend on the
-  // language, so the last query's scores are kept: one entry, replaced by the next query.
-  let last: { text: string; scored: ReturnType<typeof index.score> } | undefined;
-  const scoreOf = (text: string) => {
-    if (last?.text !== text) last = { text, scored: index.score(text) };
-    return last.scored;
+  const rank = (text: string, searchOptions: KnowledgeSearchOptions = {}): { ranked: KnowledgeMatch[]; none: number } => {
+    const language = searchOptions.language === undefined ? undefined : primaryLanguage(searchOptions.language);
+    const scores = matcher.score(text, language);
+    const ranked = entries.map((entry, i) => ({ entry, score: scores.entries[i] ?? 0 })).sort((a, b) => b.score - a.score);
+    return { ranked, none: scores.none };
   };
 
-  const rank = (text: string, searchOptions: KnowledgeSearchOptions = {}): KnowledgeMatch[] => {
-    const preferred = searchOptions.language === undefined ? undefined : primaryLanguage(searchOptions.language);
-    const best = new Map<KnowledgeEntry, KnowledgeMatch>();
-    for (const { item, score: raw } of scoreOf(text)) {
-      const score = item.language === preferred ? Math.min(1, raw * (1 + LANGUAGE_BONUS)) : raw;
-      const current = best.get(item.entry);
-      if (current === undefined || score > current.score) best.set(item.entry, { ...item, score });
+  const understand = (text: string, searchOptions?: KnowledgeSearchOptions): KnowledgeVerdict => {
+    const { ranked, none } = rank(text, searchOptions);
+    const [first, second] = ranked;
+    if (first === undefined || none >= first.score) return { kind: 'none' };
+    if (second !== undefined && first.score < SURE_PROBABILITY && second.score >= CLARIFY_RUNNER_UP && second.score > none) {
+      return { kind: 'clarify', options: [first.entry, second.entry] };
     }
-    return [...best.values()].sort((a, b) => b.score - a.score);
+    return first.score >= MIN_ANSWER_PROBABILITY ? { kind: 'answer', match: first } : { kind: 'none' };
+  };
+
+  const answerLanguage = (record: Record<string, unknown>, language: string): string => {
+    const wanted = primaryLanguage(language);
+    return record[wanted] === undefined ? defaultLanguage : wanted;
   };
 
   return {
     entries,
     languages,
+    understand,
+    search(text, searchOptions) {
+      const verdict = understand(text, searchOptions);
+      return verdict.kind === 'answer' ? verdict.match : undefined;
+    },
     rank(text, rankOptions = {}) {
-      const ranked = rank(text, rankOptions);
+      const { ranked } = rank(text, rankOptions);
       return rankOptions.limit === undefined ? ranked : ranked.slice(0, rankOptions.limit);
     },
-    search(text, searchOptions) {
-      const [first, second] = rank(text, searchOptions);
-      if (first === undefined || first.score < threshold) return undefined;
-      if (second !== undefined && first.score - second.score < margin) return undefined;
-      return first;
-    },
     answerFor(entry, language, answerOptions = {}) {
-      const wanted = primaryLanguage(language);
-      const chosen = entry.answers[wanted] === undefined ? defaultLanguage : wanted;
+      const chosen = answerLanguage(entry.answers, language);
       const short = answerOptions.short === true ? entry.short[chosen] : undefined;
       // The default-language answer is checked at construction, so this is only for entries built elsewhere.
       const text = short ?? entry.answers[chosen] ?? Object.values(entry.answers)[0] ?? '';
       return { text, language: chosen };
+    },
+    questionFor(entry, language) {
+      const variants = entry.questions[primaryLanguage(language)] ?? entry.questions[defaultLanguage] ?? Object.values(entry.questions)[0] ?? [];
+      return variants[0] ?? entry.id;
     },
   };
 }

@@ -8,6 +8,7 @@
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { ESCALATION_LABELS, type EscalationLabel } from '../understanding/escalation-labels.js';
 import { PiiVault, type PiiKind } from './pii.js';
 import { fitSmsAnswer } from './sms-answer.js';
 import { createHumanClaimDetector } from './human-claim.js';
@@ -16,6 +17,7 @@ import {
   HANDOFF_TOOL_DEFINITION,
   SMS_ANSWER_CHARS,
   answerMessages,
+  escalationMessages,
   leaksPolicy,
   summaryMessages,
   translateMessages,
@@ -58,6 +60,8 @@ export type LlmAnswer =
 
 export type LlmTranslation = { ok: true; text: string } | { ok: false; cause: LlmFailureCause };
 
+export type LlmEscalationLabel = { ok: true; label: EscalationLabel } | { ok: false; cause: LlmFailureCause };
+
 export interface AnswerRequest {
   /** The customer's message as they wrote it; redacted here before it leaves. */
   question: string;
@@ -79,6 +83,8 @@ export interface Llm {
   translate(text: string, from: string | undefined, to: string): Promise<LlmTranslation>;
   /** A short summary of a conversation in language `to`, for staff taking it over. */
   summarize(turns: readonly HistoryTurn[], to: string): Promise<LlmTranslation>;
+  /** A second opinion on an uncertain escalation verdict: the label of one message (personal data redacted). */
+  classifyEscalation(text: string): Promise<LlmEscalationLabel>;
 }
 
 /** The part of a chat completion we read; anything else a compatible server sends is ignored. */
@@ -103,8 +109,20 @@ const MASKED_IN_ANSWERS: readonly PiiKind[] = ['CARD', 'IBAN', 'ID'];
 
 const handoffArgumentsSchema = z.object({ reason: z.string().trim().min(1).max(300) });
 
+const escalationReplySchema = z.object({ label: z.enum(ESCALATION_LABELS) });
+
+/** The JSON schema the model's label must follow (structured outputs where the server supports them). */
+const ESCALATION_RESPONSE_FORMAT = {
+  type: 'json_schema',
+  json_schema: {
+    name: 'escalation_label',
+    strict: true,
+    schema: { type: 'object', properties: { label: { type: 'string', enum: [...ESCALATION_LABELS] } }, required: ['label'], additionalProperties: false },
+  },
+} as const;
+
 /** Tokens, generously above the prompt's character limits: a cut-off answer is worse than none. */
-const MAX_TOKENS = { sms: 200, other: 500, translation: 1000 } as const;
+const MAX_TOKENS = { sms: 200, other: 500, translation: 1000, label: 30 } as const;
 
 /** Internal: a classified failure on its way from `complete` to the logged `failed` outcome. */
 class LlmCallError extends Error {
@@ -155,7 +173,12 @@ export function createLlm(options: LlmOptions): Llm {
   });
   const humanClaims = createHumanClaimDetector();
 
-  async function complete(messages: PromptMessage[], maxTokens: number, tools: boolean): Promise<z.infer<typeof completionSchema>['choices'][number]> {
+  async function complete(
+    messages: PromptMessage[],
+    maxTokens: number,
+    tools: boolean,
+    responseFormat?: typeof ESCALATION_RESPONSE_FORMAT,
+  ): Promise<z.infer<typeof completionSchema>['choices'][number]> {
     const deadline = AbortSignal.timeout(options.timeoutMs);
     try {
       const response: unknown = await client.chat.completions.create(
@@ -165,6 +188,7 @@ export function createLlm(options: LlmOptions): Llm {
           max_tokens: maxTokens,
           temperature: 0.2,
           ...(tools && { tools: [HANDOFF_TOOL_DEFINITION], tool_choice: 'auto' as const }),
+          ...(responseFormat && { response_format: responseFormat, temperature: 0 }),
         },
         { signal: deadline },
       );
@@ -261,6 +285,21 @@ export function createLlm(options: LlmOptions): Llm {
     },
 
     translate: (text, from, to) => rewrite(text, (redacted) => translateMessages(redacted, from, to), { task: 'translate', from, to }),
+
+    async classifyEscalation(text) {
+      const context = { task: 'classify_escalation' };
+      let choice;
+      try {
+        choice = await complete(escalationMessages(new PiiVault().redact(text)), MAX_TOKENS.label, false, ESCALATION_RESPONSE_FORMAT);
+      } catch (error) {
+        return { ok: false, cause: failed(...failureOf(error), context).cause };
+      }
+      try {
+        return { ok: true, label: escalationReplySchema.parse(JSON.parse(choice.message.content ?? '')).label };
+      } catch {
+        return { ok: false, cause: failed('malformed', 'label reply is not {"label": <one of the labels>}', context).cause };
+      }
+    },
 
     summarize(turns, to) {
       // The transcript is redacted as one text so a value keeps one placeholder throughout.

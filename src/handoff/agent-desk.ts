@@ -24,6 +24,8 @@ export interface QueueCard {
   handoffId: number;
   status: CardStatus;
   reason: string;
+  /** Who decided the escalation and how sure it was ("classifier 0.91", "model, classifier 0.55", "rule"). */
+  reasonDetail?: string;
   channel: Channel;
   customerName: string | null;
   /** The customer's address on their channel, e.g. a phone number or web visitor id. */

@@ -90,6 +90,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       handoffId: handoff.id,
       status: cardStatus(handoff),
       reason: handoff.reason,
+      ...(handoff.reasonDetail !== null && { reasonDetail: handoff.reasonDetail }),
       channel: customer.channel,
       customerName: customer.displayName,
       customerAddress: customer.addressId,
@@ -215,6 +216,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       const { handoff, created } = await store.createHandoff({
         conversationId: event.conversation.id,
         reason: event.reason,
+        ...(event.reasonDetail !== undefined && { reasonDetail: event.reasonDetail }),
         language: event.language,
         pagedAt: now,
       });

@@ -42,6 +42,7 @@ export async function createHandoff(db: Kysely<Database>, input: NewHandoff, now
       conversation_id: input.conversationId,
       status: 'queued',
       reason: input.reason,
+      reason_detail: input.reasonDetail ?? null,
       language: input.language,
       desk_channel: null,
       desk_thread: null,

@@ -220,12 +220,27 @@ function outboxSentParts(): Migration {
   };
 }
 
+/**
+ * Who decided an escalation and how sure it was ("classifier 0.91", "model, classifier 0.55", "rule"), shown on
+ * the staff card next to the reason.
+ */
+function handoffReasonDetail(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('handoffs').addColumn('reason_detail', 'text').execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('handoffs').dropColumn('reason_detail').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect), '0002_handoffs': handoffs(dialect), '0003_language_evidence': languageEvidence(),
     '0004_inbound_processed': inboundProcessed(), '0005_handoff_summary': handoffSummary(),
-    '0006_outbox_sent_parts': outboxSentParts(),
+    '0006_outbox_sent_parts': outboxSentParts(), '0007_handoff_reason_detail': handoffReasonDetail(),
   };
 }
 

@@ -120,6 +120,7 @@ export function handoffFromRow(row: Selectable<HandoffsTable>): Handoff {
     conversationId: row.conversation_id,
     status: z.enum(['queued', 'claimed', 'released', 'closed']).parse(row.status),
     reason: row.reason,
+    reasonDetail: row.reason_detail,
     language: row.language,
     deskChannel: row.desk_channel,
     deskThread: row.desk_thread,

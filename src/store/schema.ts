@@ -93,6 +93,8 @@ export interface HandoffsTable {
   /** The model's summary of the conversation for staff, and its language; null without a model. */
   summary_language: string | null;
   summary_text: string | null;
+  /** Who decided the escalation and how sure it was; null for reasons without a score. */
+  reason_detail: string | null;
 }
 
 export interface WebhookEventsTable {

@@ -104,6 +104,8 @@ export interface Handoff {
   status: HandoffStatus;
   /** The escalation reason (see EscalationReason in src/engine/decide.ts). */
   reason: string;
+  /** Who decided it and how sure it was ("classifier 0.91", "model, classifier 0.55", "rule"); null if not scored. */
+  reasonDetail: string | null;
   language: string;
   /** The staff-desk post (Slack channel id and message ts); null until the page went out. */
   deskChannel: string | null;
@@ -130,6 +132,7 @@ export interface HandoffSummary {
 export interface NewHandoff {
   conversationId: number;
   reason: string;
+  reasonDetail?: string;
   language: string;
   pagedAt: Date;
 }

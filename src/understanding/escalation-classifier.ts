@@ -1,0 +1,79 @@
+/**
+ * Does this customer message call for a person? A trained classifier (data/escalation/model.bin, built by
+ * `npm run train:escalation` from data/escalation/train) over every served language, with one curated rule
+ * beside it: a message that is only an explicit request word ("agent", "Mitarbeiter", "0", listed in
+ * data/escalation/explicit-requests.tsv) always escalates, whatever the model thinks, because a customer who
+ * typed the word the bot told them to type must never be trapped.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { projectPath } from '../paths.js';
+import { normalizeText } from '../engine/text-normalize.js';
+import { hashedFeatures } from './hashed-features.js';
+import { predict } from './softmax-regression.js';
+import { decodeModelFile } from './model-file.js';
+import { readTsv } from './labelled-rows.js';
+import { escalationScore, type Thresholds } from './escalation-training.js';
+import { ESCALATION_LABELS, ESCALATION_REASONS, type DetectedEscalationReason, type EscalationLabel } from './escalation-labels.js';
+
+export interface EscalationVerdict {
+  /** The most likely label. */
+  label: EscalationLabel;
+  /** Set when the message should go to a person. */
+  reason?: DetectedEscalationReason;
+  /** Probability that the message needs a person (1 for a rule). */
+  score: number;
+  /** Who decided: the explicit-request rule, the classifier, or a language model asked for a second opinion. */
+  source: 'rule' | 'classifier' | 'model';
+  /** The score lies in the band where a second opinion (a language model) is worth asking for. */
+  uncertain: boolean;
+}
+
+export interface EscalationClassifier {
+  classify(text: string): EscalationVerdict;
+}
+
+const thresholdsSchema = z.object({ escalate: z.number(), uncertainBelow: z.number(), uncertainAbove: z.number() });
+
+export const ESCALATION_MODEL_PATH = projectPath('data', 'escalation', 'model.bin');
+export const EXPLICIT_REQUESTS_PATH = projectPath('data', 'escalation', 'explicit-requests.tsv');
+
+/** Folded whole-message forms of the explicit requests, e.g. "agent", "human please", "0". */
+export function readExplicitRequests(path = EXPLICIT_REQUESTS_PATH): Set<string> {
+  return new Set(readTsv(path).map((row) => normalizeText(row.phrase ?? '')).filter((phrase) => phrase !== ''));
+}
+
+/** The classifier's verdict from its class probabilities (in {@link ESCALATION_LABELS} order). */
+export function verdictFromProbabilities(probabilities: Float64Array, thresholds: Thresholds): EscalationVerdict {
+  const score = escalationScore(probabilities);
+  const uncertain = score >= thresholds.uncertainBelow && score < thresholds.uncertainAbove;
+  const probabilityOf = (label: EscalationLabel): number => probabilities[ESCALATION_LABELS.indexOf(label)] ?? 0;
+  if (score >= thresholds.escalate) {
+    // The reason is the likeliest of the escalation labels, even when `none` alone outscores each of them.
+    const reason = ESCALATION_REASONS.reduce((best, label) => (probabilityOf(label) > probabilityOf(best) ? label : best));
+    return { label: reason, reason, score, source: 'classifier', uncertain };
+  }
+  return { label: probabilityOf('bot_question') > probabilityOf('none') ? 'bot_question' : 'none', score, source: 'classifier', uncertain };
+}
+
+export function loadEscalationClassifier(modelPath = ESCALATION_MODEL_PATH, explicitRequests = readExplicitRequests()): EscalationClassifier {
+  const file = decodeModelFile(readFileSync(modelPath));
+  if (file.classes.join() !== ESCALATION_LABELS.join()) {
+    throw new Error(`${modelPath}: classes ${file.classes.join(', ')} do not match this version's labels; run npm run train:escalation`);
+  }
+  const thresholds = thresholdsSchema.parse(file.info.thresholds);
+  return {
+    classify(text) {
+      if (explicitRequests.has(normalizeText(text))) return { label: 'asked_for_human', reason: 'asked_for_human', score: 1, source: 'rule', uncertain: false };
+      return verdictFromProbabilities(predict(file.model, hashedFeatures(text, file.features)), thresholds);
+    },
+  };
+}
+
+let shipped: EscalationClassifier | undefined;
+
+/** The shipped model with the shipped rules, loaded on first use and shared: it is immutable. */
+export function shippedEscalationClassifier(): EscalationClassifier {
+  shipped ??= loadEscalationClassifier();
+  return shipped;
+}

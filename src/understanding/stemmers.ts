@@ -1,0 +1,36 @@
+/**
+ * Snowball-family stemmers per served language (@orama/stemmers), so "shipping", "shipped" and "ships" meet
+ * in one feature. Czech, Polish, Latvian, Estonian, Chinese and Japanese have none there; for them the
+ * character n-grams carry inflection on their own.
+ */
+import { stemmer as arabic } from '@orama/stemmers/arabic';
+import { stemmer as danish } from '@orama/stemmers/danish';
+import { stemmer as dutch } from '@orama/stemmers/dutch';
+import { stemmer as english } from '@orama/stemmers/english';
+import { stemmer as finnish } from '@orama/stemmers/finnish';
+import { stemmer as french } from '@orama/stemmers/french';
+import { stemmer as german } from '@orama/stemmers/german';
+import { stemmer as hindi } from '@orama/stemmers/indian';
+import { stemmer as italian } from '@orama/stemmers/italian';
+import { stemmer as lithuanian } from '@orama/stemmers/lithuanian';
+import { stemmer as norwegian } from '@orama/stemmers/norwegian';
+import { stemmer as portuguese } from '@orama/stemmers/portuguese';
+import { stemmer as romanian } from '@orama/stemmers/romanian';
+import { stemmer as russian } from '@orama/stemmers/russian';
+import { stemmer as spanish } from '@orama/stemmers/spanish';
+import { stemmer as swedish } from '@orama/stemmers/swedish';
+import { stemmer as turkish } from '@orama/stemmers/turkish';
+import { stemmer as ukrainian } from '@orama/stemmers/ukrainian';
+
+export type Stemmer = (word: string) => string;
+
+const STEMMERS: Readonly<Record<string, Stemmer>> = {
+  ar: arabic, da: danish, nl: dutch, en: english, fi: finnish, fr: french, de: german, hi: hindi, it: italian,
+  lt: lithuanian, nb: norwegian, pt: portuguese, ro: romanian, ru: russian, es: spanish, sv: swedish, tr: turkish,
+  uk: ukrainian,
+};
+
+/** The stemmer of a language (ISO 639-1), or undefined where none exists. */
+export function stemmerFor(language: string): Stemmer | undefined {
+  return STEMMERS[language];
+}

@@ -1,0 +1,70 @@
+/**
+ * Support-domain synonyms across languages (data/knowledge/synonyms.tsv: concept, language, `|`-separated
+ * terms): "price", "cost", "how much", "Preis", "cuánto cuesta" all add the feature of one concept, so a
+ * paraphrase the knowledge base never listed still lands on the entry whose variants use another term.
+ * Terms match as folded word sequences, and single words also by stem in the text's language.
+ */
+import { projectPath } from '../paths.js';
+import { normalizeText } from '../engine/text-normalize.js';
+import { readTsv } from './labelled-rows.js';
+import { stemmerFor } from './stemmers.js';
+
+export const SYNONYMS_PATH = projectPath('data', 'knowledge', 'synonyms.tsv');
+
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/** Longest term, in words, worth looking for. */
+const MAX_TERM_WORDS = 4;
+
+export interface SynonymLexicon {
+  /** The concepts named in already-folded words written in `language` (if known), each once. */
+  concepts(folded: readonly string[], language: string | undefined): string[];
+}
+
+export function createSynonymLexicon(rows: readonly { concept: string; language: string; terms: readonly string[] }[]): SynonymLexicon {
+  const byPhrase = new Map<string, Set<string>>();
+  const byStem = new Map<string, Set<string>>();
+  // Chinese and Japanese are written without spaces: a "word" there is a whole clause, so their terms are
+  // looked for inside the text.
+  const inside: { term: string; concept: string }[] = [];
+  const add = (map: Map<string, Set<string>>, key: string, concept: string): void => {
+    const set = map.get(key) ?? new Set<string>();
+    set.add(concept);
+    map.set(key, set);
+  };
+  for (const { concept, language, terms } of rows) {
+    const stem = stemmerFor(language);
+    for (const term of terms) {
+      const folded = normalizeText(term);
+      if (folded === '') continue;
+      if (UNSPACED_SCRIPT.test(folded)) inside.push({ term: folded, concept });
+      else add(byPhrase, folded, concept);
+      if (stem && !folded.includes(' ')) add(byStem, `${language}:${stem(folded)}`, concept);
+    }
+  }
+  return {
+    concepts(folded, language) {
+      const found = new Set<string>();
+      const stem = language === undefined ? undefined : stemmerFor(language);
+      for (let i = 0; i < folded.length; i += 1) {
+        for (let n = 1; n <= MAX_TERM_WORDS && i + n <= folded.length; n += 1) {
+          for (const concept of byPhrase.get(folded.slice(i, i + n).join(' ')) ?? []) found.add(concept);
+        }
+        const word = folded[i] ?? '';
+        if (stem) for (const concept of byStem.get(`${language ?? ''}:${stem(word)}`) ?? []) found.add(concept);
+      }
+      if (inside.length > 0 && folded.some((word) => UNSPACED_SCRIPT.test(word))) {
+        const text = folded.join(' ');
+        for (const { term, concept } of inside) if (text.includes(term)) found.add(concept);
+      }
+      return [...found];
+    },
+  };
+}
+
+/** The shipped lexicon. */
+export function loadSynonymLexicon(path = SYNONYMS_PATH): SynonymLexicon {
+  return createSynonymLexicon(
+    readTsv(path).map((row) => ({ concept: row.concept ?? '', language: row.lang ?? '', terms: (row.terms ?? '').split('|') })),
+  );
+}
