@@ -18,7 +18,7 @@ import { loadConfig } from '../src/config.js';
 import { projectPath } from '../src/paths.js';
 import { startService } from '../src/service.js';
 import { ESCALATION_MODEL_PATH, loadEscalationClassifier, verdictFromProbabilities } from '../src/understanding/escalation-classifier.js';
-import { ESCALATION_THRESHOLDS, crossValidate, readEscalationTrainingData } from '../src/understanding/escalation-training.js';
+import { ESCALATION_THRESHOLDS, crossValidate, shippedTrainingRows } from '../src/understanding/escalation-training.js';
 import { ESCALATION_LABELS } from '../src/understanding/escalation-labels.js';
 import { readTsv } from '../src/understanding/labelled-rows.js';
 import { startFakeSlack } from '../test/fakes/fake-slack.js';
@@ -51,7 +51,7 @@ function measureClassifier(showMistakes: boolean): void {
   report('FRESH test set (written after tuning; the generalisation figure) — model + rule', fresh, (t) => withRules.classify(t), { mistakes: showMistakes });
   report('FRESH test set — model alone', fresh, (t) => modelAlone.classify(t), { mistakes: false });
 
-  const training = readEscalationTrainingData(projectPath('data', 'escalation', 'train'));
+  const training = shippedTrainingRows();
   const outOfFold = new Map(crossValidate(training, 5).map((p, i) => [training[i]?.text ?? '', p]));
   report(
     `5-fold cross-validation on the training data (${training.length} rows; its hard negatives are the hardest of all sets)`,

@@ -1,16 +1,16 @@
 /**
- * `npm run train:escalation`: rebuilds data/escalation/model.bin from data/escalation/train/*.tsv.
+ * `npm run train:escalation`: rebuilds data/escalation/model.bin from data/escalation/train/*.tsv and the
+ * shipped knowledge bases' questions (see shippedTrainingRows).
  * Deterministic: the same data gives the same bytes. Prints the cross-validated thresholds it chose.
  */
 import { writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { projectPath } from '../src/paths.js';
-import { buildEscalationClassifierFile, readEscalationTrainingData } from '../src/understanding/escalation-training.js';
+import { buildEscalationClassifierFile, shippedTrainingRows } from '../src/understanding/escalation-training.js';
 import { encodeModelFile } from '../src/understanding/model-file.js';
 import { ESCALATION_MODEL_PATH } from '../src/understanding/escalation-classifier.js';
 
 const started = performance.now();
-const rows = readEscalationTrainingData(projectPath('data', 'escalation', 'train'));
+const rows = shippedTrainingRows();
 const file = buildEscalationClassifierFile(rows);
 const bytes = encodeModelFile(file);
 writeFileSync(ESCALATION_MODEL_PATH, bytes);

@@ -17,7 +17,7 @@ import {
 } from '../src/understanding/escalation-classifier.js';
 import { ESCALATION_LABELS } from '../src/understanding/escalation-labels.js';
 import { decodeModelFile, encodeModelFile } from '../src/understanding/model-file.js';
-import { buildEscalationClassifierFile, readEscalationTrainingData } from '../src/understanding/escalation-training.js';
+import { buildEscalationClassifierFile, shippedTrainingRows } from '../src/understanding/escalation-training.js';
 import { readTsv } from '../src/understanding/labelled-rows.js';
 import { decisionInput } from './support/decision-input.js';
 
@@ -31,7 +31,7 @@ const fixed = (verdict: EscalationVerdict): EscalationClassifier => ({ classify:
 
 describe('escalation classifier: the shipped model', () => {
   it('was trained on the training data as it is now (npm run train:escalation after editing data/escalation/train)', () => {
-    const rows = readEscalationTrainingData(projectPath('data', 'escalation', 'train'));
+    const rows = shippedTrainingRows();
     const digest = createHash('sha256');
     for (const row of rows) digest.update(`${row.language}\t${row.label}\t${row.text}\n`);
     const file = decodeModelFile(readFileSync(ESCALATION_MODEL_PATH));
@@ -42,14 +42,14 @@ describe('escalation classifier: the shipped model', () => {
   it('training is deterministic: the same rows give the same bytes', function () {
     this.timeout(60_000);
     // A slice keeps the test quick; the full run is the same code on more rows.
-    const rows = readEscalationTrainingData(projectPath('data', 'escalation', 'train')).filter((_, i) => i % 8 === 0);
+    const rows = shippedTrainingRows().filter((_, i) => i % 8 === 0);
     const first = encodeModelFile(buildEscalationClassifierFile(rows));
     const second = encodeModelFile(buildEscalationClassifierFile(rows));
     assert.ok(first.equals(second));
   });
 
   it('round-trips through its file format with every weight within half a quantization step', () => {
-    const rows = readEscalationTrainingData(projectPath('data', 'escalation', 'train')).filter((_, i) => i % 20 === 0);
+    const rows = shippedTrainingRows().filter((_, i) => i % 20 === 0);
     const built = buildEscalationClassifierFile(rows);
     const decoded = decodeModelFile(encodeModelFile(built));
     let max = 0;

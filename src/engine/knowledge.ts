@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
 import { readOffTopic, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample } from '../understanding/knowledge-matcher.js';
 import { loadSynonymLexicon, type SynonymLexicon } from '../understanding/synonym-lexicon.js';
+import { normalizeText, words } from './text-normalize.js';
 
 /** One answerable topic, with question variants and answers per language (ISO 639-1 codes). */
 export interface KnowledgeEntry {
@@ -68,10 +69,13 @@ export interface KnowledgeBaseOptions {
 /** Below this probability the best entry is a guess: say so rather than answer. */
 export const MIN_ANSWER_PROBABILITY = 0.4;
 /** A runner-up at least this likely, while the best is under {@link SURE_PROBABILITY}, makes a question back. */
-export const CLARIFY_RUNNER_UP = 0.2;
+export const CLARIFY_RUNNER_UP = 0.3;
 export const SURE_PROBABILITY = 0.7;
 /** Answers teach the matcher the entry's vocabulary, but they are not questions: they count this much. */
 const ANSWER_WEIGHT = 0.3;
+/** Lexicon-made examples (see lexiconExamples) are word lists, not questions: they count this much. */
+const LEXICON_WEIGHT = 0.5;
+const LEXICON_TERMS_PER_CONCEPT = 3;
 /** One GSM-7 SMS segment. */
 export const SHORT_ANSWER_MAX = 160;
 
@@ -87,12 +91,40 @@ function primaryLanguage(tag: string): string {
   return tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
 }
 
-function examplesOf(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions): MatcherExample[] {
+/**
+ * The concepts that define an entry (named by at least a third of its variants), said in each language the
+ * entry has no questions in: "open hours closing" for Swedish customers of an English-only entry, in
+ * Swedish words. Without these the only Swedish the matcher ever saw would be the off-topic examples.
+ */
+function lexiconExamples(entry: number, questions: readonly (readonly [string, readonly string[]])[], lexicon: SynonymLexicon): MatcherExample[] {
+  const counts = new Map<string, number>();
+  let variants = 0;
+  for (const [language, texts] of questions) {
+    for (const text of texts) {
+      variants += 1;
+      for (const concept of lexicon.concepts(words(normalizeText(text)), language)) counts.set(concept, (counts.get(concept) ?? 0) + 1);
+    }
+  }
+  const defining = [...counts].filter(([, count]) => count * 3 >= variants).map(([concept]) => concept).sort();
+  if (defining.length === 0) return [];
+  const asked = new Set(questions.map(([language]) => language));
+  return lexicon.languages
+    .filter((language) => !asked.has(language))
+    .map((language) => ({
+      entry,
+      language,
+      text: defining.flatMap((concept) => lexicon.terms(concept, language).slice(0, LEXICON_TERMS_PER_CONCEPT)).join(' '),
+      weight: LEXICON_WEIGHT,
+    }));
+}
+
+function examplesOf(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions, lexicon: SynonymLexicon): MatcherExample[] {
   const examples: MatcherExample[] = [];
   entries.forEach((entry, index) => {
     const questions = [Object.entries(entry.questions), Object.entries(options.extraQuestions?.[entry.id] ?? {})].flat();
     for (const [language, variants] of questions) for (const text of variants) examples.push({ entry: index, language, text, weight: 1 });
     for (const [language, text] of Object.entries(entry.answers)) examples.push({ entry: index, language, text, weight: ANSWER_WEIGHT });
+    examples.push(...lexiconExamples(index, questions, lexicon));
   });
   for (const { language, text } of options.offTopic ?? readOffTopic()) examples.push({ entry: undefined, language, text, weight: 1 });
   return examples;
@@ -110,7 +142,8 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
     }
   }
   const languages = [...new Set(entries.flatMap((entry) => Object.keys(entry.answers)))].sort();
-  const matcher: KnowledgeMatcher = trainKnowledgeMatcher(examplesOf(entries, options), entries.length, options.lexicon ?? loadSynonymLexicon());
+  const lexicon = options.lexicon ?? loadSynonymLexicon();
+  const matcher: KnowledgeMatcher = trainKnowledgeMatcher(examplesOf(entries, options, lexicon), entries.length, lexicon);
 
   const rank = (text: string, searchOptions: KnowledgeSearchOptions = {}): { ranked: KnowledgeMatch[]; none: number } => {
     const language = searchOptions.language === undefined ? undefined : primaryLanguage(searchOptions.language);
@@ -193,6 +226,17 @@ function describeIssues(error: z.ZodError): string {
  * {@link KnowledgeBaseError} naming the file, the entry and the problem.
  */
 export function loadKnowledgeBase(path: string, options: KnowledgeBaseOptions = {}): KnowledgeBase {
+  const entries = loadKnowledgeEntries(path);
+  try {
+    return createKnowledgeBase(entries, options);
+  } catch (error) {
+    if (error instanceof KnowledgeBaseError) throw new KnowledgeBaseError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The validated entries of a knowledge base file, without building its matcher. */
+export function loadKnowledgeEntries(path: string): KnowledgeEntry[] {
   let document: unknown;
   try {
     document = parse(readFileSync(path, 'utf8'));
@@ -202,16 +246,10 @@ export function loadKnowledgeBase(path: string, options: KnowledgeBaseOptions = 
   }
   const file = fileSchema.safeParse(document);
   if (!file.success) throw new KnowledgeBaseError(`${path}: ${describeIssues(file.error)}`);
-  const entries = file.data.entries.map((raw, i): KnowledgeEntry => {
+  return file.data.entries.map((raw, i): KnowledgeEntry => {
     const entry = entrySchema.safeParse(raw);
     if (entry.success) return entry.data;
     const id = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'string' ? raw.id : '?';
     throw new KnowledgeBaseError(`${path}: entry "${id}" (#${i + 1}): ${describeIssues(entry.error)}`);
   });
-  try {
-    return createKnowledgeBase(entries, options);
-  } catch (error) {
-    if (error instanceof KnowledgeBaseError) throw new KnowledgeBaseError(`${path}: ${error.message}`);
-    throw error;
-  }
 }

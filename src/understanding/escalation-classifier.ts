@@ -56,16 +56,33 @@ export function verdictFromProbabilities(probabilities: Float64Array, thresholds
   return { label: probabilityOf('bot_question') > probabilityOf('none') ? 'bot_question' : 'none', score, source: 'classifier', uncertain };
 }
 
+/** Sentences beyond this many are not judged apart: a pasted e-mail is judged as a whole. */
+const MAX_SENTENCES = 4;
+
+/** The sentences of a message (split at . ! ? and their CJK forms, and at line breaks). */
+function sentencesOf(text: string): string[] {
+  return text
+    .split(/[.!?。！？\n]+/u)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => normalizeText(sentence) !== '')
+    .slice(0, MAX_SENTENCES);
+}
+
 export function loadEscalationClassifier(modelPath = ESCALATION_MODEL_PATH, explicitRequests = readExplicitRequests()): EscalationClassifier {
   const file = decodeModelFile(readFileSync(modelPath));
   if (file.classes.join() !== ESCALATION_LABELS.join()) {
     throw new Error(`${modelPath}: classes ${file.classes.join(', ')} do not match this version's labels; run npm run train:escalation`);
   }
   const thresholds = thresholdsSchema.parse(file.info.thresholds);
+  const judge = (text: string): EscalationVerdict => verdictFromProbabilities(predict(file.model, hashedFeatures(text, file.features)), thresholds);
   return {
     classify(text) {
       if (explicitRequests.has(normalizeText(text))) return { label: 'asked_for_human', reason: 'asked_for_human', score: 1, source: 'rule', uncertain: false };
-      return verdictFromProbabilities(predict(file.model, hashedFeatures(text, file.features)), thresholds);
+      // A cry for help after a routine question ("how long does shipping take? I want to kill myself") must not
+      // be drowned by it: each sentence is judged too, and the most pressing verdict wins.
+      const sentences = sentencesOf(text);
+      const verdicts = [judge(text), ...(sentences.length > 1 ? sentences.map(judge) : [])];
+      return verdicts.reduce((most, verdict) => (verdict.score > most.score ? verdict : most));
     },
   };
 }

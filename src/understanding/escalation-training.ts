@@ -11,6 +11,9 @@ import { train, predict, type LinearModel, type TrainingOptions } from './softma
 import { readTsv, DataFileError } from './labelled-rows.js';
 import { ESCALATION_LABELS, isEscalationLabel, type EscalationLabel } from './escalation-labels.js';
 import type { ClassifierFile } from './model-file.js';
+import { loadKnowledgeEntries } from '../engine/knowledge.js';
+import { projectPath } from '../paths.js';
+import { OFF_TOPIC_PATH } from './knowledge-matcher.js';
 
 export interface LabelledText {
   language: string;
@@ -29,9 +32,34 @@ export function readEscalationTrainingData(dir: string): LabelledText[] {
     readTsv(join(dir, name)).map((row, i): LabelledText => {
       const label = row.label ?? '';
       if (!isEscalationLabel(label)) throw new DataFileError(`${join(dir, name)}:${i + 2}: unknown label "${label}"`);
-      return { language: name.replace(/\.tsv$/, ''), label, text: row.text ?? '' };
+      return { language: name.split('.')[0] ?? '', label, text: row.text ?? '' };
     }),
   );
+}
+
+/** The knowledge bases that ship with the project: their questions teach the model what ordinary looks like. */
+export const SHIPPED_KNOWLEDGE_BASES = [projectPath('knowledge', 'demo.yaml'), projectPath('knowledge', 'clinic.yaml')];
+
+/**
+ * Ordinary support questions, labelled `none`: the question variants of the shipped knowledge bases (but for
+ * entries that hand off, which ask for a person) and the generic off-topic messages. Without them the model
+ * only ever saw the cue words' innocent uses, and took "I want to send back a jacket" for a cry for help.
+ */
+export function readOrdinaryQuestions(knowledgeFiles: readonly string[], offTopicPath: string): LabelledText[] {
+  const rows: LabelledText[] = [];
+  for (const file of knowledgeFiles) {
+    for (const entry of loadKnowledgeEntries(file)) {
+      if (entry.handoff) continue;
+      for (const [language, variants] of Object.entries(entry.questions)) for (const text of variants) rows.push({ language, label: 'none', text });
+    }
+  }
+  for (const row of readTsv(offTopicPath)) rows.push({ language: row.lang ?? '', label: 'none', text: row.text ?? '' });
+  return rows;
+}
+
+/** Everything the shipped model learns from, in a fixed order: the labelled rows, then the ordinary questions. */
+export function shippedTrainingRows(): LabelledText[] {
+  return [...readEscalationTrainingData(projectPath('data', 'escalation', 'train')), ...readOrdinaryQuestions(SHIPPED_KNOWLEDGE_BASES, OFF_TOPIC_PATH)];
 }
 
 /** Probability that a message needs a person: everything but `none` and `bot_question`. */

@@ -37,7 +37,7 @@ export interface KnowledgeMatcher {
 }
 
 const FEATURES: FeatureOptions = { dimensions: 1 << 16, charNgrams: [2, 4], wordBigrams: true };
-const TRAINING = { epochs: 15, learningRate: 0.3, l2: 1e-6, seed: 20261201 };
+const TRAINING = { epochs: 8, learningRate: 0.3, l2: 1e-6, seed: 20261201 };
 
 /**
  * All off-topic examples together weigh as much as this many entries' variants: enough for "none" to win on

@@ -19,6 +19,10 @@ const MAX_TERM_WORDS = 4;
 export interface SynonymLexicon {
   /** The concepts named in already-folded words written in `language` (if known), each once. */
   concepts(folded: readonly string[], language: string | undefined): string[];
+  /** Every language with terms. */
+  readonly languages: readonly string[];
+  /** How `concept` is said in `language`, as listed (most common first). */
+  terms(concept: string, language: string): readonly string[];
 }
 
 export function createSynonymLexicon(rows: readonly { concept: string; language: string; terms: readonly string[] }[]): SynonymLexicon {
@@ -27,12 +31,14 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   // Chinese and Japanese are written without spaces: a "word" there is a whole clause, so their terms are
   // looked for inside the text.
   const inside: { term: string; concept: string }[] = [];
+  const listed = new Map<string, readonly string[]>();
   const add = (map: Map<string, Set<string>>, key: string, concept: string): void => {
     const set = map.get(key) ?? new Set<string>();
     set.add(concept);
     map.set(key, set);
   };
   for (const { concept, language, terms } of rows) {
+    listed.set(`${concept}\t${language}`, terms);
     const stem = stemmerFor(language);
     for (const term of terms) {
       const folded = normalizeText(term);
@@ -43,6 +49,8 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
     }
   }
   return {
+    languages: [...new Set(rows.map((row) => row.language))].sort(),
+    terms: (concept, language) => listed.get(`${concept}\t${language}`) ?? [],
     concepts(folded, language) {
       const found = new Set<string>();
       const stem = language === undefined ? undefined : stemmerFor(language);
