@@ -73,6 +73,10 @@ describe('escalation classifier: the shipped model', () => {
     for (const language of translator.languages) assert.ok(requests.has(normalizeText(translator.t(language, 'humanKeyword'))), language);
   });
 
+  it('is unsure about the message the end-to-end test of the model\'s second opinion uses', () => {
+    assert.equal(classifier.classify('I need help with something complicated').uncertain, true);
+  });
+
   it('without the rule, the model alone decides', () => {
     const modelAlone = loadEscalationClassifier(ESCALATION_MODEL_PATH, new Set());
     assert.equal(modelAlone.classify('0').source, 'classifier');
