@@ -13,8 +13,7 @@ import { hashedFeatures } from './hashed-features.js';
 import { predict } from './softmax-regression.js';
 import { decodeModelFile } from './model-file.js';
 import { readTsv } from './labelled-rows.js';
-import { escalationScore, type Thresholds } from './escalation-training.js';
-import { ESCALATION_LABELS, ESCALATION_REASONS, type DetectedEscalationReason, type EscalationLabel } from './escalation-labels.js';
+import { ESCALATION_LABELS, ESCALATION_REASONS, escalationScore, type DetectedEscalationReason, type EscalationLabel, type Thresholds } from './escalation-labels.js';
 
 export interface EscalationVerdict {
   /** The most likely label. */

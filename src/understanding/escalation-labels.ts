@@ -26,3 +26,18 @@ export function isEscalationLabel(value: string): value is EscalationLabel {
 export function isEscalationReason(label: EscalationLabel): label is DetectedEscalationReason {
   return (ESCALATION_REASONS as readonly string[]).includes(label);
 }
+
+/** Probability that a message needs a person: everything but `none` and `bot_question`. */
+export function escalationScore(probabilities: Float64Array): number {
+  const none = probabilities[ESCALATION_LABELS.indexOf('none')] ?? 0;
+  const botQuestion = probabilities[ESCALATION_LABELS.indexOf('bot_question')] ?? 0;
+  return Math.max(0, 1 - none - botQuestion);
+}
+
+export interface Thresholds {
+  /** Escalate at or above this score. */
+  escalate: number;
+  /** Between these two scores the verdict is uncertain: a configured language model gives a second opinion. */
+  uncertainBelow: number;
+  uncertainAbove: number;
+}

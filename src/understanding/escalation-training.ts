@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fnv1a, hashedFeatures, type FeatureOptions } from './hashed-features.js';
 import { train, predict, type LinearModel, type TrainingOptions } from './softmax-regression.js';
 import { readTsv, DataFileError } from './labelled-rows.js';
-import { ESCALATION_LABELS, isEscalationLabel, type EscalationLabel } from './escalation-labels.js';
+import { ESCALATION_LABELS, isEscalationLabel, type EscalationLabel, type Thresholds } from './escalation-labels.js';
 import type { ClassifierFile } from './model-file.js';
 import { loadKnowledgeEntries } from '../engine/knowledge.js';
 import { projectPath } from '../paths.js';
@@ -62,13 +62,6 @@ export function shippedTrainingRows(): LabelledText[] {
   return [...readEscalationTrainingData(projectPath('data', 'escalation', 'train')), ...readOrdinaryQuestions(SHIPPED_KNOWLEDGE_BASES, OFF_TOPIC_PATH)];
 }
 
-/** Probability that a message needs a person: everything but `none` and `bot_question`. */
-export function escalationScore(probabilities: Float64Array): number {
-  const none = probabilities[ESCALATION_LABELS.indexOf('none')] ?? 0;
-  const botQuestion = probabilities[ESCALATION_LABELS.indexOf('bot_question')] ?? 0;
-  return Math.max(0, 1 - none - botQuestion);
-}
-
 /** Small classes count more, by the square root of how much smaller they are: balanced without overfitting the rare ones. */
 function classWeights(rows: readonly LabelledText[]): Map<EscalationLabel, number> {
   const counts = new Map<EscalationLabel, number>();
@@ -98,14 +91,6 @@ export function crossValidate(rows: readonly LabelledText[], folds: number): Flo
     });
   }
   return out;
-}
-
-export interface Thresholds {
-  /** Escalate at or above this score. */
-  escalate: number;
-  /** Between these two scores the verdict is uncertain: a configured language model gives a second opinion. */
-  uncertainBelow: number;
-  uncertainAbove: number;
 }
 
 /**
