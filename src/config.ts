@@ -2,6 +2,7 @@
  * The only reader of `process.env`. Every variable is validated with zod; a bad value stops start-up with
  * one line naming the variable and how to fix it.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { projectPath } from './paths.js';
@@ -9,6 +10,9 @@ import { parseBusinessHours } from './handoff/business-hours.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const BOT_APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+
+/** A whole number of a limit variable; 0 turns the limit off. */
+const limitCount = (min: number, max: number, fallback: number) => z.coerce.number().int('must be a whole number').min(min).max(max).default(fallback);
 
 /** Each entry: the schema, and the fix we print when a value fails it. */
 const variables = {
@@ -21,6 +25,8 @@ const variables = {
   KNOWLEDGE_BASE: [z.string().min(1).default(projectPath('knowledge', 'demo.yaml')), 'set it to the path of a knowledge-base YAML file'],
   DEFAULT_LANGUAGE: [z.string().regex(/^[a-z]{2,3}$/, 'must be a language code like en').default('en'), 'set it to a supported language code, e.g. DEFAULT_LANGUAGE=en'],
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), `set it to one of ${LOG_LEVELS.join(', ')}`],
+  OUTBOX_RETRY_HOURS: [z.coerce.number().min(1).max(720).default(24), 'set it to the hours a reply is retried through a channel outage before it is dead-lettered, between 1 and 720, e.g. OUTBOX_RETRY_HOURS=24'],
+  OUTBOX_SEND_TIMEOUT_MS: [z.coerce.number().int().min(100).max(120_000).default(10_000), 'set it to the milliseconds one delivery may take before it is retried, between 100 and 120000, e.g. OUTBOX_SEND_TIMEOUT_MS=10000'],
   LANGUAGES: [
     z.string().regex(/^\s*[a-z]{2,3}(\s*,\s*[a-z]{2,3})*\s*$/, 'must be a comma-separated list of language codes').optional(),
     'set it to the languages to serve, each with a locales/<code>/translation.json, e.g. LANGUAGES=en,lv,ru, or unset it to serve every locale',
@@ -62,9 +68,27 @@ const variables = {
   OPENAI_API_KEY: [z.string().trim().min(1).optional(), 'set it to the API key of your OpenAI-compatible server (any non-empty value for a local server that needs none), or unset it to answer offline'],
   OPENAI_BASE_URL: [z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(), 'set it to an OpenAI-compatible base URL such as https://RESOURCE.openai.azure.com/openai/v1 or http://127.0.0.1:11434/v1, or unset it for api.openai.com'],
   OPENAI_MODEL: [z.string().trim().min(1).default('gpt-4o-mini'), 'set it to a chat model the server offers, e.g. OPENAI_MODEL=gpt-4o-mini'],
+  OPENAI_EMBEDDING_MODEL: [
+    z.string().trim().regex(/^\S+$/, 'must be a model name without spaces').optional(),
+    'set it to an embedding model the server offers, e.g. OPENAI_EMBEDDING_MODEL=text-embedding-3-small, or unset it to pick passages with the offline matcher',
+  ],
   LLM_TIMEOUT_MS: [z.coerce.number().int().min(100).max(120_000).default(8000), 'set it to the milliseconds to wait for the model before answering offline, between 100 and 120000, e.g. LLM_TIMEOUT_MS=8000'],
   CONTACT_LINE: [z.string().trim().min(1).max(300).optional(), 'set it to how customers reach your team without the chat, e.g. CONTACT_LINE="+1 555 0100 or help@shop.example" (at most 300 characters), or unset it'],
   AGENT_LANGUAGE: [z.string().regex(/^[a-z]{2,3}$/, 'must be a language code like en').default('en'), 'set it to the language staff read and write in Slack, e.g. AGENT_LANGUAGE=en'],
+  REDIS_URL: [z.string().trim().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(), 'set it to a Redis URL such as redis://127.0.0.1:6379 to keep the limits there, or unset it to keep them in PostgreSQL (DATABASE_URL) or in memory'],
+  WEB_MESSAGES_PER_VISITOR_PER_MINUTE: [limitCount(0, 1000, 20), 'set it to the messages one web visitor may send per minute (a burst of that many, then one every 60/N seconds), e.g. 20, or 0 for no limit'],
+  WEB_MESSAGES_PER_IP_PER_MINUTE: [limitCount(0, 100_000, 120), 'set it to the web messages everyone behind one IP address (an IPv6 /64) may send per minute, e.g. 120, or 0 for no limit'],
+  WEB_SOCKETS_PER_VISITOR: [limitCount(0, 1000, 5), 'set it to the chat connections (browser tabs) one web visitor may hold open at once, e.g. 5, or 0 for no limit'],
+  WEB_SOCKETS_PER_IP: [limitCount(0, 100_000, 50), 'set it to the chat connections everyone behind one IP address may hold open at once, e.g. 50, or 0 for no limit'],
+  WEB_SOCKETS_TOTAL: [limitCount(0, 1_000_000, 10_000), 'set it to the chat connections one replica holds open at once, e.g. 10000, or 0 for no limit'],
+  LLM_CALLS_PER_CONVERSATION_PER_HOUR: [limitCount(0, 10_000, 10), 'set it to the model calls one conversation may make per hour before it gets offline answers, e.g. 10, or 0 for no limit'],
+  TRUST_PROXY: [
+    z.string().trim().optional().superRefine((value, ctx) => {
+      const problem = value === undefined ? undefined : trustProxyProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    'set it to the number of proxies in front of the service (e.g. TRUST_PROXY=1 behind one load balancer) or their addresses or subnets (e.g. TRUST_PROXY=10.0.0.0/8,loopback), or unset it when clients connect directly',
+  ],
   // Its length is checked in readAdmin, whose message leaves the secret out (the generic one would print it).
   ADMIN_TOKEN: [z.string().optional(), 'set it to a random secret of at least 32 characters, or unset it to turn the admin API off'],
 } as const;
@@ -90,6 +114,8 @@ export interface Config {
   /** The Slack staff desk; absent when not configured. */
   slack?: SlackConfig;
   handoff: { repageMinutes: number; hours: string | undefined };
+  /** Reply delivery: how long transient failures are retried (OUTBOX_RETRY_HOURS) and each attempt's limit (OUTBOX_SEND_TIMEOUT_MS). */
+  outbox: { retryHours: number; sendTimeoutMs: number };
   /** An OpenAI-compatible model for answers and translation; absent when OPENAI_API_KEY is unset (offline). */
   llm?: LlmConfig;
   /** The language staff read and write in the desk (AGENT_LANGUAGE). */
@@ -98,6 +124,28 @@ export interface Config {
   contactLine: string | undefined;
   /** The staff-only admin API (customer data export and erasure); absent, and not mounted, without ADMIN_TOKEN. */
   admin?: AdminConfig;
+  /** Limits on the public web channel and on model calls; 0 (off) is undefined. */
+  limits: LimitsConfig;
+  /**
+   * Express's `trust proxy` (TRUST_PROXY): false (clients connect directly; X-Forwarded-For is ignored), the number
+   * of proxy hops in front, or the proxies' addresses and subnets.
+   */
+  trustProxy: TrustProxy;
+}
+
+/** What express's `trust proxy` setting is given; never `true`, which would let any client forge its address. */
+export type TrustProxy = false | number | string;
+
+/** Limits a business sets (README "Security"); undefined means no limit. */
+export interface LimitsConfig {
+  /** Where shared limits live when set; else PostgreSQL with DATABASE_URL, else this process's memory. */
+  redisUrl: string | undefined;
+  webMessagesPerVisitorPerMinute: number | undefined;
+  webMessagesPerIpPerMinute: number | undefined;
+  webSocketsPerVisitor: number | undefined;
+  webSocketsPerIp: number | undefined;
+  webSocketsTotal: number | undefined;
+  llmCallsPerConversationPerHour: number | undefined;
 }
 
 /** Enabled by ADMIN_TOKEN. */
@@ -112,6 +160,8 @@ export interface LlmConfig {
   /** Undefined: the client's default, https://api.openai.com/v1. */
   baseUrl: string | undefined;
   model: string;
+  /** For passage retrieval by meaning (OPENAI_EMBEDDING_MODEL); undefined: the offline matcher ranks passages. */
+  embeddingModel: string | undefined;
   timeoutMs: number;
 }
 
@@ -169,24 +219,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     languages: v.LANGUAGES ? [...new Set(v.LANGUAGES.split(',').map((l) => l.trim()))] : undefined,
     languageDetector: v.LANGUAGE_DETECTOR,
-    botFramework: readBotFramework(v),
+    botFramework: readBotFramework(v, env.NODE_ENV),
     twilio: readTwilio(v),
     slack: readSlack(v),
     handoff: { repageMinutes: v.HANDOFF_REPAGE_MINUTES, hours: v.HANDOFF_HOURS },
+    outbox: { retryHours: v.OUTBOX_RETRY_HOURS, sendTimeoutMs: v.OUTBOX_SEND_TIMEOUT_MS },
     llm: readLlm(v, env),
     agentLanguage: v.AGENT_LANGUAGE,
     contactLine: v.CONTACT_LINE,
     admin: readAdmin(v),
+    limits: readLimits(v),
+    trustProxy: readTrustProxy(v.TRUST_PROXY),
   };
 }
 
-/** A partial Bot Framework configuration stops start-up naming what is missing. */
-function readBotFramework(v: Parsed): BotFrameworkConfig | undefined {
+/** Names express's proxy-addr takes besides addresses: the loopback, link-local and unique-local ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Why a TRUST_PROXY value is unusable, or undefined when express can take it. */
+function trustProxyProblem(value: string): string | undefined {
+  if (/^(true|\*)$/i.test(value)) return 'trusting every hop lets any client forge X-Forwarded-For';
+  if (/^(false|\d+)$/i.test(value)) return undefined;
+  for (const item of value.split(',').map((part) => part.trim())) {
+    if (PROXY_RANGE_NAMES.has(item)) continue;
+    const [address = '', prefix, ...rest] = item.split('/');
+    const family = isIP(address);
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32)) || (family === 4 && isIP(prefix) === 4);
+    if (family === 0 || !prefixOk || rest.length > 0) return `"${item}" is not a number of hops, an IP address, a subnet or one of ${[...PROXY_RANGE_NAMES].join(', ')}`;
+  }
+  return undefined;
+}
+
+/** Off (false) unless TRUST_PROXY names hops or proxies; 0 hops is off too. */
+function readTrustProxy(value: string | undefined): TrustProxy {
+  if (value === undefined || /^false$/i.test(value)) return false;
+  if (/^\d+$/.test(value)) return Number(value) === 0 ? false : Number(value);
+  return value;
+}
+
+/**
+ * A partial Bot Framework configuration stops start-up naming what is missing. Anonymous mode lets anyone post
+ * activities, so it refuses to run where NODE_ENV=production (the Docker image sets it).
+ */
+function readBotFramework(v: Parsed, nodeEnv: string | undefined): BotFrameworkConfig | undefined {
   const anonymous = v.BOTFRAMEWORK_ANONYMOUS === 'true';
   const appId = v.MICROSOFT_APP_ID;
   if (!appId) {
     const stray = (['MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID'] as const).find((name) => v[name] !== undefined);
     if (stray) throw new ConfigError(`${stray} is set but MICROSOFT_APP_ID is not: set MICROSOFT_APP_ID too, or unset ${stray}`);
+    if (anonymous && nodeEnv === 'production') {
+      throw new ConfigError(
+        'BOTFRAMEWORK_ANONYMOUS=true is refused with NODE_ENV=production (anyone could post activities and pick where the server sends replies): unset BOTFRAMEWORK_ANONYMOUS and set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or use anonymous mode only on a development machine without NODE_ENV=production',
+      );
+    }
     return anonymous ? { anonymous: true } : undefined;
   }
   if (anonymous) {
@@ -203,6 +288,20 @@ function readBotFramework(v: Parsed): BotFrameworkConfig | undefined {
     throw new ConfigError(`MICROSOFT_APP_TENANT_ID is missing for MICROSOFT_APP_TYPE=${appType}: set it to the app's Microsoft Entra tenant id`);
   }
   return { anonymous: false, appId, appPassword, tenantId, appType };
+}
+
+/** 0 turns a limit off. */
+function readLimits(v: Parsed): LimitsConfig {
+  const on = (n: number) => (n === 0 ? undefined : n);
+  return {
+    redisUrl: v.REDIS_URL,
+    webMessagesPerVisitorPerMinute: on(v.WEB_MESSAGES_PER_VISITOR_PER_MINUTE),
+    webMessagesPerIpPerMinute: on(v.WEB_MESSAGES_PER_IP_PER_MINUTE),
+    webSocketsPerVisitor: on(v.WEB_SOCKETS_PER_VISITOR),
+    webSocketsPerIp: on(v.WEB_SOCKETS_PER_IP),
+    webSocketsTotal: on(v.WEB_SOCKETS_TOTAL),
+    llmCallsPerConversationPerHour: on(v.LLM_CALLS_PER_CONVERSATION_PER_HOUR),
+  };
 }
 
 /** The shortest admin token accepted: 32 characters leave a guessed or brute-forced token out of reach. */
@@ -223,11 +322,11 @@ function readAdmin(v: Parsed): AdminConfig | undefined {
 /** The model is on with OPENAI_API_KEY; a base URL or model without a key is a half-done setup. */
 function readLlm(v: Parsed, env: NodeJS.ProcessEnv): LlmConfig | undefined {
   if (!v.OPENAI_API_KEY) {
-    const stray = (['OPENAI_BASE_URL', 'OPENAI_MODEL'] as const).find((name) => env[name] !== undefined && env[name] !== '');
+    const stray = (['OPENAI_BASE_URL', 'OPENAI_MODEL', 'OPENAI_EMBEDDING_MODEL'] as const).find((name) => env[name] !== undefined && env[name] !== '');
     if (stray) throw new ConfigError(`${stray} is set but OPENAI_API_KEY is not: set OPENAI_API_KEY (any non-empty value for a local server that needs none), or unset ${stray} to answer offline`);
     return undefined;
   }
-  return { apiKey: v.OPENAI_API_KEY, baseUrl: v.OPENAI_BASE_URL, model: v.OPENAI_MODEL, timeoutMs: v.LLM_TIMEOUT_MS };
+  return { apiKey: v.OPENAI_API_KEY, baseUrl: v.OPENAI_BASE_URL, model: v.OPENAI_MODEL, embeddingModel: v.OPENAI_EMBEDDING_MODEL, timeoutMs: v.LLM_TIMEOUT_MS };
 }
 
 /** Slack is on when any of its variables is set; then a missing one stops start-up naming it. */

@@ -38,6 +38,13 @@ export class SignatureError extends SwitchboardError {
   }
 }
 
+/** An authenticated request asking for what its credentials do not cover (403); nothing of it is stored. */
+export class ForbiddenError extends SwitchboardError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
 /**
  * A channel API refused or failed a delivery. `retryable` decides between backoff and the dead letter;
  * `providerCode` keeps the vendor's own error code (e.g. Twilio 21610) for staff and for special handling;
@@ -69,14 +76,18 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
 /**
  * The `type` express's body parsers put on their errors ('entity.parse.failed', 'entity.too.large',
  * 'encoding.unsupported', …), so each route can answer them in its own wire format; undefined for other errors.
+ * A body whose Content-Encoding does not decode (marked gzip but not gzip) comes as zlib's error made a bare
+ * 400 without a `type`: to every route that is a body which does not parse.
  */
 export function bodyParserErrorType(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
-  return typeof error.type === 'string' ? error.type : undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  if ('type' in error) return typeof error.type === 'string' ? error.type : undefined;
+  return 'status' in error && error.status === 400 ? 'entity.parse.failed' : undefined;
 }
 
 export function httpStatusOf(error: unknown): number {
   if (error instanceof BadRequestError) return 400;
   if (error instanceof SignatureError) return error.reason === 'missing' ? 400 : 403;
+  if (error instanceof ForbiddenError) return 403;
   return 500;
 }

@@ -2,6 +2,8 @@
  * The composition root: builds every part from the config, wires them together, and stops them in order.
  * Nothing else creates long-lived objects.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
@@ -20,6 +22,7 @@ import { createLlmTranslator } from './engine/translate.js';
 import { servedLanguages } from './engine/language.js';
 import { createLanguageDetector } from './engine/language-detector.js';
 import { createOutboxWorker } from './outbox/outbox-worker.js';
+import { ChannelError } from './errors.js';
 import { createWebAdapter } from '../adapters/web/web-adapter.js';
 import type { HistoryMessage } from '../adapters/web/types.js';
 import { createTwilioAdapter } from '../adapters/twilio/twilio-adapter.js';
@@ -28,7 +31,11 @@ import { startSlackHandoff } from '../adapters/slack/slack-handoff.js';
 import type { Clock } from './handoff/clock.js';
 import { escalateConversation } from './engine/escalate-conversation.js';
 import { createPersonLabel } from './person-label.js';
+import { createSwappableKnowledge } from './llm/swappable-knowledge.js';
+import { createKnowledgeTranslationJob } from './llm/knowledge-translation-job.js';
+import { createEntryEmbeddings } from './llm/entry-embeddings.js';
 import { createAdminRouter } from './admin/admin-routes.js';
+import { openLimits, withModelCallBudget } from './limits/limits.js';
 
 export interface RunningService {
   url: string;
@@ -53,26 +60,30 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-export async function startService(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningService> {
+export async function startService(config: Config, options: { logger?: Logger; clock?: Clock; outboxClock?: Clock } = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const translator = createTranslator({ defaultLanguage: config.defaultLanguage });
   // Names LANGUAGES or DEFAULT_LANGUAGE and the fix when either asks for a language without a locale.
   const languages = servedLanguages({ configured: config.languages, locales: translator.languages, defaultLanguage: config.defaultLanguage });
   // eld's n-gram database (~140 MB resident for medium) is loaded once here and shared by the engine.
   const detector = await createLanguageDetector({ languages, model: config.languageDetector });
-  const knowledge = loadKnowledgeBase(config.knowledgeBase, { defaultLanguage: config.defaultLanguage });
+  const fileKnowledge = loadKnowledgeBase(config.knowledgeBase, { defaultLanguage: config.defaultLanguage });
+  // Retrained with the model's translations as they arrive (see the translation job below).
+  const knowledge = createSwappableKnowledge(fileKnowledge);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   await store.migrate();
   const metrics = new Metrics();
+  const limits = await openLimits({ limits: config.limits, databaseUrl: config.databaseUrl, logger });
 
   const web = createWebAdapter({
     logger,
     translator,
     languages,
-    history: async (visitorId, after): Promise<HistoryMessage[]> => {
+    limits: limits.web,
+    history: async (visitorId, after, limit): Promise<HistoryMessage[]> => {
       const customer = await store.findCustomer('web', visitorId);
       if (!customer) return [];
-      const messages = await store.listCustomerMessages(customer.id, { after });
+      const messages = await store.listCustomerMessages(customer.id, { after, limit });
       return messages.map((m) => ({
         id: m.id,
         author: m.author,
@@ -119,12 +130,33 @@ export async function startService(config: Config, options: { logger?: Logger; c
     store,
     adapters,
     logger,
-    onDeadLetter: async (item, error) => {
-      if (item.channel === 'sms' || item.channel === 'whatsapp') await twilio?.onDeadLetter(item, error);
+    retryWindowMs: config.outbox.retryHours * 60 * 60 * 1000,
+    sendTimeoutMs: config.outbox.sendTimeoutMs,
+    ...(options.outboxClock && { clock: options.outboxClock }),
+    onDeadLetter: async (item, error, status) => {
+      const handled = twilio && (item.channel === 'sms' || item.channel === 'whatsapp') ? await twilio.onDeadLetter(item, error) : false;
+      // Any other dead letter leaves a customer without a reply: staff are paged, as for a held one.
+      const detail = status === 'expired' ? 'undelivered for OUTBOX_RETRY_HOURS' : `refused${error instanceof ChannelError && error.providerCode ? ` (${error.providerCode})` : ''}`;
+      if (!handled && handoff) await escalateConversation(store, handoff.queue, item.conversationId, 'delivery_failed', { detail });
     },
   });
   // Without OPENAI_API_KEY there is no model: every answer is the offline one and relays are untranslated.
   const llm = config.llm ? createLlm({ ...config.llm, logger }) : undefined;
+  // Background work for the model, started once the service listens: the knowledge base translated into the
+  // served languages (cached by the file's hash) and the entries embedded for retrieval by meaning.
+  const translations =
+    llm &&
+    createKnowledgeTranslationJob({
+      llm,
+      store,
+      entries: fileKnowledge.entries,
+      knowledgeHash: createHash('sha256').update(readFileSync(config.knowledgeBase)).digest('hex'),
+      languages,
+      defaultLanguage: config.defaultLanguage,
+      onRebuilt: (rebuilt) => knowledge.replace(rebuilt),
+      logger,
+    });
+  const embeddings = llm?.embed && createEntryEmbeddings({ embed: llm.embed, entries: fileKnowledge.entries, defaultLanguage: config.defaultLanguage, logger });
   // The Slack staff desk, when configured; the handoff clock is injectable so tests drive re-pages.
   const handoff = config.slack
     ? await startSlackHandoff({
@@ -148,7 +180,10 @@ export async function startService(config: Config, options: { logger?: Logger; c
     onOutboxQueued: () => outbox.wake(),
     detector,
     ...(handoff && { desk: handoff.queue }),
-    ...(llm && { llm: createLlmAnswerStep({ llm, knowledge }), escalationSecondOpinion: (text: string) => llm.classifyEscalation(text) }),
+    ...(llm && {
+      llm: withModelCallBudget(createLlmAnswerStep({ llm, knowledge, ...(embeddings && { retriever: embeddings }) }), limits.modelCalls, logger),
+      escalationSecondOpinion: (text: string) => llm.classifyEscalation(text),
+    }),
     ...(config.contactLine !== undefined && { contactLine: config.contactLine }),
   });
   const receive: Receive = async (inbound) => {
@@ -158,7 +193,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
   };
 
   // The admin API exists only with ADMIN_TOKEN: without it /admin/* is a plain 404.
-  const admin = config.admin ? createAdminRouter({ token: config.admin.token, store, logger }) : undefined;
+  const admin = config.admin ? createAdminRouter({ token: config.admin.token, store, logger, onOutboxQueued: () => outbox.wake() }) : undefined;
   const app = createApp({
     store,
     logger,
@@ -170,6 +205,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
   const port = await listen(server, config.port);
   outbox.start();
   handoff?.queue.start();
+  translations?.start();
+  embeddings?.start();
   logger.info({ port, store: config.databaseUrl ? 'postgresql' : 'sqlite', channels: [...adapters.keys()] }, 'switchboard listening');
 
   return {
@@ -183,7 +220,10 @@ export async function startService(config: Config, options: { logger?: Logger; c
       await closing;
       handoff?.queue.stop();
       await engine.idle();
+      await translations?.stop();
+      await embeddings?.stop();
       await outbox.stop();
+      await limits.close();
       await store.close();
       logger.info('switchboard stopped');
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { decide, type Decision } from '../src/engine/decide.js';
 import { mergeLlmResult } from '../src/engine/llm-decision.js';
-import { loadKnowledgeBase } from '../src/engine/knowledge.js';
+import { loadKnowledgeBase, SURE_PROBABILITY } from '../src/engine/knowledge.js';
 import { createTranslator } from '../src/i18n.js';
 import { projectPath } from '../src/paths.js';
 import { decisionInput as input } from './support/decision-input.js';
@@ -46,6 +46,30 @@ describe('llm decision merge', () => {
     assert.equal(offline.replies.length, 2);
     assert.deepEqual(mergeLlmResult(offline, { kind: 'translation', text: 'Costa 4,95 €.' }).replies, ['Costa 4,95 €.']);
     assert.equal(mergeLlmResult(offline, { kind: 'answer', text: 'x' }), offline);
+  });
+
+  it('lets the model check an answer the matcher is not sure of, keeping the offline answer as the fallback', () => {
+    const text = 'where is it';
+    const verdict = context.knowledge.understand(text, { language: 'en' });
+    assert.ok(verdict.kind === 'answer' && verdict.match.score < SURE_PROBABILITY, `precondition: "${text}" is an unsure match`);
+    const offline = decide(input({ text, isNewConversation: true }), context);
+    assert.deepEqual(offline.llm, { task: 'answer', replaceFrom: 1 });
+    assert.deepEqual(offline.replies, [t('en', 'disclosure'), context.knowledge.answerFor(verdict.match.entry, 'en').text]);
+    assert.equal(offline.entryId, verdict.match.entry.id);
+    assert.deepEqual(mergeLlmResult(offline, { kind: 'answer', text: 'Track it from the link in your e-mail.' }).replies, [t('en', 'disclosure'), 'Track it from the link in your e-mail.']);
+    assert.equal(mergeLlmResult(offline, { kind: 'failed' }), offline);
+  });
+
+  it('lets the model answer instead of asking "did you mean", which stays the fallback', () => {
+    const text = 'shipping time and cost';
+    assert.equal(context.knowledge.understand(text, { language: 'en' }).kind, 'clarify', `precondition: "${text}" is between two entries`);
+    const offline = decide(input({ text, failedAnswers: 1 }), context);
+    assert.deepEqual(offline.llm, { task: 'answer', replaceFrom: 0 });
+    assert.equal(offline.failedAnswers, 1, 'a question back is not a miss');
+    assert.equal(offline.escalation, undefined);
+    const merged = mergeLlmResult(offline, { kind: 'answer', text: 'Standard shipping costs €4.90 and takes 2–4 business days.' });
+    assert.deepEqual(merged.replies, ['Standard shipping costs €4.90 and takes 2–4 business days.']);
+    assert.equal(merged.failedAnswers, 0);
   });
 
   it('keeps the offline decision on failure', () => {

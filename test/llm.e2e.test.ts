@@ -13,7 +13,7 @@ import { createTranslator } from '../src/i18n.js';
 import { startService, type RunningService } from '../src/service.js';
 import type { Message } from '../src/store/store.js';
 import { POLICY_LINES } from '../src/engine/llm-prompt.js';
-import { startFakeOpenAi, type FakeChatRequest, type FakeOpenAi } from './fakes/fake-openai.js';
+import { knowledgeTranslationOf, startFakeOpenAi, type FakeChatRequest, type FakeOpenAi } from './fakes/fake-openai.js';
 import { startFakeTwilio, type FakeTwilio } from './fakes/fake-twilio.js';
 import { startFakeSlack, type FakeSlack } from './fakes/fake-slack.js';
 import { createCollectingLogger } from './support/collecting-logger.js';
@@ -55,7 +55,15 @@ async function start(options: { llm?: boolean; twilio?: boolean; slack?: boolean
     ...(slack && slackTestEnv(slack.apiUrl)),
     ...options.env,
   });
+  // The background translation of the knowledge base is refused and over before the test begins, so the
+  // fake's queue and its request list are the test's own (test/llm-knowledge.e2e.test.ts covers translation).
+  openai.respondWith((request) => (knowledgeTranslationOf(request) ? { status: 500 } : { text: 'This is the fake model answering.' }));
   const service = await startService(config, { logger });
+  if (config.llm) {
+    await eventually(() => logs.some((line) => /knowledge translation (done|paused)/.test(line)));
+    openai.requests.splice(0);
+    logs.splice(0);
+  }
   return {
     service,
     openai,

@@ -7,17 +7,20 @@ import { pino } from 'pino';
 import { openStore } from '../src/store/open-store.js';
 import type { Store, Conversation } from '../src/store/store.js';
 import type { Address, Outbound } from '../src/model.js';
-import { createOutboxWorker, type OutboxWorker } from '../src/outbox/outbox-worker.js';
+import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from '../src/outbox/outbox-worker.js';
+import type { DeliveryAttempt } from '../src/outbox/delivery-attempt.js';
 import { ChannelError } from '../src/errors.js';
 
 /** A channel at the boundary: records what it was asked to send and fails as told. */
 class RecordingChannel {
   readonly sent: Outbound[] = [];
   readonly attempts: string[] = [];
+  readonly told: DeliveryAttempt[] = [];
   failures: Error[] = [];
 
-  async send(message: Outbound): Promise<{ providerId: string }> {
+  async send(message: Outbound, attempt: DeliveryAttempt): Promise<{ providerId: string }> {
     this.attempts.push(message.text);
+    this.told.push(attempt);
     const failure = this.failures.shift();
     if (failure) throw failure;
     this.sent.push(message);
@@ -39,7 +42,7 @@ describe('outbox worker', () => {
     return (await store.openConversation(customer, 'en')).conversation;
   }
 
-  function startWorker(options: { maxAttempts?: number; onDeadLetter?: () => Promise<void> } = {}): OutboxWorker {
+  function startWorker(options: Partial<OutboxWorkerOptions> = {}): OutboxWorker {
     worker = createOutboxWorker({
       store,
       adapters: new Map([['web', channel]]),
@@ -122,15 +125,22 @@ describe('outbox worker', () => {
     assert.equal(onDeadLetter.callCount, 1);
   });
 
-  it('dead-letters a retryable failure after the last attempt', async () => {
+  it('expires a row whose transient failures outlast the retry window, and its conversation waits behind it', async () => {
     const conversation = await conversationFor(address);
-    const [item] = await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'hello' }], address);
-    channel.failures = Array.from({ length: 10 }, () => new ChannelError('down', true));
-    startWorker({ maxAttempts: 3 });
+    const [item, later] = await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'hello' }, { author: 'bot', text: 'later' }], address);
+    channel.failures = Array.from({ length: 1000 }, () => new ChannelError('down', true));
+    const onDeadLetter = sinon.spy(async () => undefined);
+    startWorker({ retryWindowMs: 10 * 60_000, onDeadLetter });
 
+    await clock.tickAsync(9 * 60_000);
+    assert.equal((await store.getOutboxItem(item!.id))?.status, 'pending', 'inside the window');
+    await clock.tickAsync(3 * 60_000);
+    assert.equal((await store.getOutboxItem(item!.id))?.status, 'expired');
+    assert.deepEqual(onDeadLetter.firstCall.args.slice(2), ['expired']);
+    channel.failures = [];
     await clock.tickAsync(10 * 60_000);
-    assert.equal(channel.attempts.length, 3);
-    assert.equal((await store.getOutboxItem(item!.id))?.status, 'dead');
+    assert.ok(channel.attempts.every((text) => text === 'hello'), 'the later reply never overtakes it');
+    assert.equal((await store.getOutboxItem(later!.id))?.status, 'pending');
   });
 
   it('keeps conversation order while an earlier message is retried', async () => {
@@ -155,18 +165,18 @@ describe('outbox worker', () => {
     assert.deepEqual(channel.sent.map((m) => m.text), ['fast']);
   });
 
-  it('after a crash, delivers a row that was in flight exactly once when its lease runs out', async () => {
+  it('after a crash on SQLite, delivers a row the dead process had in flight at once, telling the channel its outcome is unknown', async () => {
     const conversation = await conversationFor(address);
     const [item] = await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'survivor' }], address);
     // A previous process claimed the row and died before it could mark it.
-    const claimed = await store.claimDueOutbox(new Date(), 30_000, 10);
+    const claimedAt = new Date();
+    const claimed = await store.claimDueOutbox(claimedAt, 30_000, 10);
     assert.equal(claimed.length, 1);
 
     startWorker();
-    await clock.tickAsync(20_000);
-    assert.equal(channel.attempts.length, 0, 'the lease still belongs to the dead worker');
-    await clock.tickAsync(15_000);
-    assert.deepEqual(channel.attempts, ['survivor']);
+    await clock.tickAsync(10);
+    assert.deepEqual(channel.attempts, ['survivor'], 'not after the dead lease: this process owns the file');
+    assert.equal(channel.told[0]?.outcomeUnknownSince?.getTime(), claimedAt.getTime(), 'the channel may look for the earlier send');
     await clock.tickAsync(120_000);
     assert.equal(channel.sent.length, 1, 'delivered once');
     assert.equal((await store.getOutboxItem(item!.id))?.status, 'sent');

@@ -415,6 +415,28 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('knowledge translations', () => {
+      const polish = { entryId: 'shipping-time', language: 'pl', questions: ['ile trwa wysyłka?', 'kiedy dotrze paczka?'], answer: 'Wysyłka trwa 2–4 dni robocze.', short: '2–4 dni robocze.' };
+
+      it('keeps translations per knowledge file hash, with and without a short answer', async () => {
+        const hash = 'a'.repeat(64);
+        const german = { entryId: 'returns', language: 'de', questions: ['Wie kann ich zurückgeben?'], answer: 'Rückgabe innerhalb von 30 Tagen.' };
+        await store.saveKnowledgeTranslation(hash, polish);
+        await store.saveKnowledgeTranslation(hash, german);
+        const listed = await store.listKnowledgeTranslations(hash);
+        const byKey = (a: { entryId: string }, b: { entryId: string }) => a.entryId.localeCompare(b.entryId);
+        assert.deepEqual(listed.sort(byKey), [german, polish]);
+        assert.deepEqual(await store.listKnowledgeTranslations('b'.repeat(64)), [], 'another file (a changed hash) has none');
+      });
+
+      it('keeps the first of two saves of the same file, language and entry (two replicas translating at once)', async () => {
+        const hash = 'c'.repeat(64);
+        await store.saveKnowledgeTranslation(hash, polish);
+        await store.saveKnowledgeTranslation(hash, { ...polish, answer: 'Inne tłumaczenie.', short: undefined });
+        assert.deepEqual(await store.listKnowledgeTranslations(hash), [polish]);
+      });
+    });
+
     describe('outbox', () => {
       beforeEach(drainOutbox);
 
@@ -644,6 +666,106 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
         await store.markOutboxSent(first.id, `P-${first.id}`, new Date());
         const released = await store.nextOutboxDueAt();
         assert.ok(released && released.getTime() <= Date.now(), 'the second row is due now');
+      });
+
+      it('records when an attempt started, and an expired lease as an unknown outcome from that start', async () => {
+        const { conversation, to } = await newConversation();
+        const [item] = await store.enqueueOutbound(conversation, replies('x'), to);
+        assert.ok(item);
+        assert.deepEqual([item.attemptStartedAt, item.outcomeUnknownSince, item.failingSince], [null, null, null]);
+        const t0 = soon();
+        const [first] = await store.claimDueOutbox(t0, LEASE_MS, 10);
+        assert.deepEqual([first?.attemptStartedAt?.getTime(), first?.outcomeUnknownSince], [t0.getTime(), null]);
+        const t1 = new Date(t0.getTime() + LEASE_MS);
+        const [again] = await store.claimDueOutbox(t1, LEASE_MS, 10);
+        assert.deepEqual([again?.attemptStartedAt?.getTime(), again?.outcomeUnknownSince?.getTime()], [t1.getTime(), t0.getTime()]);
+        await store.recordOutboxPart(item.id, 'SM-part-1');
+        assert.equal((await store.getOutboxItem(item.id))?.outcomeUnknownSince, null, 'the unknown part is known once recorded');
+      });
+
+      it('opens the retry window at the first failure and keeps it; an unknown outcome is kept until settled', async () => {
+        const { conversation, to } = await newConversation();
+        const [item] = await store.enqueueOutbound(conversation, replies('x'), to);
+        assert.ok(item);
+        const t0 = soon();
+        await store.claimDueOutbox(t0, LEASE_MS, 10);
+        const t1 = new Date(t0.getTime() + 1000);
+        await store.markOutboxRetry(item.id, 'timed out', t0, { now: t1, outcomeUnknown: true });
+        const retried = await store.getOutboxItem(item.id);
+        assert.deepEqual([retried?.failingSince?.getTime(), retried?.outcomeUnknownSince?.getTime()], [t1.getTime(), t0.getTime()]);
+        const t2 = new Date(t1.getTime() + 5000);
+        await store.claimDueOutbox(t2, LEASE_MS, 10);
+        await store.markOutboxRetry(item.id, '500', t2, { now: new Date(t2.getTime() + 1) });
+        const later = await store.getOutboxItem(item.id);
+        assert.deepEqual([later?.failingSince?.getTime(), later?.outcomeUnknownSince?.getTime()], [t1.getTime(), t0.getTime()]);
+      });
+
+      it('renews the lease only for the attempt that holds it', async () => {
+        const { conversation, to } = await newConversation();
+        const [item] = await store.enqueueOutbound(conversation, replies('x'), to);
+        assert.ok(item);
+        const t0 = soon();
+        const [claimed] = await store.claimDueOutbox(t0, LEASE_MS, 10);
+        assert.ok(claimed);
+        const renewed = new Date(t0.getTime() + 3 * LEASE_MS);
+        assert.equal(await store.renewOutboxLease(item.id, claimed.attempts, renewed), true);
+        assert.deepEqual(await store.claimDueOutbox(new Date(t0.getTime() + 2 * LEASE_MS), LEASE_MS, 10), [], 'still held');
+        assert.equal(await store.renewOutboxLease(item.id, claimed.attempts + 1, renewed), false, 'not another attempt');
+        await store.markOutboxSent(item.id, 'SM-renewed', new Date());
+        assert.equal(await store.renewOutboxLease(item.id, claimed.attempts, renewed), false, 'not once settled');
+      });
+
+      it(`releases rows left in flight at start only where one process owns the database (${name === 'SQLite' ? 'here' : 'not here'})`, async () => {
+        const { conversation, to } = await newConversation();
+        const [item] = await store.enqueueOutbound(conversation, replies('x'), to);
+        assert.ok(item);
+        const t0 = soon();
+        await store.claimDueOutbox(t0, 60 * LEASE_MS, 10);
+        assert.equal(await store.releaseOrphanedOutbox(t0), name === 'SQLite' ? 1 : 0);
+        const [again] = await store.claimDueOutbox(t0, LEASE_MS, 10);
+        assert.equal(again?.id, name === 'SQLite' ? item.id : undefined);
+      });
+
+      it('settles a row waiting with an unknown outcome from a status callback, and nothing else', async () => {
+        const { conversation, to } = await newConversation();
+        const [waiting] = await store.enqueueOutbound(conversation, replies('a'), to);
+        const other = await newConversation();
+        const [sent] = await store.enqueueOutbound(other.conversation, replies('b'), other.to);
+        assert.ok(waiting && sent);
+        assert.equal(await store.settleOutboxAccepted(waiting.id, 'SM-accepted', new Date()), false, 'not while its outcome is known');
+        const t0 = soon();
+        await store.claimDueOutbox(t0, LEASE_MS, 10);
+        assert.equal(await store.settleOutboxAccepted(waiting.id, 'SM-accepted', new Date()), false, 'not while an attempt holds it');
+        await store.markOutboxRetry(waiting.id, 'timed out', t0, { now: t0, outcomeUnknown: true });
+        await store.markOutboxSent(sent.id, 'SM-b', new Date());
+        assert.equal(await store.settleOutboxAccepted(waiting.id, 'SM-accepted', new Date()), true);
+        assert.equal(await store.settleOutboxAccepted(sent.id, 'SM-other', new Date()), false);
+        assert.deepEqual([(await store.getOutboxItem(waiting.id))?.status, (await store.getOutboxItem(waiting.id))?.providerId], ['sent', 'SM-accepted']);
+        assert.equal((await store.findOutbound('sms', 'SM-accepted'))?.id, waiting.messageId);
+        assert.equal(await store.findOutbound('sms', 'SM-unknown'), undefined);
+        assert.equal(await store.findOutbound('whatsapp', 'SM-accepted'), undefined);
+      });
+
+      it('holds a conversation behind an expired row until it is re-driven; a dead row holds nothing', async () => {
+        const { conversation, to } = await newConversation();
+        const [first, second] = await store.enqueueOutbound(conversation, replies('1', '2'), to);
+        assert.ok(first && second);
+        await store.claimDueOutbox(soon(), LEASE_MS, 10);
+        await store.markOutboxExpired(first.id, 'undelivered for a day', new Date());
+        assert.equal((await store.getOutboxItem(first.id))?.status, 'expired');
+        assert.equal((await store.listMessages(conversation.id))[0]?.deliveryStatus, 'failed');
+        assert.deepEqual(await store.claimDueOutbox(soon(), LEASE_MS, 10), [], 'the second waits behind it');
+        assert.equal(await store.nextOutboxDueAt(), undefined, 'and nothing is due');
+
+        const redriven = await store.redriveOutbox(first.id, new Date());
+        assert.deepEqual([redriven?.redriven, redriven?.item.status, redriven?.item.failingSince], [true, 'pending', null]);
+        assert.equal((await store.listMessages(conversation.id))[0]?.deliveryStatus, 'pending');
+        assert.deepEqual((await store.claimDueOutbox(soon(), LEASE_MS, 10)).map((i) => i.id), [first.id]);
+        const again = await store.redriveOutbox(first.id, new Date());
+        assert.deepEqual([again?.redriven, again?.item.status], [false, 'inflight'], 'only a dead or expired row is re-driven');
+        await store.markOutboxDead(first.id, 'refused', new Date());
+        assert.deepEqual((await store.claimDueOutbox(soon(), LEASE_MS, 10)).map((i) => i.id), [second.id]);
+        assert.equal(await store.redriveOutbox(999_999, new Date()), undefined);
       });
     });
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createTwilioClient } from '../adapters/twilio/twilio-client.js';
 import { createTwilioSender, type TwilioSenderOptions } from '../adapters/twilio/twilio-sender.js';
 import { ChannelError } from '../src/errors.js';
+import { OutcomeUnknownError } from '../src/outbox/delivery-attempt.js';
 import type { Outbound } from '../src/model.js';
 import { startFakeTwilio, TWILIO_FAILURES, type FakeTwilio } from './fakes/fake-twilio.js';
 import { createTranslator } from '../src/i18n.js';
@@ -30,6 +31,7 @@ describe('Twilio sender (real twilio client against the fake REST API)', () => {
       statusCallbackUrl: 'https://support.example.com/twilio/status',
       lastInboundAt: async () => lastInboundAt,
       isOptedOut: async () => optedOut,
+      isRecorded: async () => false,
       personLabel,
       now: () => NOW,
       ...overrides,
@@ -112,6 +114,78 @@ describe('Twilio sender (real twilio client against the fake REST API)', () => {
     assert.equal(fake.attempts, 3, 'the SDK itself does not retry; the outbox does');
   });
 
+  it('classifies 408 as retryable and keeps the Retry-After Twilio sends with a refusal', async () => {
+    fake.failNext(TWILIO_FAILURES.requestTimeout, { ...TWILIO_FAILURES.tooManyRequests, retryAfter: '30' });
+    await rejectsWith(sender().send(outbound('sms')), true, '20408');
+    await assert.rejects(sender().send(outbound('sms')), (e: unknown) => e instanceof ChannelError && e.retryable && e.retryAfterMs === 30_000);
+  });
+
+  it('tells a request that may have reached Twilio (connection lost after sending) from one that never left', async () => {
+    fake.failNext('drop', 'lose-answer');
+    await assert.rejects(sender().send(outbound('sms')), (e: unknown) => e instanceof OutcomeUnknownError && e.retryable);
+    await assert.rejects(sender().send(outbound('sms')), (e: unknown) => e instanceof OutcomeUnknownError);
+    assert.equal(fake.messages.length, 1, 'the second one was created: its outcome really is unknown');
+    const closed = sender();
+    await fake.close();
+    await assert.rejects(closed.send(outbound('sms')), (e: unknown) => e instanceof ChannelError && e.retryable && !(e instanceof OutcomeUnknownError) && e.providerCode === 'ECONNREFUSED');
+    fake = await startFakeTwilio();
+  });
+
+  describe('with the outbox row', () => {
+    const attempt = (extra: { outcomeUnknownSince?: Date; sentParts?: string[] } = {}) => {
+      const recorded: string[] = [...(extra.sentParts ?? [])];
+      return { recorded, attempt: { outboxId: 17, sentParts: [...recorded], recordPart: async (sid: string) => void recorded.push(sid), ...extra } };
+    };
+
+    it("names the row (and the part of a long SMS) in each message's StatusCallback", async () => {
+      await sender().send(outbound('sms'), attempt().attempt);
+      assert.equal(fake.messages[0]?.statusCallback, 'https://support.example.com/twilio/status?outbox=17');
+      const text = Array.from({ length: 40 }, (_, i) => `Step ${i}: pack the item in its original box and attach the return label.`).join(' ');
+      await sender().send(outbound('sms', text), attempt().attempt);
+      assert.deepEqual(fake.messages.slice(1).map((m) => m.statusCallback), [
+        'https://support.example.com/twilio/status?outbox=17&part=1',
+        'https://support.example.com/twilio/status?outbox=17&part=2',
+      ]);
+    });
+
+    it('after an unknown outcome, takes the message Twilio already has instead of sending it again', async () => {
+      const first = await sender().send(outbound('sms'), attempt().attempt);
+      const again = await sender().send(outbound('sms'), attempt({ outcomeUnknownSince: NOW }).attempt);
+      assert.equal(again.providerId, first.providerId);
+      assert.equal(fake.messages.length, 1);
+      assert.equal(fake.lookups, 1);
+    });
+
+    it('sends when Twilio lists no such message, or only one already recorded for another reply', async () => {
+      await sender().send(outbound('sms', 'Some other text.'), attempt().attempt);
+      await sender().send(outbound('sms'), attempt({ outcomeUnknownSince: NOW }).attempt);
+      assert.equal(fake.messages.length, 2, 'another body is not ours');
+      const recordedSid = fake.messages[1]?.sid;
+      const { providerId } = await sender({ isRecorded: async (_channel, sid) => sid === recordedSid }).send(outbound('sms'), attempt({ outcomeUnknownSince: NOW }).attempt);
+      assert.equal(fake.messages.length, 3, 'the same body, but recorded for an earlier reply');
+      assert.equal(providerId, fake.messages[2]?.sid);
+    });
+
+    it('sends nothing while the lookup itself fails: the attempt is retried', async () => {
+      fake.failUntil(new Date(Date.now() + 60_000));
+      await assert.rejects(sender().send(outbound('sms'), attempt({ outcomeUnknownSince: NOW }).attempt), (e: unknown) => e instanceof ChannelError && e.retryable && /lookup/.test(e.message));
+      assert.deepEqual([fake.lookups, fake.attempts], [1, 0]);
+    });
+
+    it('looks up only the first part not recorded of a long SMS, then sends the rest', async () => {
+      const text = Array.from({ length: 70 }, (_, i) => `Step ${i}: pack the item in its original box and attach the return label.`).join(' ');
+      fake.failNext('pass', 'lose-answer');
+      const { recorded, attempt: first } = attempt();
+      await assert.rejects(sender().send(outbound('sms', text), first), OutcomeUnknownError);
+      assert.equal(fake.messages.length, 2, 'part 2 was created, its answer lost');
+      const retry = { ...first, sentParts: [...recorded], outcomeUnknownSince: NOW };
+      await sender().send(outbound('sms', text), retry);
+      assert.equal(fake.messages.map((m) => m.body).join(' '), text, 'each part once, in order');
+      assert.equal(fake.lookups, 1);
+      assert.deepEqual(recorded, fake.messages.slice(0, -1).map((m) => m.sid));
+    });
+  });
+
   it('classifies 21610 and other 4xx as permanent, keeping the code', async () => {
     fake.failNext(TWILIO_FAILURES.unsubscribed, TWILIO_FAILURES.invalidTo);
     await rejectsWith(sender().send(outbound('sms')), false, '21610');
@@ -124,6 +198,7 @@ describe('Twilio sender (real twilio client against the fake REST API)', () => {
       smsFrom: '+14155550100',
       lastInboundAt: async () => lastInboundAt,
       isOptedOut: async () => false,
+      isRecorded: async () => false,
       personLabel,
     });
     await rejectsWith(wrong.send(outbound('sms')), false, '20003');

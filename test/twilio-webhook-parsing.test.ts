@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { publicWebhookUrl, verifyTwilioRequest, parseFormParams } from '../adapters/twilio/twilio-signature.js';
-import { toTwilioInbound } from '../adapters/twilio/twilio-inbound.js';
-import { toStatusUpdate } from '../adapters/twilio/twilio-status.js';
+import { parseTwilioInbound, toTwilioInbound } from '../adapters/twilio/twilio-inbound.js';
+import { parseStatusCallback } from '../adapters/twilio/twilio-status.js';
 import { countryOfPhoneNumber } from '../src/engine/country-language.js';
 import { BadRequestError, SignatureError } from '../src/errors.js';
 
@@ -132,31 +132,59 @@ describe('Twilio inbound mapping', () => {
     assert.deepEqual(toTwilioInbound({ ...fixture('sms-inbound.json'), From: '+14165550100', FromCountry: 'CA' }, at).hints, { country: 'CA' });
   });
 
-  const bad: [string, Record<string, string>, RegExp][] = [
-    ['a missing MessageSid', { MessageSid: '' }, /^MessageSid is required$/],
-    ['a From that is not E.164', { From: '0037120000001' }, /^From must be \+E164 or whatsapp:\+E164$/],
-    ['a media item without URL', { NumMedia: '1' }, /^MediaUrl0 must be an https URL$/],
-    ['a non-numeric NumMedia', { NumMedia: 'x' }, /^NumMedia must be a number$/],
-  ];
-  for (const [name, change, reason] of bad) {
-    it(`rejects ${name} with a reason naming the parameter`, () => {
-      const input = { ...fixture('sms-inbound.json'), ...change };
-      if (change.MessageSid === '') delete (input as Partial<Record<string, string>>).MessageSid;
-      assert.throws(() => toTwilioInbound(input, at), (e: unknown) => e instanceof BadRequestError && reason.test(e.message));
+  for (const [name, change] of [['missing', undefined], ['empty', '']] as const) {
+    it(`refuses a message whose MessageSid or From is ${name}: the one thing it cannot do without`, () => {
+      for (const param of ['MessageSid', 'From']) {
+        const input: Record<string, string> = { ...fixture('sms-inbound.json') };
+        if (change === undefined) delete input[param];
+        else input[param] = change;
+        assert.throws(() => toTwilioInbound(input, at), (e: unknown) => e instanceof BadRequestError && e.message === `${param} is required`);
+      }
     });
   }
 
-  it('maps a status callback; To picks the channel, statuses collapse to ours', () => {
-    assert.deepEqual(toStatusUpdate({ MessageSid: 'SM0123456789abcdef0123456789abcdef', MessageStatus: 'delivered', To: '+37120000001' }), {
-      messageSid: 'SM0123456789abcdef0123456789abcdef',
-      channels: ['sms'],
-      status: 'delivered',
-      errorCode: undefined,
+  it('accepts ids of a shape Twilio may use one day, and reports the differences for the log', () => {
+    const { inbound, issues } = parseTwilioInbound({ ...fixture('sms-inbound.json'), MessageSid: 'SMS-2031-new-format', From: 'rcs:+37120000001' }, at);
+    assert.equal(inbound.externalId, 'SMS-2031-new-format');
+    assert.deepEqual(inbound.from, { channel: 'sms', id: 'rcs:+37120000001' });
+    assert.deepEqual(issues, ['MessageSid is not SM/MM followed by 32 hex digits', 'From is not +E164 or whatsapp:+E164']);
+    assert.deepEqual(parseTwilioInbound(fixture('sms-inbound.json'), at).issues, [], 'the usual shape reports nothing');
+  });
+
+  it('keeps what it can of odd parameters: a long body whole, media without an https URL left out, a long name cut', () => {
+    const body = 'x'.repeat(2500);
+    const { inbound, issues } = parseTwilioInbound(
+      { ...fixture('sms-inbound.json'), Body: body, NumMedia: '2', MediaUrl0: 'http://insecure.example/a.jpg', MediaUrl1: 'https://api.twilio.com/m/1', ProfileName: 'n'.repeat(300) },
+      at,
+    );
+    assert.equal(inbound.text, body);
+    assert.deepEqual(inbound.media, [{ url: 'https://api.twilio.com/m/1', contentType: 'application/octet-stream' }]);
+    assert.equal(inbound.hints?.name?.length, 256);
+    assert.deepEqual(issues, ['Body is longer than 1600 characters', 'ProfileName is longer than 256 characters; it is cut', 'MediaUrl0 is not an https URL; the item is left out']);
+    const odd = parseTwilioInbound({ ...fixture('sms-inbound.json'), NumMedia: 'x' }, at);
+    assert.equal(odd.inbound.media, undefined);
+    assert.deepEqual(odd.issues, ['NumMedia is not a whole number from 0 to 10; no media is read']);
+  });
+
+  it('maps a status callback; To picks the channel, statuses collapse to ours, the URL names the outbox row', () => {
+    const sid = 'SM0123456789abcdef0123456789abcdef';
+    assert.deepEqual(parseStatusCallback({ MessageSid: sid, MessageStatus: 'delivered', To: '+37120000001' }, new URLSearchParams('outbox=42')), {
+      update: { messageSid: sid, channels: ['sms'], status: 'delivered', errorCode: undefined, outboxId: 42 },
+      issues: [],
     });
-    const failed = toStatusUpdate({ MessageSid: 'SM0123456789abcdef0123456789abcdef', MessageStatus: 'failed', ErrorCode: '63016', To: 'whatsapp:+34600000001' });
-    assert.deepEqual([failed.channels, failed.status, failed.errorCode], [['whatsapp'], 'failed', '63016']);
-    assert.equal(toStatusUpdate({ MessageSid: 'SM0123456789abcdef0123456789abcdef', MessageStatus: 'sending' }).status, 'queued');
-    assert.throws(() => toStatusUpdate({ MessageSid: 'SM0123456789abcdef0123456789abcdef', MessageStatus: 'lost' }), /^BadRequestError: MessageStatus must be one of/);
+    const failed = parseStatusCallback({ MessageSid: sid, MessageStatus: 'failed', ErrorCode: '63016', To: 'whatsapp:+34600000001' }, new URLSearchParams()).update;
+    assert.deepEqual([failed.channels, failed.status, failed.errorCode, failed.outboxId], [['whatsapp'], 'failed', '63016', undefined]);
+    assert.equal(parseStatusCallback({ MessageSid: sid, MessageStatus: 'sending' }, new URLSearchParams()).update.status, 'queued');
+    // A part of a long SMS stands for no whole row; a malformed row id names none.
+    assert.equal(parseStatusCallback({ MessageSid: sid, MessageStatus: 'sent' }, new URLSearchParams('outbox=42&part=2')).update.outboxId, undefined);
+    assert.equal(parseStatusCallback({ MessageSid: sid, MessageStatus: 'sent' }, new URLSearchParams('outbox=4x2')).update.outboxId, undefined);
+  });
+
+  it('accepts a status callback with a state or SID it does not know, changing nothing and reporting it', () => {
+    const { update, issues } = parseStatusCallback({ MessageSid: 'XX-new', MessageStatus: 'teleported', ErrorCode: 'E1' }, new URLSearchParams());
+    assert.equal(update.status, undefined);
+    assert.deepEqual(issues.map((i) => i.split(' ')[0]), ['MessageSid', 'MessageStatus', 'ErrorCode']);
+    assert.throws(() => parseStatusCallback({ MessageStatus: 'sent' }, new URLSearchParams()), (e: unknown) => e instanceof BadRequestError && e.message === 'MessageSid is required');
   });
 
   it('knows the calling codes of the languages we speak', () => {

@@ -220,9 +220,9 @@ describe('web adapter', () => {
     it('returns the visitor messages after the given id, from 0 by default', async () => {
       const all = await fetch(`${h.url}/web/history?visitorId=${VISITOR}`);
       assert.equal(all.status, 200);
-      assert.deepEqual(await all.json(), { messages: HISTORY });
+      assert.deepEqual(await all.json(), { messages: HISTORY, next: null });
       const later = await fetch(`${h.url}/web/history?visitorId=${VISITOR}&after=1`);
-      assert.deepEqual(await later.json(), { messages: [HISTORY[1]] });
+      assert.deepEqual(await later.json(), { messages: [HISTORY[1]], next: null });
       assert.deepEqual(h.historyCalls, [[VISITOR, 0], [VISITOR, 1]]);
     });
 

@@ -8,13 +8,14 @@ import type { ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Address, ChannelAdapter, ChannelHints, Outbound, Receive } from '../../src/model.js';
 import { ChannelError } from '../../src/errors.js';
-import { createBotConnector, type BotCredentials } from './botframework-cloud-adapter.js';
+import { createBotConnector, type BotAuthEndpoints, type BotCredentials } from './botframework-cloud-adapter.js';
 import { toChannelError, toReplyActivity } from './botframework-outbound.js';
 import { createBotFrameworkRouter } from './botframework-routes.js';
 import { conversationReferenceSchema, describeIssue } from './botframework-schemas.js';
+import { isLoopbackServiceUrl } from './botframework-service-url.js';
 
 export { mapActivity, type BotFrameworkEvent } from './botframework-inbound.js';
-export type { BotCredentials } from './botframework-cloud-adapter.js';
+export type { BotAuthEndpoints, BotCredentials } from './botframework-cloud-adapter.js';
 
 export interface BotFrameworkAdapterOptions {
   /** The app registration; `undefined` runs anonymously (local development: no JWT check, no tokens). */
@@ -24,12 +25,19 @@ export interface BotFrameworkAdapterOptions {
   welcome: (address: Address, hints: ChannelHints) => Promise<void>;
   /** The visible "from a person" label for agent messages, in `language` (the conversation's) when known. */
   personLabel: (agentName: string | undefined, language: string | undefined) => string;
+  /**
+   * The conversation reference stored for a Bot Framework conversation id (the customer's `addressRef`), so an
+   * activity naming another serviceUrl for the same conversation is refused instead of replacing it.
+   */
+  storedReference?: (conversationId: string) => Promise<unknown>;
+  /** Signing-key and token endpoints other than Azure's public cloud (tests). */
+  authEndpoints?: BotAuthEndpoints;
   now?: () => Date;
 }
 
 export function createBotFrameworkAdapter(options: BotFrameworkAdapterOptions): ChannelAdapter {
   const logger = options.logger.child({ channel: 'botframework' });
-  const connector = createBotConnector(options.credentials);
+  const connector = createBotConnector(options.credentials, {}, options.authEndpoints);
   if (!options.credentials) {
     logger.warn(
       'Bot Framework channel runs ANONYMOUSLY: /api/messages accepts unauthenticated activities and replies to any serviceUrl. ' +
@@ -41,7 +49,14 @@ export function createBotFrameworkAdapter(options: BotFrameworkAdapterOptions): 
     channel: 'botframework',
 
     routes(receive: Receive) {
-      return createBotFrameworkRouter({ connector, receive, welcome: options.welcome, logger, ...(options.now ? { now: options.now } : {}) });
+      return createBotFrameworkRouter({
+        connector,
+        receive,
+        welcome: options.welcome,
+        logger,
+        ...(options.storedReference && { storedReference: options.storedReference }),
+        ...(options.now ? { now: options.now } : {}),
+      });
     },
 
     async send(outbound: Outbound) {
@@ -54,6 +69,15 @@ export function createBotFrameworkAdapter(options: BotFrameworkAdapterOptions): 
         );
       }
       const reference = parsed.data;
+      // Anonymous mode vouches for nothing: a reference stored before (or around) the intake check is still only
+      // followed to this machine.
+      if (!options.credentials && !isLoopbackServiceUrl(reference.serviceUrl)) {
+        throw new ChannelError(
+          `Bot Framework message ${outbound.messageId} not sent: the channel runs anonymously and its serviceUrl is not on this machine`,
+          false,
+          'service_url_refused',
+        );
+      }
       // The conversation's language, not the locale of the customer's last activity: a Teams client set to English
       // whose user writes Spanish gets the label in Spanish, like the agent's words. Older rows lack it.
       const activity = toReplyActivity(outbound, (name) => options.personLabel(name, outbound.language ?? reference.locale));

@@ -4,6 +4,7 @@
  */
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Address, ChannelHints, Inbound, Media } from '../../src/model.js';
+import { stripNonCharacters } from '../../src/unicode-text.js';
 import { activitySchema, describeIssue, type ParsedActivity } from './botframework-schemas.js';
 
 /** What one inbound activity means to us. */
@@ -33,10 +34,14 @@ function referenceOf(activity: ParsedActivity): Partial<ConversationReference> {
   return TurnContext.getConversationReference(activity as unknown as Partial<Activity>);
 }
 
+/** Display names longer than this are cut: a name is shown to staff, not read as a message. */
+const MAX_NAME_LENGTH = 256;
+
 function hintsOf(activity: ParsedActivity, name: string | undefined): ChannelHints {
+  const shown = stripNonCharacters(name ?? '').slice(0, MAX_NAME_LENGTH).trim();
   return {
     ...(activity.locale ? { locale: activity.locale } : {}),
-    ...(name?.trim() ? { name: name.trim() } : {}),
+    ...(shown ? { name: shown } : {}),
   };
 }
 
@@ -45,7 +50,7 @@ function hintsOf(activity: ParsedActivity, name: string | undefined): ChannelHin
  * mention entity names the exact text to remove (what `TurnContext.removeRecipientMention` does).
  */
 function withoutBotMentions(activity: ParsedActivity): string {
-  let text = activity.text ?? '';
+  let text = stripNonCharacters(activity.text ?? '');
   for (const entity of activity.entities ?? []) {
     if (entity.type !== 'mention') continue;
     const mentioned = entity['mentioned'];

@@ -4,24 +4,34 @@
  * Protocol reference: https://github.com/microsoft/botframework-sdk/blob/main/specs/botframework-activity/botframework-activity.md
  */
 import { z } from 'zod';
+import { hasNonCharacters, NON_CHARACTER_REASON } from '../../src/unicode-text.js';
+
+/** The longest message text taken, like the other channels' caps (web 2,000, SMS 1,600): longer is refused with 400. */
+export const MAX_ACTIVITY_TEXT = 4000;
+
+/**
+ * A string we store or send back as it is (ids, locale, URLs): U+0000 and noncharacters are refused, since
+ * PostgreSQL rejects U+0000 in text and no channel sends them. Free text (`text`, names) is stripped instead.
+ */
+const kept = () => z.string().refine((value) => !hasNonCharacters(value), NON_CHARACTER_REASON);
 
 export const channelAccountSchema = z.looseObject({
-  id: z.string().min(1),
+  id: kept().min(1),
   name: z.string().optional(),
   role: z.string().optional(),
 });
 
 export const conversationAccountSchema = z.looseObject({
-  id: z.string().min(1),
+  id: kept().min(1),
   name: z.string().optional(),
-  tenantId: z.string().optional(),
+  tenantId: kept().optional(),
   conversationType: z.string().optional(),
   isGroup: z.boolean().optional(),
 });
 
 export const attachmentSchema = z.looseObject({
-  contentType: z.string().min(1),
-  contentUrl: z.string().optional(),
+  contentType: kept().min(1),
+  contentUrl: kept().optional(),
   name: z.string().optional(),
 });
 
@@ -34,14 +44,15 @@ export const mentionEntitySchema = z.looseObject({
 /** Fields every activity we act on must have; `serviceUrl` is where replies go. */
 export const activitySchema = z.looseObject({
   type: z.string().min(1),
-  id: z.string().min(1).optional(),
-  channelId: z.string().min(1),
+  id: kept().min(1).optional(),
+  channelId: kept().min(1),
   serviceUrl: z.url({ protocol: /^https?$/ }),
   from: channelAccountSchema,
   recipient: channelAccountSchema,
   conversation: conversationAccountSchema,
-  text: z.string().optional(),
-  locale: z.string().optional(),
+  // Checked before anything else reads it (mention removal, the engine, the model).
+  text: z.string().max(MAX_ACTIVITY_TEXT, `must be at most ${MAX_ACTIVITY_TEXT} characters`).optional(),
+  locale: kept().optional(),
   attachments: z.array(attachmentSchema).optional(),
   entities: z.array(z.looseObject({ type: z.string() })).optional(),
   membersAdded: z.array(channelAccountSchema).optional(),

@@ -8,7 +8,9 @@ export function createBoltLogger(logger: Logger): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
   const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
   return {
-    debug: (...msg: unknown[]) => logger.debug(text(msg)),
+    // The Web API client's debug lines are whole request and response bodies: cards, relayed customer messages,
+    // phone numbers. They never reach our log.
+    debug: () => undefined,
     info: (...msg: unknown[]) => logger.debug(text(msg)),
     warn: (...msg: unknown[]) => logger.warn(text(msg)),
     error: (...msg: unknown[]) => logger.error(text(msg)),

@@ -3,7 +3,8 @@
  * business's own workspace, while customer-facing text comes from locales/.
  */
 import type { KnownBlock } from '@slack/web-api';
-import type { QueueCard, ThreadControl } from '../../src/handoff/agent-desk.js';
+import type { QueueCard } from '../../src/handoff/agent-desk.js';
+import { escapeMrkdwn, fitMrkdwn } from './slack-mrkdwn.js';
 
 /** action_id of each button; the value is the handoff id. */
 export const ACTION_IDS = { claim: 'handoff_claim', close: 'handoff_close', hand_back: 'handoff_hand_back' } as const;
@@ -26,10 +27,11 @@ export function reasonLabel(reason: string): string {
   return REASONS[reason] ?? reason;
 }
 
-/** Slack mrkdwn treats &, < and > as control characters; customer text must not ping @channel. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Buttons under a thread post. */
+export type ThreadControl = 'hand_back' | 'close';
+
+/** Slack's limit on a section's text is 3,000 characters. */
+const SECTION_MAX = 2900;
 
 function statusLine(card: QueueCard): string {
   switch (card.status) {
@@ -52,7 +54,7 @@ export function cardText(card: QueueCard): string {
 export function cardBlocks(card: QueueCard): KnownBlock[] {
   const who = card.customerName ? `${escapeMrkdwn(card.customerName)} (${escapeMrkdwn(card.customerAddress)})` : escapeMrkdwn(card.customerAddress);
   const transcript = card.lastMessages
-    .map((m) => `> *${m.author === 'agent' ? (m.agentName ?? 'agent') : m.author}:* ${escapeMrkdwn(m.text).replace(/\n/g, '\n> ')}`)
+    .map((m) => `> *${m.author === 'agent' ? escapeMrkdwn(m.agentName ?? 'agent') : m.author}:* ${escapeMrkdwn(m.text).replace(/\n/g, '\n> ')}`)
     .join('\n');
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `*Conversation #${card.handoffId}* — ${reasonLabel(card.reason)}` } },
@@ -66,8 +68,8 @@ export function cardBlocks(card: QueueCard): KnownBlock[] {
       ],
     },
   ];
-  if (card.summary) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Summary (${card.summary.language})*\n${escapeMrkdwn(card.summary.text).slice(0, 2900)}` } });
-  if (transcript) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: transcript.slice(0, 2900) } });
+  if (card.summary) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Summary (${card.summary.language})*\n${fitMrkdwn(escapeMrkdwn(card.summary.text), SECTION_MAX)}` } });
+  if (transcript) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: fitMrkdwn(transcript, SECTION_MAX) } });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(card) }] });
   const value = String(card.handoffId);
   if (card.status === 'queued') {

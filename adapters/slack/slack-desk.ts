@@ -10,9 +10,12 @@ import type { Logger } from '../../src/logger.js';
 import { SignatureError } from '../../src/errors.js';
 import type { Store } from '../../src/store/store.js';
 import type { Agent, AgentDesk, ClaimOutcome, DeskThread, EndOutcome, HandoffActions, ReplyOutcome } from '../../src/handoff/agent-desk.js';
+import { createRefusalLog } from '../../src/refusal-log.js';
+import { stripNonCharacters } from '../../src/unicode-text.js';
 import { createBoltLogger } from './bolt-logger.js';
 import { verifySlackSignature } from './slack-signature.js';
-import { ACTION_IDS, cardBlocks, cardText, threadControlBlocks } from './slack-blocks.js';
+import { ACTION_IDS, cardBlocks, cardText } from './slack-blocks.js';
+import { threadPostMessage } from './slack-thread-posts.js';
 import { blockActionSchema, messageEventSchema, type BlockAction } from './slack-payloads.js';
 
 export interface SlackDeskOptions {
@@ -21,8 +24,10 @@ export interface SlackDeskOptions {
   queueChannel: string;
   /** Web API base URL ending in /api/; tests point it at a local fake. */
   apiUrl?: string;
+  /** Mentioned in re-pages (SLACK_ONCALL_MENTION), e.g. "<!subteam^S0123>". */
+  oncallMention?: string | undefined;
   logger: Logger;
-  /** Seen event ids (Slack retries a delivery it thinks failed). */
+  /** Seen event ids and interactions: Slack retries a delivery it thinks failed, and a signed request can be replayed. */
   store: Pick<Store, 'recordWebhookEvent'>;
   /** Milliseconds since the epoch, for the signature window. */
   nowMs?: () => number;
@@ -35,6 +40,8 @@ export interface SlackDesk extends AgentDesk {
 }
 
 const BODY_LIMIT = '1mb';
+/** The longest agent reply sent on to a customer, like the longest customer message taken (Bot Framework's cap). */
+export const MAX_AGENT_REPLY_LENGTH = 4000;
 
 function describeClaim(outcome: ClaimOutcome): string | undefined {
   if (outcome.ok) return undefined;
@@ -71,7 +78,13 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
   };
   const client = new WebClient(options.botToken, clientOptions);
   const nowMs = options.nowMs ?? (() => Date.now());
+  const refusals = createRefusalLog({ logger, now: nowMs });
   let bot: { userId: string; botId: string } | undefined;
+
+  /** A message only one member of staff sees (e.g. "already claimed by …"). */
+  async function notify(at: DeskThread, agentId: string, text: string): Promise<void> {
+    await client.chat.postEphemeral({ channel: at.channel, user: agentId, text, thread_ts: at.thread });
+  }
 
   async function displayName(userId: string, fallback: string | undefined): Promise<string> {
     try {
@@ -102,17 +115,8 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
       await client.chat.update({ channel: at.channel, ts: at.thread, text: cardText(card), blocks: cardBlocks(card) });
     },
 
-    async postToThread(at, text, controls) {
-      await client.chat.postMessage({
-        channel: at.channel,
-        thread_ts: at.thread,
-        text,
-        ...(controls && { blocks: threadControlBlocks(text, controls.handoffId, controls.buttons) }),
-      });
-    },
-
-    async notify(at, agentId, text) {
-      await client.chat.postEphemeral({ channel: at.channel, user: agentId, text, thread_ts: at.thread });
+    async postToThread(at, post) {
+      await client.chat.postMessage({ channel: at.channel, thread_ts: at.thread, ...threadPostMessage(post, { oncallMention: options.oncallMention }) });
     },
 
     routes(actions) {
@@ -130,7 +134,7 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
           });
         } catch (error) {
           const reason = error instanceof SignatureError ? error.message : 'signature check failed';
-          logger.warn({ reason, ip: req.ip }, 'slack request rejected');
+          refusals.refused('slack signature', req.ip, { reason }, 'slack request rejected');
           res.status(401).json({ error: reason });
           return;
         }
@@ -150,7 +154,7 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
 
       async function notifyFailure(at: DeskThread | undefined, userId: string, text: string | undefined): Promise<void> {
         if (!text || !at) return;
-        await desk.notify(at, userId, text).catch((error: unknown) => logger.warn({ err: error }, 'ephemeral notice failed'));
+        await notify(at, userId, text).catch((error: unknown) => logger.warn({ err: error }, 'ephemeral notice failed'));
       }
 
       function threadOfAction(payload: BlockAction): DeskThread | undefined {
@@ -169,6 +173,12 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
         const payload = parsed.data;
         const [action] = payload.actions;
         if (!action) return;
+        // A signed click replayed within the signature window must not claim or close again: trigger_id is
+        // unique per interaction, like event_id per event.
+        if (!(await options.store.recordWebhookEvent('slack', `interaction:${payload.trigger_id}`, new Date(nowMs())))) {
+          logger.info({ actionId: action.action_id }, 'slack interaction already processed; ignoring the replay');
+          return;
+        }
         const handoffId = Number(action.value);
         const agent: Agent = { id: payload.user.id, name: await displayName(payload.user.id, payload.user.name ?? payload.user.username) };
         const at = threadOfAction(payload);
@@ -192,8 +202,13 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
           return;
         }
         const at = { channel: event.channel, thread: event.thread_ts };
+        const text = stripNonCharacters(event.text);
+        if (text.length > MAX_AGENT_REPLY_LENGTH) {
+          await notifyFailure(at, event.user, `Not sent: a reply to a customer may have at most ${MAX_AGENT_REPLY_LENGTH} characters (this one has ${text.length}).`);
+          return;
+        }
         const agent: Agent = { id: event.user, name: await displayName(event.user, undefined) };
-        const outcome = await actions.agentReply(at, agent, event.text);
+        const outcome = await actions.agentReply(at, agent, text);
         await notifyFailure(at, agent.id, describeReply(outcome));
       });
 

@@ -6,6 +6,7 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Channel, ChannelAdapter, Outbound, Receive } from '../../src/model.js';
 import type { OutboxItem, Store } from '../../src/store/store.js';
+import type { DeliveryAttempt } from '../../src/outbox/delivery-attempt.js';
 import { createTwilioClient } from './twilio-client.js';
 import { createTwilioSender } from './twilio-sender.js';
 import { createTwilioRouter } from './twilio-routes.js';
@@ -28,7 +29,7 @@ export interface TwilioAdapterOptions {
   whatsappFrom?: string;
   /** Template sent when the WhatsApp 24-hour window is closed; its variable {{1}} gets the text. */
   whatsappTemplateSid?: string;
-  store: DeliveryEventsStore & Pick<Store, 'getConversation' | 'findCustomer'>;
+  store: DeliveryEventsStore & Pick<Store, 'getConversation' | 'findCustomer' | 'findOutbound'>;
   logger: Logger;
   /** Called after the adapter queues a message itself (a template retry), to wake the outbox worker. */
   onOutboxQueued: () => void;
@@ -42,8 +43,13 @@ export interface TwilioAdapterOptions {
 export interface TwilioAdapter extends ChannelAdapter {
   /** The customer channels this adapter delivers to, per the configured senders. */
   readonly channels: readonly Channel[];
-  /** For the outbox worker's `onDeadLetter`: 21610 opts the customer out, a closed window is held for staff. */
-  onDeadLetter(item: OutboxItem, error: unknown): Promise<void>;
+  /** Takes what the outbox knows of the attempt: the row (for status callbacks) and an earlier unknown outcome. */
+  send(message: Outbound, attempt?: DeliveryAttempt): Promise<{ providerId: string }>;
+  /**
+   * For the outbox worker's `onDeadLetter`: 21610 opts the customer out, a closed window is held for staff. True
+   * when the channel had its own answer; false when the failure is for staff to look at.
+   */
+  onDeadLetter(item: OutboxItem, error: unknown): Promise<boolean>;
 }
 
 export function createTwilioAdapter(options: TwilioAdapterOptions): TwilioAdapter {
@@ -67,6 +73,7 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): TwilioAdapte
     lastInboundAt: async (conversationId) => (await store.getConversation(conversationId))?.lastInboundAt,
     personLabel: options.personLabel,
     isOptedOut: async (outbound: Outbound) => (await store.findCustomer(outbound.to.channel, outbound.to.id))?.optedOut ?? false,
+    isRecorded: async (channel, sid) => (await store.findOutbound(channel, sid)) !== undefined,
     ...(options.now ? { now: options.now } : {}),
   });
   const events = createDeliveryEvents({
@@ -75,6 +82,7 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): TwilioAdapte
     whatsappTemplateSid: options.whatsappTemplateSid,
     onOutboxQueued: options.onOutboxQueued,
     ...(options.onHeld ? { onHeld: options.onHeld } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
 
   return {

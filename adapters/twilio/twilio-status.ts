@@ -1,12 +1,12 @@
 /**
  * Pure mapping of a Twilio status callback to our delivery state. Twilio has more states than we show
- * staff; the in-between ones collapse to `queued`.
+ * staff; the in-between ones collapse to `queued`, and a state we do not know changes nothing.
  */
 import type { Channel } from '../../src/model.js';
 import type { DeliveryStatus } from '../../src/store/store.js';
-import { statusCallbackSchema, parseParams, type StatusCallbackParams } from './twilio-schemas.js';
+import { isTwilioMessageStatus, parseParams, statusCallbackSchema, statusCallbackShapeIssues, type TwilioMessageStatus } from './twilio-schemas.js';
 
-const STATUS_MAP: Readonly<Record<StatusCallbackParams['MessageStatus'], DeliveryStatus | undefined>> = {
+const STATUS_MAP: Readonly<Record<TwilioMessageStatus, DeliveryStatus | undefined>> = {
   accepted: 'queued',
   scheduled: 'queued',
   queued: 'queued',
@@ -29,12 +29,30 @@ export interface StatusUpdate {
   channels: Channel[];
   status: DeliveryStatus | undefined;
   errorCode: string | undefined;
+  /**
+   * The outbox row whose whole message this is, from the callback URL we gave the message (absent for a part
+   * of a long SMS, and for messages sent before rows were named).
+   */
+  outboxId?: number;
 }
 
-/** Validates the callback parameters (throws BadRequestError naming the parameter) and maps them. */
-export function toStatusUpdate(input: unknown): StatusUpdate {
+/** A positive integer query parameter, or undefined. */
+function positiveInteger(value: string | null): number | undefined {
+  if (value === null || !/^[1-9]\d{0,15}$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/**
+ * Maps the callback's parameters and its URL's query (`outbox`, `part`, as the sender set them), with what was
+ * not as expected (for the log); throws BadRequestError only when MessageSid is missing.
+ */
+export function parseStatusCallback(input: unknown, callbackQuery: URLSearchParams): { update: StatusUpdate; issues: string[] } {
   const params = parseParams(statusCallbackSchema, input);
+  const issues = statusCallbackShapeIssues(params);
   const channels: Channel[] =
     params.To === undefined ? ['sms', 'whatsapp'] : params.To.startsWith('whatsapp:') ? ['whatsapp'] : ['sms'];
-  return { messageSid: params.MessageSid, channels, status: STATUS_MAP[params.MessageStatus], errorCode: params.ErrorCode };
+  const status = isTwilioMessageStatus(params.MessageStatus) ? STATUS_MAP[params.MessageStatus] : undefined;
+  const outboxId = callbackQuery.has('part') ? undefined : positiveInteger(callbackQuery.get('outbox'));
+  const update: StatusUpdate = { messageSid: params.MessageSid, channels, status, errorCode: params.ErrorCode, ...(outboxId !== undefined && { outboxId }) };
+  return { update, issues };
 }

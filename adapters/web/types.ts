@@ -6,6 +6,8 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Author, ChannelAdapter } from '../../src/model.js';
 import type { Translator } from '../../src/i18n.js';
+import type { WebLimits } from '../../src/limits/web-limits.js';
+import type { TrustProxy } from './client-address.js';
 
 /** One message of a visitor's conversation as the widget renders it. */
 export interface HistoryMessage {
@@ -24,8 +26,17 @@ export interface WebPush {
   message: HistoryMessage;
 }
 
-/** Reads a visitor's messages with id greater than `after`, oldest first (empty for an unknown visitor). */
-export type HistoryReader = (visitorId: string, after: number) => Promise<HistoryMessage[]>;
+/**
+ * Reads a visitor's messages with id greater than `after`, oldest first, at most `limit` of them (empty for an
+ * unknown visitor).
+ */
+export type HistoryReader = (visitorId: string, after: number, limit: number) => Promise<HistoryMessage[]>;
+
+/** What `GET /web/history` answers: one page, and the `after` that reads the next one (null on the last). */
+export interface HistoryPage {
+  messages: HistoryMessage[];
+  next: number | null;
+}
 
 /** What {@link WebAdapter} needs; defaults live in `createWebAdapter`. */
 export interface WebAdapterOptions {
@@ -39,6 +50,10 @@ export interface WebAdapterOptions {
   maxTextLength?: number;
   /** How often sockets are pinged; one that missed the previous ping is terminated. Default 30 000 ms. */
   heartbeatIntervalMs?: number;
+  /** Message rates and socket counts per visitor, per address and in total. Default: none. */
+  limits?: WebLimits;
+  /** Which proxies in front may name the client's address (as express's `trust proxy`). Default false. */
+  trustProxy?: TrustProxy;
 }
 
 /** The web chat channel: HTTP routes, the widget's static files and a WebSocket per open widget. */

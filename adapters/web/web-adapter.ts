@@ -7,9 +7,10 @@ import type { Outbound, Receive } from '../../src/model.js';
 import { projectPath } from '../../src/paths.js';
 import { createWebRouter } from './web-routes.js';
 import { createVisitorSockets } from './web-sockets.js';
+import { clientAddressOf } from './client-address.js';
 import type { HistoryMessage, WebAdapter, WebAdapterOptions } from './types.js';
 
-export type { HistoryMessage, HistoryReader, WebAdapter, WebAdapterOptions, WebPush } from './types.js';
+export type { HistoryMessage, HistoryPage, HistoryReader, WebAdapter, WebAdapterOptions, WebPush } from './types.js';
 
 const DEFAULTS = { maxTextLength: 2000, heartbeatIntervalMs: 30_000 };
 
@@ -27,7 +28,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     throw new RangeError(`heartbeatIntervalMs must be positive, got ${heartbeatIntervalMs}`);
   }
   const logger = options.logger.child({ channel: 'web' });
-  const sockets = createVisitorSockets({ logger, heartbeatIntervalMs });
+  const clientAddress = clientAddressOf(options.trustProxy);
+  const sockets = createVisitorSockets({ logger, heartbeatIntervalMs, limits: options.limits, clientAddress });
   const publicDir = projectPath('adapters', 'web', 'public');
   const languages = options.languages ?? options.translator.languages;
   if (!languages.includes(options.translator.defaultLanguage)) {
@@ -38,7 +40,9 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     channel: 'web',
 
     routes(receive: Receive) {
-      return createWebRouter({ receive, history: options.history, logger, maxTextLength, publicDir, translator: options.translator, languages });
+      return createWebRouter({
+        receive, history: options.history, logger, maxTextLength, publicDir, translator: options.translator, languages, limits: options.limits, clientAddress,
+      });
     },
 
     async send(outbound: Outbound) {

@@ -7,6 +7,8 @@ import type { NextFunction, Request, Response } from 'express';
 /** Express middleware: `Access-Control-Allow-Origin: *`, and answers preflights itself. */
 export function allowAnyOrigin(req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
+  // The widget reads Retry-After of a 429 to wait exactly as long as the server asks.
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
   if (req.method === 'OPTIONS') {
     // Preflight for the JSON POST (application/json is not a CORS-safelisted content type).
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');

@@ -10,7 +10,8 @@ import { allowAnyOrigin } from './web-cors.js';
 import { preferredLanguageTag, toWebInbound } from './web-inbound.js';
 import { historyQuerySchema, messageBodySchema, parseOrReason, stringsQuerySchema } from './web-schemas.js';
 import { widgetStringsFor } from './web-strings.js';
-import type { HistoryReader } from './types.js';
+import type { HistoryPage, HistoryReader } from './types.js';
+import type { WebLimits } from '../../src/limits/web-limits.js';
 import { bodyParserErrorType } from '../../src/errors.js';
 
 /** Dependencies of the web routes; the adapter fills them from its own options. */
@@ -24,6 +25,10 @@ export interface WebRoutesOptions {
   languages: readonly string[];
   /** Folder holding widget.js and index.html. */
   publicDir: string;
+  /** Message rates; none when absent. */
+  limits?: WebLimits | undefined;
+  /** Names the request's client address, the key of per-address limits. */
+  clientAddress: (request: Request) => string;
   now?: () => Date;
 }
 
@@ -44,6 +49,14 @@ export function createWebRouter(options: WebRoutesOptions): Router {
       res.status(400).json({ error: parsed.reason });
       return;
     }
+    const admission = await options.limits?.admitMessage(parsed.value.visitorId, options.clientAddress(req));
+    if (admission && !admission.ok) {
+      // RFC 9110 §10.2.3: whole seconds; the widget waits that long and sends the same message again.
+      const retryAfter = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+      res.set('Retry-After', String(retryAfter));
+      res.status(429).json({ error: `too many messages from this ${admission.scope}; retry after ${retryAfter} s`, retryAfter });
+      return;
+    }
     const inbound = toWebInbound({ body: parsed.value, acceptLanguage: req.get('accept-language'), receivedAt: now() });
     try {
       const result = await receive(inbound);
@@ -61,8 +74,12 @@ export function createWebRouter(options: WebRoutesOptions): Router {
       return;
     }
     try {
-      const messages = await history(parsed.value.visitorId, parsed.value.after);
-      res.json({ messages });
+      const { visitorId, after, limit } = parsed.value;
+      // One more than the page tells whether another page follows without a count query.
+      const read = await history(visitorId, after, limit + 1);
+      const messages = read.slice(0, limit);
+      const page: HistoryPage = { messages, next: read.length > limit ? (messages.at(-1)?.id ?? null) : null };
+      res.json(page);
     } catch (error) {
       logger.error({ err: error, visitorId: parsed.value.visitorId }, 'web history could not be read');
       res.status(500).json({ error: 'history is unavailable; please retry' });

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { WebPush } from './types.js';
+import type { WebLimits } from '../../src/limits/web-limits.js';
 import { parseOrReason, socketQuerySchema } from './web-schemas.js';
 
 /** Where the widget opens its socket, with `?visitorId=`. */
@@ -16,6 +17,10 @@ export const SOCKET_PATH = '/web/socket';
 export interface VisitorSocketsOptions {
   logger: Logger;
   heartbeatIntervalMs: number;
+  /** Socket counts per visitor, per address and in total; none when absent. */
+  limits?: WebLimits | undefined;
+  /** Names the upgrade request's client address, the key of per-address limits. */
+  clientAddress: (request: IncomingMessage) => string;
 }
 
 /** The live sockets of every visitor, on one adapter instance. */
@@ -26,11 +31,13 @@ export interface VisitorSockets {
   close(): Promise<void>;
 }
 
+const STATUS_TEXT = { 400: 'Bad Request', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error' } as const;
+
 /** How long `close()` waits for a polite close handshake before cutting sockets. */
 const CLOSE_GRACE_MS = 1000;
 
 /** Creates an empty set of visitor sockets; nothing listens until `attach`. */
-export function createVisitorSockets({ logger, heartbeatIntervalMs }: VisitorSocketsOptions): VisitorSockets {
+export function createVisitorSockets({ logger, heartbeatIntervalMs, limits, clientAddress }: VisitorSocketsOptions): VisitorSockets {
   // The widget never sends anything, so a tiny payload limit stops abuse of the open socket.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const byVisitor = new Map<string, Set<WebSocket>>();
@@ -51,10 +58,27 @@ export function createVisitorSockets({ logger, heartbeatIntervalMs }: VisitorSoc
     });
   }
 
-  function reject(socket: Duplex, status: 400 | 404, reason: string): void {
-    socket.end(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Not Found'}\r\nConnection: close\r\n` +
+  function reject(socket: Duplex, status: keyof typeof STATUS_TEXT, reason: string): void {
+    socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\n` +
       `Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
     socket.destroy();
+  }
+
+  /** Holds a lease for the socket until its connection closes, however the handshake ends; false if refused. */
+  async function admit(visitorId: string, request: IncomingMessage, socket: Duplex): Promise<boolean> {
+    if (!limits) return true;
+    const admission = await limits.admitSocket(visitorId, clientAddress(request));
+    if (!admission.ok) {
+      logger.debug({ scope: admission.scope }, 'web socket refused: too many open');
+      reject(socket, 429, `too many open chat connections for this ${admission.scope}`);
+      return false;
+    }
+    if (socket.destroyed) {
+      admission.release();
+      return false;
+    }
+    socket.once('close', admission.release);
+    return true;
   }
 
   function onUpgrade(server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -66,7 +90,16 @@ export function createVisitorSockets({ logger, heartbeatIntervalMs }: VisitorSoc
     }
     const parsed = parseOrReason(socketQuerySchema, Object.fromEntries(url.searchParams));
     if (!parsed.ok) return reject(socket, 400, parsed.reason);
-    wss.handleUpgrade(request, socket, head, (ws) => register(parsed.value.visitorId, ws));
+    const { visitorId } = parsed.value;
+    admit(visitorId, request, socket).then(
+      (admitted) => {
+        if (admitted) wss.handleUpgrade(request, socket, head, (ws) => register(visitorId, ws));
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'web socket could not be admitted');
+        reject(socket, 500, 'internal error');
+      },
+    );
   }
 
   function ping(): void {

@@ -1,6 +1,6 @@
 /**
- * The staff-only admin API under /admin: a customer's data access (export) and erasure requests. Mounted only
- * when ADMIN_TOKEN is set; every request passes {@link createAdminAuth} first.
+ * The staff-only admin API under /admin: a customer's data access (export) and erasure requests, and re-driving
+ * a dead-lettered reply. Mounted only when ADMIN_TOKEN is set; every request passes {@link createAdminAuth} first.
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -16,7 +16,9 @@ export interface AdminRouterOptions {
   token: string;
   store: Store;
   logger: Logger;
-  /** The clock stamping exports; injectable for tests. */
+  /** Called after a dead letter is queued again, to wake the outbox worker. */
+  onOutboxQueued: () => void;
+  /** The clock stamping exports and re-drives; injectable for tests. */
   now?: () => Date;
 }
 
@@ -24,6 +26,8 @@ const customerParams = z.object({
   channel: z.enum(CHANNELS, { error: `channel must be one of ${CHANNELS.join(', ')}` }),
   addressId: z.string().min(1, 'addressId must not be empty').max(512, 'addressId must be at most 512 characters'),
 });
+
+const outboxParams = z.object({ id: z.string().regex(/^[1-9]\d{0,15}$/, 'id must be an outbox row id (a positive whole number)').transform(Number) });
 
 function parseCustomerParams(req: Request): z.infer<typeof customerParams> {
   const result = customerParams.safeParse(req.params);
@@ -64,6 +68,27 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
     }
     logger.info({ customerId: erased.customerId, channel, erased: erased.counts }, 'customer data erased');
     res.json({ erased: erased.counts });
+  });
+
+  // A dead letter (refused, or expired after the retry window) goes out again: due now, with a fresh retry window.
+  admin.post('/outbox/:id/retry', async (req, res) => {
+    const parsed = outboxParams.safeParse(req.params);
+    if (!parsed.success) throw new BadRequestError(parsed.error.issues[0]?.message ?? 'invalid outbox id');
+    const { id } = parsed.data;
+    const result = await store.redriveOutbox(id, now());
+    if (!result) {
+      res.status(404).json({ error: 'no outbox row with this id' });
+      return;
+    }
+    const { item, redriven } = result;
+    const view = { id: item.id, conversationId: item.conversationId, channel: item.channel, status: item.status, attempts: item.attempts, lastError: item.lastError };
+    if (!redriven) {
+      res.status(409).json({ error: `outbox row ${id} is ${item.status}: only a dead or expired row can be re-driven`, outbox: view });
+      return;
+    }
+    logger.info({ outboxId: id, conversationId: item.conversationId }, 'dead letter re-driven');
+    options.onOutboxQueued();
+    res.json({ outbox: view });
   });
 
   const router = Router();

@@ -3,7 +3,7 @@
  * and the knowledge base. No I/O, no clock — the engine does those and records what this returns.
  */
 import type { Channel, ConversationState } from '../model.js';
-import type { KnowledgeBase } from './knowledge.js';
+import { SURE_PROBABILITY, type KnowledgeBase } from './knowledge.js';
 import { detectSmallTalk } from './small-talk.js';
 import type { TranslationVars } from '../i18n.js';
 import type { DetectedEscalationReason } from '../understanding/escalation-labels.js';
@@ -16,6 +16,8 @@ export type EscalationReason =
   | 'llm_handoff'
   /** A channel holds a reply it may not send (WhatsApp window closed): a person must reach the customer. */
   | 'delivery_held'
+  /** A reply was dead-lettered (refused, or undelivered for OUTBOX_RETRY_HOURS): a person must reach the customer. */
+  | 'delivery_failed'
   | DetectedEscalationReason;
 
 /**
@@ -23,7 +25,7 @@ export type EscalationReason =
  * are the offline answer it would replace (see src/engine/llm-decision.ts).
  */
 export type LlmOpportunity =
-  /** No confident knowledge match: the model may answer from the closest passages. */
+  /** No confident knowledge match (none, a guess, or a question back): the model may answer from the closest passages. */
   | { task: 'answer'; replaceFrom: number }
   /** The entry has no answer in the conversation's language: the model may translate `text` from `from`. */
   | { task: 'translate'; replaceFrom: number; text: string; from: string };
@@ -138,8 +140,10 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   if (understood.kind === 'clarify') {
     // Two entries are about equally likely: a question back beats a coin toss. Not a miss, not an answer.
     const [first, second] = understood.options;
+    // A model, when there is one, may tell from the passages which was meant; the question back is its fallback.
+    const llm = { task: 'answer' as const, replaceFrom: replies.length };
     replies.push(t(lang, 'clarify', { first: knowledge.questionFor(first, lang), second: knowledge.questionFor(second, lang) }));
-    return { replies, failedAnswers: input.failedAnswers };
+    return { replies, failedAnswers: input.failedAnswers, llm };
   }
   if (understood.kind === 'answer') {
     const { match } = understood;
@@ -149,11 +153,19 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
       replies.push(t(lang, 'answerInDefaultLanguage', { language: languageName(answer.language, lang) }));
     }
     replies.push(answer.text);
+    // A match the matcher is not sure of may be confidently wrong: a model, when there is one, answers from the
+    // passages instead (or says it does not know), and this answer stands only if the model fails.
+    const llm: LlmOpportunity | undefined =
+      match.score < SURE_PROBABILITY
+        ? { task: 'answer', replaceFrom }
+        : answer.language !== lang
+          ? { task: 'translate', replaceFrom, text: answer.text, from: answer.language }
+          : undefined;
     return {
       replies,
       failedAnswers: 0,
       entryId: match.entry.id,
-      ...(answer.language !== lang && { llm: { task: 'translate' as const, replaceFrom, text: answer.text, from: answer.language } }),
+      ...(llm && { llm }),
       ...(match.entry.handoff ? { escalation: 'knowledge_handoff' as const } : {}),
     };
   }

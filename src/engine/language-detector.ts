@@ -1,8 +1,17 @@
 /**
- * Per-message language scores from `eld` (Nito-ELD, pure JS n-gram detector), restricted to the languages the
- * deployment serves. Chosen over franc after bench/language.ts: markedly more accurate on short support
- * messages and an order of magnitude faster. One instance per service, created in the composition root.
+ * Per-message language scores, restricted to the languages the deployment serves, from evidence in this order:
+ * 1. a phrase several languages share ("hallo", "hej") names its few languages and no other (language-lexicon.ts);
+ * 2. a script only one served language writes decides it (kana, Arabic, Devanagari; language-letters.ts);
+ * 3. letters only some languages of the script use rule the others out strongly ("і", "ł", "ß");
+ * 4. n-gram scores from `eld` (Nito-ELD, pure JS; chosen over franc after bench/language.ts: markedly more
+ *    accurate on short support messages and an order of magnitude faster), on top of 2–3;
+ * 5. on short text, close languages (uk/ru, pt/es, nb/da/sv, cs/pl, zh/ja) are decided by the function words
+ *    each writes (language-pairs.ts) instead of by the n-grams' first choice.
+ * Digits, order numbers, links and emoji are no evidence. One instance per service, created in the composition root.
  */
+import { deriveLetterTable, languageTexts, letterEvidence, type LetterTable } from './language-letters.js';
+import { sharedPhraseLanguages } from './language-lexicon.js';
+import { closeGroupVotes, hanVotes, MARKER_NATS } from './language-pairs.js';
 
 /** eld's detection result, as much of it as we read. */
 interface EldResult {
@@ -29,6 +38,8 @@ export interface LanguageDetectorOptions {
    * Default {@link DEFAULT_TEMPERATURE}, fitted on bench/language.ts.
    */
   temperature?: number;
+  /** Scripts and distinctive letters of the served languages; derived from their locales when not given. */
+  letters?: LetterTable;
 }
 
 /** One message's evidence: log-probabilities over served languages (0 for the best), and what drove them. */
@@ -39,6 +50,16 @@ export interface MessageScores {
   scores: Record<string, number>;
   /** Letters left after removing numbers, ids, links, emoji and filler such as "ok": how much text was judged. */
   letters: number;
+  /**
+   * The one served language the message's script or distinctive letters single out (and the n-grams do not
+   * contradict): it outweighs the conversation's earlier guess.
+   */
+  decisive?: { language: string; by: 'script' | 'letters' } | undefined;
+  /**
+   * The message is a phrase several served languages share ("hallo": de, nl, nb), likeliest first: it is one
+   * of these and no other, and says nothing about which.
+   */
+  shared?: readonly string[] | undefined;
 }
 
 export interface LanguageDetector {
@@ -70,8 +91,10 @@ const WHITESPACE = /\s+/;
 const LONGEST_NEUTRAL = 6;
 /** Han and kana: one character carries about as much as three Latin letters. */
 const DENSE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
-/** Any script we shortcut on (see {@link scriptScores}); one test keeps Latin and Cyrillic text fast. */
-const SHORTCUT_SCRIPT = /[\u0620-\u064a\u0671-\u06d3\u0750-\u077f\u0904-\u0939\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/u;
+/** Scripts written without spaces: "订单48213还没发货" is words glued to an order number, not an id. */
+const UNSPACED_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}ー]+/gu;
+/** One test keeps Latin and Cyrillic text off the slower dense-letter count. */
+const CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]/u;
 
 /**
  * Characters of language-bearing text analysed per message. A support message's language is clear from its
@@ -122,8 +145,10 @@ export function languageBearingText(raw: string): LanguageBearingText {
   let ngrams = 0;
   for (const token of raw.slice(0, MAX_SCANNED_CHARACTERS).normalize('NFC').split(WHITESPACE)) {
     if (length >= MAX_ANALYSED_CHARACTERS) break;
-    if (token === '' || NOISE_TOKEN.test(token)) continue;
-    for (const word of PLAIN_WORD.test(token) ? [token] : (token.match(WORD) ?? [])) {
+    if (token === '') continue;
+    const noise = NOISE_TOKEN.test(token);
+    if (noise && !CJK.test(token)) continue;
+    for (const word of noise ? (token.match(UNSPACED_RUN) ?? []) : PLAIN_WORD.test(token) ? [token] : (token.match(WORD) ?? [])) {
       if (word.length <= LONGEST_NEUTRAL && NEUTRAL_WORDS.has(word.toLowerCase())) continue;
       words.push(word);
       length += word.length + 1;
@@ -133,30 +158,43 @@ export function languageBearingText(raw: string): LanguageBearingText {
   if (words.length === 0) return { text: '', letters: 0, ngrams: 0 };
   const text = words.join(' ');
   let letters = length - (words.length - 1);
-  if (SHORTCUT_SCRIPT.test(text)) letters += 2 * (text.match(DENSE)?.length ?? 0);
+  if (CJK.test(text)) letters += 2 * (text.match(DENSE)?.length ?? 0);
   return { text, letters, ngrams };
-}
-
-/**
- * Script shortcuts for text eld's medium database scores poorly when short (e.g. "谢谢"): kana is Japanese,
- * Han without kana is Chinese (or Japanese), Arabic script Arabic, Devanagari Hindi.
- */
-function scriptScores(text: string, served: ReadonlySet<string>): Record<string, number> | undefined {
-  if (!SHORTCUT_SCRIPT.test(text)) return undefined;
-  const pick = (entries: [string, number][]) => {
-    const scores = Object.fromEntries(entries.filter(([l]) => served.has(l)));
-    return Object.keys(scores).length > 0 ? scores : undefined;
-  };
-  if (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text)) return pick([['ja', 0]]);
-  if (/\p{Script=Han}/u.test(text)) return pick([['zh', 0], ['ja', -1.5]]);
-  if (/\p{Script=Arabic}/u.test(text)) return pick([['ar', 0]]);
-  if (/\p{Script=Devanagari}/u.test(text)) return pick([['hi', 0]]);
-  return undefined;
 }
 
 /** eld reports s = x / (x + 25) for an average n-gram score x; this undoes the squashing. */
 function unsquash(score: number): number {
   return score >= 1 ? 1e6 : (25 * score) / (1 - score);
+}
+
+/** Letters of text below which close languages are decided by their function words rather than by n-grams. */
+export const PAIR_MAX_LETTERS = 80;
+/** Nats against a language for each word whose distinctive letters it does not write ("і" against Russian). */
+export const LETTER_NATS = 3;
+/** At most this many such words count: a sentence full of a name's letters is still one piece of evidence twice. */
+const MAX_LETTER_WORDS = 2;
+/** Han alone: Japanese is this far behind Chinese when no marker tells them apart. */
+const HAN_JAPANESE_PENALTY = 1.5;
+/** A shared phrase's readings, each this much behind the one before: a stated preference, not evidence. */
+const READING_STEP = 0.5;
+
+/** Log-probabilities over `languages` from raw log-odds: softmax-normalized, rounded, below the floor dropped. */
+function normalized(raw: Readonly<Record<string, number>>): Record<string, number> {
+  const values = Object.values(raw);
+  const max = Math.max(...values);
+  const total = max + Math.log(values.reduce((sum, v) => sum + Math.exp(v - max), 0));
+  const scores: Record<string, number> = {};
+  for (const [language, value] of Object.entries(raw)) {
+    const logp = value - total;
+    if (logp > SCORE_FLOOR) scores[language] = Math.round(logp * 1000) / 1000;
+  }
+  return scores;
+}
+
+function best(scores: Readonly<Record<string, number>>): string | undefined {
+  let top: string | undefined;
+  for (const [language, score] of Object.entries(scores)) if (top === undefined || score > (scores[top] ?? -Infinity)) top = language;
+  return top;
 }
 
 /** Wraps an eld instance restricted to `languages`; use {@link createLanguageDetector} to load one. */
@@ -167,43 +205,76 @@ export function languageDetectorFrom(eld: EldInstance, model: DetectorModel, opt
   const instance = eld.newInstance();
   instance.setLanguageSubset([...toOurs.keys()]);
   const temperature = options.temperature ?? DEFAULT_TEMPERATURE;
+  const table = options.letters ?? deriveLetterTable(languageTexts(options.languages));
+
+  /**
+   * eld's log-odds for `candidates`, 0 for its best, {@link SCORE_FLOOR} for those it found no n-gram for; all at
+   * the floor when it found none for any.
+   */
+  function ngramScores(text: string, ngrams: number, candidates: readonly string[]): Record<string, number> {
+    // eld's scores: the squashed average n-gram score of each language of the subset it found n-grams for.
+    const squashed = instance.detect(text).getScores();
+    const averages = new Map<string, number>();
+    for (const code in squashed) {
+      const ours = toOurs.get(code);
+      if (ours !== undefined) averages.set(ours, unsquash(squashed[code] ?? 0));
+    }
+    const top = Math.max(0, ...averages.values());
+    // Score differences times the n-gram count, over the temperature.
+    const scale = ngrams / temperature;
+    return Object.fromEntries(candidates.map((l) => {
+      const average = averages.get(l);
+      return [l, average === undefined ? SCORE_FLOOR : Math.max(SCORE_FLOOR, (average - top) * scale)];
+    }));
+  }
 
   return {
     languages: [...options.languages],
     model,
     detect(raw) {
       const { text, letters, ngrams } = languageBearingText(raw);
-      if (letters === 0) return { language: undefined, scores: {}, letters };
-      const script = scriptScores(text, served);
-      if (script) return { language: Object.keys(script)[0], scores: script, letters };
-
-      // eld's scores: the squashed average n-gram score of each language of the subset it found n-grams for.
-      const squashed = instance.detect(text).getScores();
-      const languages: string[] = [];
-      const averages: number[] = [];
-      let best = 0;
-      let language: string | undefined;
-      for (const code in squashed) {
-        const ours = toOurs.get(code);
-        if (ours === undefined) continue;
-        const average = unsquash(squashed[code] ?? 0);
-        languages.push(ours);
-        averages.push(average);
-        if (average > best) [best, language] = [average, ours];
+      const shared = sharedPhraseLanguages(raw, served);
+      if (shared) {
+        const scores = Object.fromEntries(shared.map((l, i) => [l, -READING_STEP * i]));
+        return { language: shared[0], scores: normalized(scores), letters, shared: shared.length > 1 ? shared : undefined };
       }
-      if (language === undefined) return { language, scores: {}, letters };
-      // Log-probabilities: score differences times the n-gram count, over the temperature, softmax-normalized.
-      // Languages eld found no n-gram for at all sit at the floor, and count in the normalization.
-      const scale = ngrams / temperature;
-      let sum = (served.size - languages.length) * Math.exp(SCORE_FLOOR);
-      for (const average of averages) sum += Math.exp((average - best) * scale);
-      const total = Math.log(sum);
-      const scores: Record<string, number> = {};
-      averages.forEach((average, i) => {
-        const logp = (average - best) * scale - total;
-        if (logp > SCORE_FLOOR) scores[languages[i] ?? ''] = Math.round(logp * 1000) / 1000;
-      });
-      return { language, scores, letters };
+      if (letters === 0) return { language: undefined, scores: {}, letters };
+
+      const evidence = letterEvidence(text, table);
+      const candidates = evidence.languages.filter((l) => served.has(l));
+      const only = candidates.length === 1 ? candidates[0] : undefined;
+      if (only !== undefined) return { language: only, scores: { [only]: 0 }, letters, decisive: { language: only, by: 'script' } };
+      if (candidates.length === 0) return { language: undefined, scores: {}, letters };
+
+      if (evidence.script === 'Han') {
+        const votes = hanVotes(text);
+        const [leader, other] = votes.ja > votes.zh ? ['ja', 'zh'] : ['zh', 'ja'];
+        const raw = { [leader]: 0, [other]: -HAN_JAPANESE_PENALTY - MARKER_NATS * Math.abs(votes.ja - votes.zh) };
+        const scores = normalized(Object.fromEntries(Object.entries(raw).filter(([l]) => served.has(l))));
+        return { language: best(scores), scores, letters };
+      }
+
+      const combined = ngramScores(text, ngrams, candidates);
+      // Nothing known about these words ("xyzzy") is no evidence, not a uniform verdict.
+      if (evidence.judged === 0 && candidates.every((l) => combined[l] === SCORE_FLOOR)) return { language: undefined, scores: {}, letters };
+      for (const language of candidates) combined[language] = (combined[language] ?? SCORE_FLOOR) - LETTER_NATS * Math.min(evidence.misses[language] ?? 0, MAX_LETTER_WORDS);
+      const leader = best(combined);
+      const votes = leader !== undefined && letters <= PAIR_MAX_LETTERS ? closeGroupVotes(text, leader) : undefined;
+      if (votes) {
+        // The member with the most markers takes the group's best score; the others fall behind by their deficit.
+        const members = Object.keys(votes).filter((l) => combined[l] !== undefined);
+        const most = Math.max(...members.map((l) => votes[l] ?? 0));
+        const winners = members.filter((l) => votes[l] === most);
+        const groupBest = Math.max(...members.map((l) => combined[l] ?? SCORE_FLOOR));
+        if (winners.length === 1) {
+          for (const l of members) combined[l] = l === winners[0] ? groupBest : Math.min(combined[l] ?? SCORE_FLOOR, groupBest - MARKER_NATS * (most - (votes[l] ?? 0)));
+        }
+      }
+      const scores = normalized(combined);
+      const language = best(scores);
+      const unruled = candidates.filter((l) => (evidence.misses[l] ?? 0) === 0);
+      const decisive = language !== undefined && evidence.judged > 0 && unruled.length === 1 && unruled[0] === language ? { language, by: 'letters' as const } : undefined;
+      return { language, scores, letters, decisive };
     },
   };
 }

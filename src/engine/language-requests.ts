@@ -71,6 +71,9 @@ function displayName(code: string, inLanguage: string): string | undefined {
   }
 }
 
+/** Longer messages are never taken for a request; far above the 80 folded characters a request may have. */
+const MAX_REQUEST_LENGTH = 500;
+
 export interface LanguageRequestMatcher {
   /** The served language a message explicitly asks for, if it does. */
   match(text: string): string | undefined;
@@ -100,6 +103,8 @@ export function createLanguageRequestMatcher(languages: readonly string[]): Lang
 
   return {
     match(text) {
+      // A request is a short message; folding a long one (a pasted 50 KB text) only to measure it costs tens of ms.
+      if (text.length > MAX_REQUEST_LENGTH) return undefined;
       const folded = fold(text.normalize('NFC'));
       if (folded === '' || folded.length > 80) return undefined;
       const cjk = cjkNames.filter(([name]) => folded.includes(name)).map(([, l]) => l);

@@ -1,9 +1,15 @@
 /**
- * The conversation's language after one more message. An explicit request wins outright; otherwise the
- * decayed evidence of the recent messages is added to priors (the language last asked for, browser or
- * Bot Framework locale, phone country, the current language, the default) and the best total wins. Short or
- * neutral messages carry little weight, so "ok" or "cena?" cannot flip a conversation, while two clear
- * messages in a new language do. Pure: the detector's scores come in, the verdict and new evidence go out.
+ * The conversation's language after one more message, in order of precedence:
+ * 1. an explicit request ("in English please") wins outright;
+ * 2. a phrase several languages share ("hallo": de/nl/nb) keeps the conversation's language, and in a new one
+ *    picks among its own readings by the channel's hints, else the likeliest: never a third language;
+ * 3. a script or letter only one served language writes (kana, "і") decides, over the earlier guess and the
+ *    channel's hints, unless the customer asked for a language before;
+ * 4. otherwise the decayed evidence of the recent messages is added to priors (the language last asked for,
+ *    browser or Bot Framework locale, phone country, the current language, the default) and the best total
+ *    wins. Short or neutral messages carry little weight, so "ok" or "cena?" cannot flip a conversation, while
+ *    two clear messages in a new language do.
+ * Pure: the detector's scores come in, the verdict and new evidence go out.
  */
 import { ConfigError } from '../errors.js';
 import type { ChannelHints } from '../model.js';
@@ -51,7 +57,7 @@ export interface LanguageInput {
   detection: MessageScores;
   /** The served language this message explicitly asks for (see `LanguageRequestMatcher`). */
   requested?: string | undefined;
-  /** A language the message itself points at: a known greeting, the knowledge-base question it matched. */
+  /** The one language a known phrase of the message belongs to: a greeting or thanks from the small-talk table. */
   phraseLanguage?: string | undefined;
   /** The conversation so far; undefined for a new conversation. */
   previous?: { language: string; evidence: unknown } | undefined;
@@ -65,7 +71,10 @@ export interface LanguageInput {
 
 export interface LanguageVerdict {
   language: string;
-  /** Which evidence decided, strongest first, for staff: e.g. "messages(3), country LV". */
+  /**
+   * Which evidence decided, strongest first, for staff: e.g. "messages(3), country LV"; "letters" or "script"
+   * when those overruled what the rest of the evidence said.
+   */
   reason: string;
   /** To store with the conversation and pass back as `previous.evidence` next time. */
   evidence: LanguageEvidenceState;
@@ -94,7 +103,10 @@ export function servedLanguages(options: { configured: readonly string[] | undef
   return served;
 }
 
-type Source = 'confirmed' | 'messages' | 'locale' | 'country' | 'current' | 'default';
+type Source = 'confirmed' | 'messages' | 'phrase' | 'locale' | 'country' | 'current' | 'default';
+
+/** A decisive message counts at least this much in the evidence it leaves, however short ("ї"). */
+const DECISIVE_MIN_WEIGHT = 0.5;
 
 export function resolveLanguage(input: LanguageInput): LanguageVerdict {
   const tuning = { ...DEFAULT_TUNING, ...input.tuning };
@@ -107,18 +119,32 @@ export function resolveLanguage(input: LanguageInput): LanguageVerdict {
     return { language: input.requested, reason: 'request', evidence: { ...evidence, confirmed: input.requested } };
   }
 
-  const detected = { scores: input.detection.scores, weight: messageWeight(input.detection.letters, tuning.fullWeightLetters) };
-  const phrase = input.phraseLanguage && served.has(input.phraseLanguage) ? input.phraseLanguage : undefined;
-  evidence = addSample(evidence, phrase ? withPhraseLanguage(detected, phrase) : detected);
+  const { detection } = input;
+  const weight = messageWeight(detection.letters, tuning.fullWeightLetters);
+  const shared = detection.shared?.filter((l) => served.has(l));
+  if (shared && shared.length > 0 && input.previous) {
+    // "hallo" says nothing about which of its languages: the conversation goes on in the one it is in.
+    return { language: input.previous.language, reason: 'current', evidence };
+  }
+  // A script or letter only one language writes decides, unless the customer asked for a language.
+  const decisive = detection.decisive && served.has(detection.decisive.language) && !(evidence.confirmed && served.has(evidence.confirmed)) ? detection.decisive : undefined;
 
   const contributions = new Map<Source, Record<string, number>>();
+  if (shared && shared.length > 0) {
+    // A new conversation: the phrase's readings compete on the channel's hints; not evidence to keep.
+    contributions.set('phrase', { ...detection.scores });
+  } else {
+    const detected = { scores: detection.scores, weight: decisive ? Math.max(weight, DECISIVE_MIN_WEIGHT) : weight };
+    const phrase = input.phraseLanguage && served.has(input.phraseLanguage) ? input.phraseLanguage : undefined;
+    evidence = addSample(evidence, phrase ? withPhraseLanguage(detected, phrase) : detected);
+    contributions.set('messages', decayedTotals(evidence.recent, supported, tuning.decay));
+  }
   const add = (source: Source, language: string | undefined, amount: number) => {
     if (!language || !served.has(language) || amount === 0) return;
     const bySource = contributions.get(source) ?? {};
     bySource[language] = (bySource[language] ?? 0) + amount;
     contributions.set(source, bySource);
   };
-  contributions.set('messages', decayedTotals(evidence.recent, supported, tuning.decay));
   add('confirmed', evidence.confirmed, tuning.confirmed);
   const locale = input.hints?.locale;
   add('locale', locale ? primaryLanguage(locale) : undefined, tuning.locale);
@@ -130,8 +156,10 @@ export function resolveLanguage(input: LanguageInput): LanguageVerdict {
   add('default', input.defaultLanguage, tuning.fallback);
 
   const total = (language: string) => [...contributions.values()].reduce((sum, c) => sum + (c[language] ?? 0), 0);
-  const ranked = supported.map((language) => ({ language, score: total(language) })).sort((a, b) => b.score - a.score);
+  const ranked = (shared && shared.length > 0 ? shared : supported).map((language) => ({ language, score: total(language) })).sort((a, b) => b.score - a.score);
   const best = ranked[0]?.language ?? input.defaultLanguage;
+  // Where the totals already agree, they explain the verdict; where they do not, the script or letter overrules them.
+  if (decisive && decisive.language !== best) return { language: decisive.language, reason: decisive.by, evidence };
   const runnerUp = ranked[1]?.language;
   return { language: best, reason: explain(contributions, best, runnerUp, { locale, country, samples: evidence.recent.length }), evidence };
 }

@@ -1,7 +1,9 @@
 /**
  * The engine's I/O step between the offline decision and the reply: when the offline path had no confident
  * answer (or no answer in the conversation's language) and a model is configured, ask it, and fold the
- * result in with {@link mergeLlmResult}. The offline decision stands whenever the model fails.
+ * result in with {@link mergeLlmResult}. The offline decision stands whenever the model fails. The passages
+ * the model answers from are the entries nearest in meaning (embeddings) when a retriever has them, else the
+ * offline matcher's ranking.
  */
 import type { Channel } from '../model.js';
 import type { Message } from '../store/store.js';
@@ -11,9 +13,16 @@ import type { Llm } from './llm.js';
 import type { Passage } from './llm-prompt.js';
 import { mergeLlmResult, type LlmResult } from './llm-decision.js';
 
+/** Finds knowledge entries by meaning (see src/llm/entry-embeddings.ts). */
+export interface EntryRetriever {
+  /** Ids of the `limit` entries nearest to the question, best first; undefined when it cannot tell (no embeddings, endpoint down). */
+  nearest(question: string, limit: number): Promise<string[] | undefined>;
+}
+
 export interface LlmAnswerStepOptions {
   llm: Llm;
   knowledge: KnowledgeBase;
+  retriever?: EntryRetriever;
   /** Passages offered to the model. Default 3. */
   passages?: number;
   /** Earlier messages offered for context. Default 6. */
@@ -35,20 +44,20 @@ export interface LlmAnswerStep {
   improve(offline: Decision, context: LlmAnswerContext): Promise<Decision>;
 }
 
-/** Below this, a passage shares little more than stop-word n-grams with the question. */
-const MIN_PASSAGE_SCORE = 0.05;
-
 export function createLlmAnswerStep(options: LlmAnswerStepOptions): LlmAnswerStep {
   const { llm, knowledge } = options;
 
-  function passagesFor(text: string, language: string): Passage[] {
-    return knowledge
-      .rank(text, { language, limit: options.passages ?? 3 })
-      .filter((match) => match.score >= MIN_PASSAGE_SCORE)
-      .map((match) => {
-        const answer = knowledge.answerFor(match.entry, language);
-        return { id: match.entry.id, language: answer.language, text: answer.text };
-      });
+  async function passagesFor(text: string, language: string): Promise<Passage[]> {
+    const limit = options.passages ?? 3;
+    const nearest = await options.retriever?.nearest(text, limit);
+    const entries = nearest
+      ? nearest.flatMap((id) => knowledge.entries.filter((entry) => entry.id === id))
+      : // However unlikely each: the model is told to say it does not know when none of them answers.
+        knowledge.rank(text, { language, limit }).map((match) => match.entry);
+    return entries.map((entry) => {
+      const answer = knowledge.answerFor(entry, language);
+      return { id: entry.id, language: answer.language, text: answer.text };
+    });
   }
 
   async function ask(offline: Decision, context: LlmAnswerContext): Promise<LlmResult> {
@@ -65,7 +74,7 @@ export function createLlmAnswerStep(options: LlmAnswerStepOptions): LlmAnswerSte
     const result = await llm.answer({
       question: context.text,
       history,
-      passages: passagesFor(context.text, context.language),
+      passages: await passagesFor(context.text, context.language),
       language: context.language,
       channel: context.channel,
       handoffAvailable: context.handoffAvailable,

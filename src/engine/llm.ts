@@ -18,11 +18,13 @@ import {
   SMS_ANSWER_CHARS,
   answerMessages,
   escalationMessages,
+  knowledgeTranslationMessages,
   leaksPolicy,
   summaryMessages,
   translateMessages,
   type AnswerPromptInput,
   type HistoryTurn,
+  type KnowledgeText,
   type Passage,
   type PromptMessage,
 } from './llm-prompt.js';
@@ -32,6 +34,8 @@ export interface LlmOptions {
   /** Undefined: https://api.openai.com/v1. */
   baseUrl?: string;
   model: string;
+  /** The model for `/v1/embeddings`; without one the client has no `embed`. */
+  embeddingModel?: string;
   /** The whole request, connection to last byte; beyond it we answer offline. */
   timeoutMs: number;
   logger: Logger;
@@ -51,7 +55,9 @@ export type LlmFailureCause =
   /** The answer claims the assistant is a person, or denies it is an AI. */
   | 'claims_human'
   /** On SMS, not even the answer's first sentence fits one message. */
-  | 'too_long';
+  | 'too_long'
+  /** The caller gave up (background work stopped at shutdown); not a failure of the server. */
+  | 'cancelled';
 
 export type LlmAnswer =
   | { kind: 'answer'; text: string }
@@ -61,6 +67,12 @@ export type LlmAnswer =
 export type LlmTranslation = { ok: true; text: string } | { ok: false; cause: LlmFailureCause };
 
 export type LlmEscalationLabel = { ok: true; label: EscalationLabel } | { ok: false; cause: LlmFailureCause };
+
+/** The model's rewrite of a knowledge entry, as it came: its content is checked by the caller before use. */
+export type LlmKnowledgeTranslation = { ok: true; text: KnowledgeText } | { ok: false; cause: LlmFailureCause };
+
+/** One vector per input text, in input order. */
+export type LlmEmbeddings = { ok: true; vectors: number[][] } | { ok: false; cause: LlmFailureCause };
 
 export interface AnswerRequest {
   /** The customer's message as they wrote it; redacted here before it leaves. */
@@ -85,6 +97,10 @@ export interface Llm {
   summarize(turns: readonly HistoryTurn[], to: string): Promise<LlmTranslation>;
   /** A second opinion on an uncertain escalation verdict: the label of one message (personal data redacted). */
   classifyEscalation(text: string): Promise<LlmEscalationLabel>;
+  /** A knowledge entry (our own text, not redacted) in language `to`, with fresh question variants; `signal` cancels. */
+  translateKnowledge(entry: KnowledgeText, from: string, to: string, signal?: AbortSignal): Promise<LlmKnowledgeTranslation>;
+  /** Embeddings of the texts from `/v1/embeddings`; present only with an embedding model. Redact customer text first. */
+  embed?: (texts: readonly string[], signal?: AbortSignal) => Promise<LlmEmbeddings>;
 }
 
 /** The part of a chat completion we read; anything else a compatible server sends is ignored. */
@@ -109,20 +125,38 @@ const MASKED_IN_ANSWERS: readonly PiiKind[] = ['CARD', 'IBAN', 'ID'];
 
 const handoffArgumentsSchema = z.object({ reason: z.string().trim().min(1).max(300) });
 
-const escalationReplySchema = z.object({ label: z.enum(ESCALATION_LABELS) });
+/** The JSON schema a reply must follow (structured outputs, where the server supports them). */
+interface ResponseFormat {
+  type: 'json_schema';
+  json_schema: { name: string; strict: true; schema: Record<string, unknown> };
+}
 
-/** The JSON schema the model's label must follow (structured outputs where the server supports them). */
-const ESCALATION_RESPONSE_FORMAT = {
-  type: 'json_schema',
-  json_schema: {
-    name: 'escalation_label',
-    strict: true,
-    schema: { type: 'object', properties: { label: { type: 'string', enum: [...ESCALATION_LABELS] } }, required: ['label'], additionalProperties: false },
-  },
-} as const;
+function jsonObjectFormat(name: string, properties: Record<string, unknown>): ResponseFormat {
+  return { type: 'json_schema', json_schema: { name, strict: true, schema: { type: 'object', properties, required: Object.keys(properties), additionalProperties: false } } };
+}
+
+const escalationReplySchema = z.object({ label: z.enum(ESCALATION_LABELS) });
+const ESCALATION_RESPONSE_FORMAT = jsonObjectFormat('escalation_label', { label: { type: 'string', enum: [...ESCALATION_LABELS] } });
+
+const knowledgeReplySchema = z.object({ questions: z.array(z.string()), answer: z.string(), short: z.string().optional() });
+const TEXT = { type: 'string' };
+/** `short` is asked for only when the entry has an SMS answer. */
+function knowledgeTranslationFormat(withShort: boolean): ResponseFormat {
+  return jsonObjectFormat('knowledge_translation', { questions: { type: 'array', items: TEXT }, answer: TEXT, ...(withShort && { short: TEXT }) });
+}
+
+const embeddingsSchema = z.object({ data: z.array(z.object({ index: z.number().int(), embedding: z.array(z.number()) })) });
 
 /** Tokens, generously above the prompt's character limits: a cut-off answer is worse than none. */
-const MAX_TOKENS = { sms: 200, other: 500, translation: 1000, label: 30 } as const;
+const MAX_TOKENS = { sms: 200, other: 500, translation: 1000, knowledge: 2000, label: 30 } as const;
+
+interface CompletionRequest {
+  maxTokens: number;
+  tools?: boolean;
+  responseFormat?: ResponseFormat;
+  /** Cancels the request early (shutdown); the deadline applies regardless. */
+  signal?: AbortSignal;
+}
 
 /** Internal: a classified failure on its way from `complete` to the logged `failed` outcome. */
 class LlmCallError extends Error {
@@ -134,9 +168,16 @@ class LlmCallError extends Error {
   }
 }
 
-function classify(error: unknown, deadline: AbortSignal): { cause: LlmFailureCause; detail: string } {
+/** The request's deadline, and the signal that ends it: the deadline or the caller's cancellation, whichever comes first. */
+function deadlineFor(timeoutMs: number, cancel: AbortSignal | undefined): { deadline: AbortSignal; signal: AbortSignal } {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  return { deadline, signal: cancel ? AbortSignal.any([deadline, cancel]) : deadline };
+}
+
+function classify(error: unknown, deadline: AbortSignal, cancel?: AbortSignal): { cause: LlmFailureCause; detail: string } {
   const detail = error instanceof Error ? error.message : String(error);
   if (error instanceof LlmCallError) return { cause: error.failure, detail };
+  if (cancel?.aborted) return { cause: 'cancelled', detail };
   // The client's own timeout covers the response headers; our deadline signal covers the body as well.
   if (error instanceof APIConnectionTimeoutError || deadline.aborted || error instanceof APIUserAbortError) return { cause: 'timeout', detail };
   if (error instanceof APIError && error.status !== undefined) {
@@ -172,25 +213,21 @@ export function createLlm(options: LlmOptions): Llm {
     maxRetries: 0,
   });
   const humanClaims = createHumanClaimDetector();
+  const { embeddingModel } = options;
 
-  async function complete(
-    messages: PromptMessage[],
-    maxTokens: number,
-    tools: boolean,
-    responseFormat?: typeof ESCALATION_RESPONSE_FORMAT,
-  ): Promise<z.infer<typeof completionSchema>['choices'][number]> {
-    const deadline = AbortSignal.timeout(options.timeoutMs);
+  async function complete(messages: PromptMessage[], request: CompletionRequest): Promise<z.infer<typeof completionSchema>['choices'][number]> {
+    const { deadline, signal } = deadlineFor(options.timeoutMs, request.signal);
     try {
       const response: unknown = await client.chat.completions.create(
         {
           model: options.model,
           messages,
-          max_tokens: maxTokens,
+          max_tokens: request.maxTokens,
           temperature: 0.2,
-          ...(tools && { tools: [HANDOFF_TOOL_DEFINITION], tool_choice: 'auto' as const }),
-          ...(responseFormat && { response_format: responseFormat, temperature: 0 }),
+          ...(request.tools && { tools: [HANDOFF_TOOL_DEFINITION], tool_choice: 'auto' as const }),
+          ...(request.responseFormat && { response_format: request.responseFormat, temperature: 0 }),
         },
-        { signal: deadline },
+        { signal },
       );
       const parsed = completionSchema.safeParse(response);
       if (!parsed.success) throw new LlmCallError('malformed', `unexpected completion shape: ${parsed.error.issues[0]?.message ?? ''}`);
@@ -198,21 +235,58 @@ export function createLlm(options: LlmOptions): Llm {
       if (!choice) throw new LlmCallError('malformed', 'no choices');
       return choice;
     } catch (error) {
-      const { cause, detail } = classify(error, deadline);
+      const { cause, detail } = classify(error, deadline, request.signal);
       throw new LlmCallError(cause, detail);
     }
   }
 
   function failed(cause: LlmFailureCause, detail: string, context: Record<string, unknown>): { kind: 'failed'; cause: LlmFailureCause } {
-    logger.warn({ ...context, cause, detail }, 'model call failed; answering offline');
+    if (cause === 'cancelled') logger.debug({ ...context, detail }, 'model call cancelled');
+    else logger.warn({ ...context, cause, detail }, 'model call failed; answering offline');
     return { kind: 'failed', cause };
+  }
+
+  /** A JSON task: the reply must parse as `schema`, else the call failed as `malformed`. */
+  async function completeJson<T>(
+    messages: PromptMessage[],
+    schema: z.ZodType<T>,
+    request: CompletionRequest & { responseFormat: ResponseFormat },
+    context: Record<string, unknown>,
+  ): Promise<{ ok: true; value: T } | { ok: false; cause: LlmFailureCause }> {
+    let choice;
+    try {
+      choice = await complete(messages, request);
+    } catch (error) {
+      return { ok: false, cause: failed(...failureOf(error), context).cause };
+    }
+    try {
+      return { ok: true, value: schema.parse(JSON.parse(choice.message.content ?? '')) };
+    } catch {
+      return { ok: false, cause: failed('malformed', `reply is not the ${request.responseFormat.json_schema.name} JSON asked for`, context).cause };
+    }
+  }
+
+  async function embed(texts: readonly string[], model: string, cancel: AbortSignal | undefined): Promise<LlmEmbeddings> {
+    const context = { task: 'embed', model, inputs: texts.length };
+    const { deadline, signal } = deadlineFor(options.timeoutMs, cancel);
+    try {
+      // Floats, not the client's default base64: several compatible servers only speak floats.
+      const response: unknown = await client.embeddings.create({ model, input: [...texts], encoding_format: 'float' }, { signal });
+      const parsed = embeddingsSchema.safeParse(response);
+      if (!parsed.success || parsed.data.data.length !== texts.length) throw new LlmCallError('malformed', 'not one embedding per input');
+      // `index` says which input each vector belongs to; the order of `data` is not promised.
+      return { ok: true, vectors: [...parsed.data.data].sort((a, b) => a.index - b.index).map((item) => item.embedding) };
+    } catch (error) {
+      const { cause, detail } = classify(error, deadline, cancel);
+      return { ok: false, cause: failed(cause, detail, context).cause };
+    }
   }
 
   /** A plain-text task (translation, summary): the reply is the text, with the customer's data restored. */
   async function rewriteWith(vault: PiiVault, messages: PromptMessage[], context: Record<string, unknown>): Promise<LlmTranslation> {
     let choice;
     try {
-      choice = await complete(messages, MAX_TOKENS.translation, false);
+      choice = await complete(messages, { maxTokens: MAX_TOKENS.translation });
     } catch (error) {
       return { ok: false, cause: failed(...failureOf(error), context).cause };
     }
@@ -248,7 +322,7 @@ export function createLlm(options: LlmOptions): Llm {
       const messages = answerMessages(prompt);
       let choice;
       try {
-        choice = await complete(messages, request.channel === 'sms' ? MAX_TOKENS.sms : MAX_TOKENS.other, request.handoffAvailable);
+        choice = await complete(messages, { maxTokens: request.channel === 'sms' ? MAX_TOKENS.sms : MAX_TOKENS.other, tools: request.handoffAvailable });
       } catch (error) {
         return failed(...failureOf(error), context);
       }
@@ -287,19 +361,18 @@ export function createLlm(options: LlmOptions): Llm {
     translate: (text, from, to) => rewrite(text, (redacted) => translateMessages(redacted, from, to), { task: 'translate', from, to }),
 
     async classifyEscalation(text) {
-      const context = { task: 'classify_escalation' };
-      let choice;
-      try {
-        choice = await complete(escalationMessages(new PiiVault().redact(text)), MAX_TOKENS.label, false, ESCALATION_RESPONSE_FORMAT);
-      } catch (error) {
-        return { ok: false, cause: failed(...failureOf(error), context).cause };
-      }
-      try {
-        return { ok: true, label: escalationReplySchema.parse(JSON.parse(choice.message.content ?? '')).label };
-      } catch {
-        return { ok: false, cause: failed('malformed', 'label reply is not {"label": <one of the labels>}', context).cause };
-      }
+      const messages = escalationMessages(new PiiVault().redact(text));
+      const reply = await completeJson(messages, escalationReplySchema, { maxTokens: MAX_TOKENS.label, responseFormat: ESCALATION_RESPONSE_FORMAT }, { task: 'classify_escalation' });
+      return reply.ok ? { ok: true, label: reply.value.label } : reply;
     },
+
+    async translateKnowledge(entry, from, to, signal) {
+      const request = { maxTokens: MAX_TOKENS.knowledge, responseFormat: knowledgeTranslationFormat(entry.short !== undefined), signal };
+      const reply = await completeJson(knowledgeTranslationMessages(entry, from, to), knowledgeReplySchema, request, { task: 'translate_knowledge', from, to });
+      return reply.ok ? { ok: true, text: reply.value } : reply;
+    },
+
+    ...(embeddingModel !== undefined && { embed: (texts: readonly string[], signal?: AbortSignal) => embed(texts, embeddingModel, signal) }),
 
     summarize(turns, to) {
       // The transcript is redacted as one text so a value keeps one placeholder throughout.

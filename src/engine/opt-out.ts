@@ -41,6 +41,9 @@ const BY_LANGUAGE: Readonly<Record<string, Readonly<Record<ComplianceCommand, re
   },
 };
 
+/** The longest message still read as a keyword ("  STOP!!! " and the like); keywords themselves have ≤ 20 characters. */
+const MAX_KEYWORD_MESSAGE = 200;
+
 /** Channels where the carrier rules apply and we honour the keywords. */
 const COMPLIANCE_CHANNELS: ReadonlySet<Channel> = new Set(['sms', 'whatsapp']);
 
@@ -50,18 +53,39 @@ export interface OptOutKeyword {
   language?: string;
 }
 
+/** Punctuation, symbols and spaces, which may surround a keyword ("STOP!", "«stop»"). */
+const SURROUNDING = /[\p{P}\p{S}\s]/u;
+
+const LEADING = /^[\p{P}\p{S}\s]*/u;
+
+/**
+ * `text` without surrounding punctuation and spaces. The end is walked back one character at a time, not matched
+ * with `/[…]+$/`: that pattern retries from every character of a long run of punctuation inside the text and
+ * takes quadratic time.
+ */
+function withoutSurrounding(text: string): string {
+  const start = LEADING.exec(text)?.[0].length ?? 0;
+  let end = text.length;
+  while (end > start) {
+    // The last character, whole: a symbol outside the BMP (an emoji) is two UTF-16 units.
+    const last = end - start >= 2 && (text.codePointAt(end - 2) ?? 0) > 0xffff ? text.slice(end - 2, end) : text.slice(end - 1, end);
+    if (!SURROUNDING.test(last)) break;
+    end -= last.length;
+  }
+  return text.slice(start, end);
+}
+
 /** The message reduced to a possible keyword: upper case, single spaces, no surrounding punctuation. */
 function normalize(text: string): string {
-  return text
-    .normalize('NFC')
-    .trim()
-    .replace(/^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$/gu, '')
+  return withoutSurrounding(text.normalize('NFC'))
     .replace(/\s+/g, ' ')
     .toLocaleUpperCase('en');
 }
 
 /** The compliance keyword a message consists of, if it is nothing but one (case and punctuation aside). */
 export function detectOptOutKeyword(text: string): OptOutKeyword | undefined {
+  // A keyword is one short word: a long message is not one, however much of it is punctuation around a word.
+  if (text.length > MAX_KEYWORD_MESSAGE) return undefined;
   const word = normalize(text);
   if (!word || word.length > 20) return undefined;
   for (const [command, words] of Object.entries(UNIVERSAL) as [ComplianceCommand, readonly string[]][]) {

@@ -69,7 +69,11 @@ function looksLikeDate(text: string): boolean {
  * and what is left of a long number after the specific checks is still an identifier worth hiding.
  */
 const DETECTORS: readonly Detector[] = [
-  { kind: 'EMAIL', pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu },
+  // Starts only where a run of local-part characters starts (the lookbehind after the first character: no
+  // character of that kind before it). Without that check a long run without an "@" (50 KB of letters) is
+  // scanned again from each of its characters, quadratic time; checking the first character before the
+  // lookbehind keeps text of other characters (emoji) fast.
+  { kind: 'EMAIL', pattern: /[\p{L}\p{N}._%+-](?<![\p{L}\p{N}._%+-].)[\p{L}\p{N}._%+-]*@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu },
   {
     kind: 'IBAN',
     // Printed in groups of four, or without spaces; a group-shaped word after it is trimmed off by `accept`.
@@ -101,6 +105,16 @@ const DETECTORS: readonly Detector[] = [
   { kind: 'ID', pattern: /(?<!\d)\d(?:[ -]?\d){7,}(?!\d)/g, accept: (match) => (looksLikeDate(match) ? undefined : match) },
 ];
 
+/**
+ * The candidate without the spaces, dots, dashes and brackets a pattern took after its last digit. A loop, not
+ * `/[\s.(-]+$/`: that pattern retries from every separator of a long run and takes quadratic time.
+ */
+function withoutTrailingSeparators(match: string): string {
+  let end = match.length;
+  while (end > 0 && /[\s.(-]/.test(match.charAt(end - 1))) end -= 1;
+  return match.slice(0, end);
+}
+
 /** "4111 1111 1111 1111" → "•••• 1111": enough for the customer to recognise, useless to anyone else. */
 function maskValue(value: string): string {
   return `•••• ${value.replace(/[^\p{L}\p{N}]/gu, '').slice(-4)}`;
@@ -127,7 +141,7 @@ export class PiiVault {
       result = result.replace(detector.pattern, (match: string) => {
         // A detector earlier in the list already replaced part of this span.
         if (match.includes('[')) return match;
-        const trimmed = match.replace(/[\s.(-]+$/, '');
+        const trimmed = withoutTrailingSeparators(match);
         const value = detector.accept ? detector.accept(trimmed) : trimmed;
         if (value === undefined) return match;
         return this.placeholderFor(detector.kind, value) + match.slice(value.length);

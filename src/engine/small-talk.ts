@@ -102,7 +102,7 @@ export const SMALL_TALK_PHRASES: Readonly<Record<string, Readonly<Record<SmallTa
     goodbye: ['farvel', 'vi ses', 'hav en god dag', 'på gensyn'],
   },
   nb: {
-    greeting: ['hei', 'heisann', 'hallo', 'god morgen', 'god dag', 'morn'],
+    greeting: ['hei', 'heisann', 'hallo', 'halla', 'god morgen', 'god dag', 'morn'],
     thanks: ['takk', 'tusen takk', 'mange takk', 'takk for hjelpen', 'ok takk', 'takker'],
     goodbye: ['ha det', 'ha det bra', 'ha en fin dag', 'vi ses', 'farvel', 'snakkes'],
   },

@@ -1,8 +1,10 @@
 /**
  * The seam between the human queue (this folder) and the staff console that shows it (adapters/slack/).
- * The queue decides; the desk only renders cards and threads and reports what staff clicked or wrote.
+ * The queue decides; the desk only renders cards and threads and reports what staff clicked or wrote. What
+ * crosses the seam is data: customers' and models' words as they are, never markup, which only the desk
+ * builds (escaping everything it did not write itself).
  */
-import type { Author, Channel } from '../model.js';
+import type { Author, Channel, Media } from '../model.js';
 
 /** Where a conversation's post lives on the desk (a Slack channel id and message ts). */
 export interface DeskThread {
@@ -42,7 +44,26 @@ export interface QueueCard {
   position: number;
 }
 
-export type ThreadControl = 'hand_back' | 'close';
+/** What the queue posts into a card's thread. */
+export type ThreadPost =
+  /** A customer wrote while waiting for or talking with a person; with a translation into the staff's language. */
+  | {
+      kind: 'customer_message';
+      customerName: string | null;
+      channel: Channel;
+      /** The conversation's language. */
+      language: string;
+      text: string;
+      media: readonly Media[];
+      translation?: { language: string; text: string };
+    }
+  /** Nobody has claimed the conversation yet: a reminder (re-page number `repage`). */
+  | { kind: 'repage'; waitedMinutes: number; repage: number }
+  /** `agent` claimed it: the thread now offers Hand back and Close. */
+  | { kind: 'claimed'; handoffId: number; agent: Agent }
+  | { kind: 'ended'; agent: Agent; status: 'released' | 'closed' }
+  /** What an agent's reply became in the customer's language. */
+  | { kind: 'sent_translation'; language: string; text: string };
 
 /** A staff console. Implementations throw on failure; the queue logs and retries paging later. */
 export interface AgentDesk {
@@ -50,10 +71,8 @@ export interface AgentDesk {
   page(card: QueueCard): Promise<DeskThread>;
   /** Redraws a card after a claim, hand back or close. */
   updateCard(at: DeskThread, card: QueueCard): Promise<void>;
-  /** Posts into the card's thread: a relayed customer message, a re-page, controls after a claim. */
-  postToThread(at: DeskThread, text: string, controls?: { handoffId: number; buttons: ThreadControl[] }): Promise<void>;
-  /** A message only one member of staff sees (e.g. "already claimed by …"). */
-  notify(at: DeskThread, agentId: string, text: string): Promise<void>;
+  /** Posts into the card's thread. */
+  postToThread(at: DeskThread, post: ThreadPost): Promise<void>;
 }
 
 /** What the desk reports back to the queue; implemented by {@link createHandoffQueue}. */

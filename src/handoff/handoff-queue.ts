@@ -23,8 +23,6 @@ export interface HandoffQueueOptions {
   /** Queued customer notices go out through the outbox; wake it. */
   onOutboxQueued: () => void;
   repageMinutes: number;
-  /** Mentioned in re-pages, e.g. "<!subteam^S0123>" or "@support". */
-  oncallMention?: string;
   /** Without hours, staff are always at work. */
   hours?: BusinessHours;
   clock?: Clock;
@@ -157,10 +155,9 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       if (now.getTime() - handoff.lastPagedAt.getTime() < repageMs) continue;
       // Conditional on the last page time, so of several replicas only one re-pages this round.
       if (!(await store.recordRepage(handoff.id, handoff.lastPagedAt, now))) continue;
-      const waited = Math.round((now.getTime() - handoff.pagedAt.getTime()) / 60_000);
-      const mention = options.oncallMention ? `${options.oncallMention} ` : '';
+      const waitedMinutes = Math.round((now.getTime() - handoff.pagedAt.getTime()) / 60_000);
       try {
-        await desk.postToThread(at, `${mention}still waiting for a person after ${waited} min (re-page ${handoff.repagedCount + 1}) — please claim.`);
+        await desk.postToThread(at, { kind: 'repage', waitedMinutes, repage: handoff.repagedCount + 1 });
         logger.info({ handoffId: handoff.id, repage: handoff.repagedCount + 1 }, 'handoff re-paged');
       } catch (error) {
         logger.warn({ err: error, handoffId: handoff.id }, 're-page failed');
@@ -203,7 +200,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
     const updated = await store.updateConversation(conversation.id, status === 'released' ? { state: 'bot', failedAnswers: 0 } : { state: 'closed' });
     await redraw(handoff);
     const at = threadOf(handoff);
-    if (at) await desk.postToThread(at, status === 'released' ? `${agent.name} handed the conversation back to the bot.` : `${agent.name} closed the conversation.`).catch(() => undefined);
+    if (at) await desk.postToThread(at, { kind: 'ended', agent, status }).catch(() => undefined);
     await tellCustomer(updated, customer, status === 'released' ? 'handoffReturnedToBot' : 'handoffClosed', { name: agent.name });
     logger.info({ handoffId, status, agent: agent.id }, 'handoff ended');
     rearm();
@@ -242,13 +239,18 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
         logger.warn({ conversationId: conversation.id }, 'customer message for a person, but no desk post to relay it to');
         return;
       }
-      const who = customer.displayName ?? `${customer.channel} customer`;
       // The original always, with its detected language; a translation below it when a model made one.
       const translated = await options.textTranslator?.translate(message.text, conversation.language, agentLanguage);
-      // Media is recorded, never downloaded by us: the agent opens the channel's link (Twilio's media URL).
-      const media = message.media.map((m) => `\n<${m.url}|${m.contentType}>`).join('');
-      const relay = `*${who}* (${conversation.language}): ${message.text}${media}`;
-      await desk.postToThread(at, translated === undefined ? relay : `${relay}\n> _${agentLanguage}:_ ${translated}`);
+      await desk.postToThread(at, {
+        kind: 'customer_message',
+        customerName: customer.displayName,
+        channel: customer.channel,
+        language: conversation.language,
+        text: message.text,
+        // Media is recorded, never downloaded by us: the agent opens the channel's link (Twilio's media URL).
+        media: message.media,
+        ...(translated !== undefined && { translation: { language: agentLanguage, text: translated } }),
+      });
     },
 
     async claim(handoffId, agent): Promise<ClaimOutcome> {
@@ -265,7 +267,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       const at = threadOf(handoff);
       if (at) {
         await desk
-          .postToThread(at, `${agent.name} has the conversation. Reply in this thread to write to the customer.`, { handoffId, buttons: ['hand_back', 'close'] })
+          .postToThread(at, { kind: 'claimed', handoffId, agent })
           .catch((error: unknown) => logger.warn({ err: error, handoffId }, 'posting thread controls failed'));
       }
       await tellCustomer(updated, customer, 'handoffAgentJoined', { name: agent.name });
@@ -295,7 +297,9 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       options.onOutboxQueued();
       // The thread keeps the agent's original (their own message) and shows what the customer actually got.
       if (translated !== undefined) {
-        await desk.postToThread(at, `_Sent to the customer in ${conversation.language}:_ ${translated}`).catch((error: unknown) => logger.warn({ err: error }, 'posting the sent translation failed'));
+        await desk
+          .postToThread(at, { kind: 'sent_translation', language: conversation.language, text: translated })
+          .catch((error: unknown) => logger.warn({ err: error }, 'posting the sent translation failed'));
       }
       return { delivered: true };
     },

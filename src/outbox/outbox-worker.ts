@@ -1,97 +1,248 @@
 /**
  * Delivers queued outbound messages through their channel's adapter. Rows live in the store, so a restart
- * loses nothing: a row in flight when the process died is leased, and its lease running out makes it due
- * again. Per-conversation order comes from the store's claim, which hands out only a conversation's oldest
- * undelivered row.
+ * loses nothing. Per-conversation order comes from the store's claim, which hands out only a conversation's
+ * oldest undelivered row; across conversations deliveries run side by side, each under its own time limit, and
+ * a finished one makes room for the next at once, so a hanging channel holds back only its own conversation.
+ *
+ * Transient failures are retried with capped exponential backoff until they have lasted the retry window
+ * (hours, not a number of attempts); then the row expires and, like a permanently refused one, becomes a dead
+ * letter for staff. An attempt whose outcome is unknown (it timed out, or its lease ran out because the worker
+ * died) is recorded as such, and the channel looks for the earlier send before repeating it.
  */
-import type { Channel, ChannelAdapter } from '../model.js';
+import type { Channel } from '../model.js';
 import type { OutboxItem, Store } from '../store/store.js';
 import type { Logger } from '../logger.js';
 import { ChannelError } from '../errors.js';
+import { createSystemClock, type Clock, type ScheduledTimer } from '../handoff/clock.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { OutcomeUnknownError, type DeliveryAttempt, type OutboxChannel } from './delivery-attempt.js';
+
+export type OutboxStore = Pick<
+  Store,
+  | 'claimDueOutbox'
+  | 'renewOutboxLease'
+  | 'releaseOrphanedOutbox'
+  | 'markOutboxSent'
+  | 'settleOutboxAccepted'
+  | 'recordOutboxPart'
+  | 'markOutboxRetry'
+  | 'markOutboxDead'
+  | 'markOutboxExpired'
+  | 'nextOutboxDueAt'
+>;
 
 export interface OutboxWorkerOptions {
-  store: Store;
-  adapters: ReadonlyMap<Channel, Pick<ChannelAdapter, 'send'>>;
+  store: OutboxStore;
+  adapters: ReadonlyMap<Channel, OutboxChannel>;
   logger: Logger;
-  /** Attempts before a retryable failure goes to the dead letter. */
-  maxAttempts?: number;
+  /** How long a row's transient failures are retried before it expires (OUTBOX_RETRY_HOURS). */
+  retryWindowMs?: number;
+  /** Each attempt's time limit (OUTBOX_SEND_TIMEOUT_MS); past it the outcome is unknown and the row is retried. */
+  sendTimeoutMs?: number;
   backoff?: BackoffOptions;
-  /** How long a claimed row stays ours; longer than any send should take. */
+  /** How long a claim holds a row; renewed while its send is in progress, so it can be short. */
   leaseMs?: number;
   /** Upper bound on sleep, so rows queued by other replicas are picked up. */
   pollMs?: number;
-  batchSize?: number;
+  /** Deliveries in progress at once (each a different conversation). */
+  concurrency?: number;
   /** How long `stop` keeps delivering rows that are already due before it gives up (they stay queued). */
   drainMs?: number;
-  /** Told about every permanent failure, e.g. so a channel can mark an opted-out recipient. */
-  onDeadLetter?: (item: OutboxItem, error: unknown) => Promise<void>;
-  now?: () => Date;
+  /** Told about every dead letter: refused for good (`dead`), or `expired` after the retry window. */
+  onDeadLetter?: (item: OutboxItem, error: unknown, status: 'dead' | 'expired') => Promise<void>;
+  /** Time and timers: backoff, send timeouts, lease renewal, polling. */
+  clock?: Clock;
   random?: () => number;
 }
 
 export interface OutboxWorker {
+  /** Releases rows a dead process left in flight (where the store can know), then starts delivering. */
   start(): void;
   /** Something was queued: look now instead of at the next poll. */
   wake(): void;
   /**
-   * Stops polling, then delivers what is already due (bounded by `drainMs`) so a restart does not delay
-   * replies; rows not reached stay in the store for the next start.
+   * Stops polling, lets deliveries in progress finish, then delivers what is already due (bounded by
+   * `drainMs`) so a restart does not delay replies; rows not reached stay in the store for the next start.
    */
   stop(): Promise<void>;
 }
 
-const DEFAULTS = { maxAttempts: 8, backoff: { baseMs: 1000, maxMs: 5 * 60_000 }, leaseMs: 60_000, pollMs: 1000, batchSize: 20, drainMs: 5000 };
+const HOUR_MS = 60 * 60 * 1000;
+
+export const OUTBOX_DEFAULTS = {
+  retryWindowMs: 24 * HOUR_MS,
+  sendTimeoutMs: 10_000,
+  backoff: { baseMs: 1000, maxMs: 5 * 60_000 },
+  leaseMs: 10_000,
+  pollMs: 1000,
+  concurrency: 32,
+  drainMs: 5000,
+} as const;
+
+/** Our own time limit on an attempt; the request may still reach the provider, so the outcome is unknown. */
+class SendTimeoutError extends OutcomeUnknownError {
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms (OUTBOX_SEND_TIMEOUT_MS)`, 'send_timeout');
+  }
+}
+
+/** Thrown into a timed-out attempt's own sender so it stops before a further part. */
+class AbandonedAttemptError extends ChannelError {
+  constructor() {
+    super('attempt abandoned after its time limit', true, 'abandoned');
+  }
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { store, adapters, logger } = options;
-  const maxAttempts = options.maxAttempts ?? DEFAULTS.maxAttempts;
-  const backoff = options.backoff ?? DEFAULTS.backoff;
-  const leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
-  const pollMs = options.pollMs ?? DEFAULTS.pollMs;
-  const batchSize = options.batchSize ?? DEFAULTS.batchSize;
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? createSystemClock();
+  const retryWindowMs = options.retryWindowMs ?? OUTBOX_DEFAULTS.retryWindowMs;
+  const sendTimeoutMs = options.sendTimeoutMs ?? OUTBOX_DEFAULTS.sendTimeoutMs;
+  const backoff = options.backoff ?? OUTBOX_DEFAULTS.backoff;
+  const leaseMs = options.leaseMs ?? OUTBOX_DEFAULTS.leaseMs;
+  const pollMs = options.pollMs ?? OUTBOX_DEFAULTS.pollMs;
+  const concurrency = options.concurrency ?? OUTBOX_DEFAULTS.concurrency;
+  const drainMs = options.drainMs ?? OUTBOX_DEFAULTS.drainMs;
+  const now = () => clock.now();
 
   let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let cycle: Promise<void> | undefined;
+  let recovered = false;
+  let timer: ScheduledTimer | undefined;
+  let pumping: Promise<void> | undefined;
   let wakeRequested = false;
-  let drainUntil: number | undefined;
+  /** Deliveries in progress, by row id; each settles its row itself and never rejects. */
+  const active = new Map<number, Promise<void>>();
+
+  /** Renews the row's lease every third of it until the returned function is called. */
+  function keepLeased(item: OutboxItem): () => void {
+    let stopped = false;
+    let renewal: ScheduledTimer | undefined;
+    const renew = async (): Promise<void> => {
+      const held = await store.renewOutboxLease(item.id, item.attempts, new Date(now().getTime() + leaseMs)).catch((error: unknown) => {
+        logger.warn({ outboxId: item.id, err: errorText(error) }, 'outbox lease renewal failed');
+        return true;
+      });
+      if (!held) logger.warn({ outboxId: item.id }, 'outbox lease lost while sending; another worker may repeat this delivery');
+      else if (!stopped) renewal = clock.schedule(() => void renew(), leaseMs / 3);
+    };
+    renewal = clock.schedule(() => void renew(), leaseMs / 3);
+    return () => {
+      stopped = true;
+      renewal?.cancel();
+    };
+  }
+
+  /** The send, or a {@link SendTimeoutError} once the time limit passes (the send itself goes on). */
+  function withTimeout<T>(sending: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const limit = clock.schedule(() => reject(new SendTimeoutError(sendTimeoutMs)), sendTimeoutMs);
+      sending.then(
+        (value) => {
+          limit.cancel();
+          resolve(value);
+        },
+        (error: unknown) => {
+          limit.cancel();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  async function giveUp(item: OutboxItem, error: unknown, expired: boolean): Promise<void> {
+    const message = errorText(error);
+    if (expired) await store.markOutboxExpired(item.id, message, now());
+    else await store.markOutboxDead(item.id, message, now());
+    logger.error({ outboxId: item.id, conversationId: item.conversationId, attempts: item.attempts, err: message }, expired ? 'delivery failed for the whole retry window; expired' : 'delivery refused; dead-lettered');
+    await options.onDeadLetter?.(item, error, expired ? 'expired' : 'dead');
+  }
+
+  async function settleFailure(item: OutboxItem, error: unknown): Promise<void> {
+    // Unknown errors are treated as transient: a bug or an outage should not silently drop a reply.
+    const retryable = error instanceof ChannelError ? error.retryable : true;
+    if (!retryable) return giveUp(item, error, false);
+    const at = now();
+    const failingSince = item.failingSince ?? at;
+    if (at.getTime() - failingSince.getTime() >= retryWindowMs) return giveUp(item, error, true);
+    // A channel that says when it can take more (Retry-After) is not asked sooner than that.
+    const retryAfter = error instanceof ChannelError ? (error.retryAfterMs ?? 0) : 0;
+    const delay = Math.max(backoffDelay(item.attempts, backoff, options.random), retryAfter);
+    const outcomeUnknown = error instanceof OutcomeUnknownError;
+    await store.markOutboxRetry(item.id, errorText(error), new Date(at.getTime() + delay), { now: at, outcomeUnknown });
+    logger.warn({ outboxId: item.id, attempt: item.attempts, delay, outcomeUnknown, err: errorText(error) }, 'delivery failed; will retry');
+  }
+
+  /** A send that answers after its time limit: its acceptance is still recorded if no later attempt took the row. */
+  function settleLate(item: OutboxItem, sending: Promise<{ providerId: string }>): void {
+    sending.then(
+      async ({ providerId }) => {
+        const settled = await store.settleOutboxAccepted(item.id, providerId, now());
+        logger.info({ outboxId: item.id, providerId, settled }, 'a timed-out send was accepted after all');
+      },
+      (error: unknown) => logger.debug({ outboxId: item.id, err: errorText(error) }, 'a timed-out send failed afterwards'),
+    );
+  }
 
   async function deliver(item: OutboxItem): Promise<void> {
     const adapter = adapters.get(item.channel);
+    let abandoned = false;
+    const attempt: DeliveryAttempt = {
+      outboxId: item.id,
+      sentParts: item.sentParts,
+      ...(item.outcomeUnknownSince && { outcomeUnknownSince: item.outcomeUnknownSince }),
+      recordPart: async (providerId) => {
+        // A part accepted after the time limit is still recorded, but the abandoned attempt sends no further one.
+        await store.recordOutboxPart(item.id, providerId);
+        if (abandoned) throw new AbandonedAttemptError();
+      },
+    };
+    const stopRenewing = keepLeased(item);
+    let sending: Promise<{ providerId: string }> | undefined;
+    let providerId: string;
     try {
       if (!adapter) throw new ChannelError(`no adapter is enabled for channel ${item.channel}`, false);
-      // Parts of a long message delivered by an earlier attempt are not sent again.
-      const progress = { sentParts: item.sentParts, recordPart: (providerId: string) => store.recordOutboxPart(item.id, providerId) };
-      const { providerId } = await adapter.send(item.payload, progress);
-      await store.markOutboxSent(item.id, providerId, now());
+      sending = adapter.send(item.payload, attempt);
+      ({ providerId } = await withTimeout(sending));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // Unknown errors are treated as transient: a bug or an outage should not silently drop a reply.
-      const retryable = error instanceof ChannelError ? error.retryable : true;
-      if (retryable && item.attempts < maxAttempts) {
-        // A channel that says when it can take more (Retry-After) is not asked sooner than that.
-        const retryAfter = error instanceof ChannelError ? (error.retryAfterMs ?? 0) : 0;
-        const delay = Math.max(backoffDelay(item.attempts, backoff, options.random), retryAfter);
-        await store.markOutboxRetry(item.id, message, new Date(now().getTime() + delay));
-        logger.warn({ outboxId: item.id, attempt: item.attempts, delay, err: message }, 'delivery failed; will retry');
-      } else {
-        await store.markOutboxDead(item.id, message, now());
-        logger.error({ outboxId: item.id, attempts: item.attempts, err: message }, 'delivery failed; dead-lettered');
-        await options.onDeadLetter?.(item, error);
-      }
+      stopRenewing();
+      abandoned = true;
+      await settleFailure(item, error);
+      if (error instanceof SendTimeoutError && sending) settleLate(item, sending);
+      return;
     }
+    stopRenewing();
+    // The acceptance is recorded on its own, right after the answer. Should this write fail, the row stays in
+    // flight: its lease runs out, its outcome is unknown, and the channel looks before sending again.
+    await store.markOutboxSent(item.id, providerId, now());
   }
 
-  async function runCycle(): Promise<void> {
+  function launch(item: OutboxItem): void {
+    const delivery = deliver(item)
+      .catch((error: unknown) => logger.error({ outboxId: item.id, err: error }, 'outbox delivery could not be settled'))
+      .finally(() => {
+        active.delete(item.id);
+        // A settled row may release its conversation's next one, and frees a slot.
+        wake();
+      });
+    active.set(item.id, delivery);
+  }
+
+  /** Claims due rows into the free slots until none are due or the slots are full. */
+  async function pump(): Promise<void> {
+    if (!recovered) {
+      recovered = true;
+      const released = await store.releaseOrphanedOutbox(now());
+      if (released > 0) logger.warn({ released }, 'deliveries left in flight by a previous process are due again; their outcome is unknown');
+    }
     for (;;) {
       wakeRequested = false;
-      const items = await store.claimDueOutbox(now(), leaseMs, batchSize);
-      // Each claimed row is from a different conversation, so they can go out concurrently.
-      await Promise.all(items.map(deliver));
-      if (items.length === 0 && !wakeRequested) return;
-      if (drainUntil !== undefined && now().getTime() >= drainUntil) return;
+      const free = concurrency - active.size;
+      if (free <= 0) return;
+      const items = await store.claimDueOutbox(now(), leaseMs, free);
+      for (const item of items) launch(item);
+      if (items.length < free && !wakeRequested) return;
     }
   }
 
@@ -103,26 +254,32 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   function schedule(delay: number): void {
     if (!running) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, delay);
+    timer?.cancel();
+    timer = clock.schedule(tick, delay);
   }
 
   function tick(): void {
-    if (cycle) {
+    timer = undefined;
+    if (pumping) {
       wakeRequested = true;
       return;
     }
-    timer = undefined;
-    cycle = runCycle()
+    pumping = pump()
       .then(sleepDelay)
       .catch((error: unknown) => {
         logger.error({ err: error }, 'outbox cycle failed');
         return pollMs;
       })
       .then((delay) => {
-        cycle = undefined;
+        pumping = undefined;
         schedule(wakeRequested ? 0 : delay);
       });
+  }
+
+  function wake(): void {
+    if (!running) return;
+    if (pumping) wakeRequested = true;
+    else schedule(0);
   }
 
   return {
@@ -131,17 +288,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       running = true;
       schedule(0);
     },
-    wake() {
-      if (!running) return;
-      if (cycle) wakeRequested = true;
-      else schedule(0);
-    },
+    wake,
     async stop() {
       running = false;
-      clearTimeout(timer);
-      drainUntil = now().getTime() + (options.drainMs ?? DEFAULTS.drainMs);
-      await cycle;
-      await runCycle();
+      timer?.cancel();
+      const deadline = now().getTime() + drainMs;
+      await pumping;
+      for (;;) {
+        if (now().getTime() < deadline) await pump();
+        if (active.size === 0) return;
+        await Promise.race(active.values());
+      }
     },
   };
 }

@@ -12,14 +12,19 @@ import type { StoreDialect } from './migrations.js';
 import {
   claimDueOutbox,
   enqueueOutbound,
-  markOutboxDead,
+  markOutboxGivenUp,
   markOutboxRetry,
   markOutboxSent,
   nextOutboxDueAt,
   recordOutboxPart,
+  redriveOutbox,
+  releaseInflightOutbox,
+  renewOutboxLease,
+  settleOutboxAccepted,
 } from './outbox-queries.js';
 import * as handoffs from './handoff-queries.js';
 import * as customerData from './customer-data-queries.js';
+import * as knowledgeTranslations from './knowledge-translation-queries.js';
 import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
 import { deliveryStatusesReplacedBy } from './delivery-status.js';
 import type { Database } from './schema.js';
@@ -32,6 +37,7 @@ import type {
   DeliveryStatus,
   Handoff,
   HandoffSummary,
+  KnowledgeTranslation,
   NewHandoff,
   Message,
   NewInboundMessage,
@@ -210,6 +216,17 @@ export class KyselyStore implements Store {
     return row && messageFromRow(row);
   }
 
+  async findOutbound(channel: Channel, externalId: string): Promise<Message | undefined> {
+    const row = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('direction', '=', 'out')
+      .where('channel', '=', channel)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+    return row && messageFromRow(row);
+  }
+
   async recordInbound(message: NewInboundMessage): Promise<Message | undefined> {
     // The unique inbound key turns a redelivered webhook into a no-op, race-free across replicas.
     const row = await this.db
@@ -292,20 +309,42 @@ export class KyselyStore implements Store {
     return claimDueOutbox(this.db, now, leaseMs, limit);
   }
 
+  renewOutboxLease(id: number, attempt: number, leaseUntil: Date): Promise<boolean> {
+    return renewOutboxLease(this.db, id, attempt, leaseUntil);
+  }
+
+  async releaseOrphanedOutbox(now: Date): Promise<number> {
+    // One process owns an SQLite file, so at start nothing in flight is anyone's; PostgreSQL is shared by replicas.
+    return this.dialect === 'sqlite' ? releaseInflightOutbox(this.db, now) : 0;
+  }
+
   async markOutboxSent(id: number, providerId: string, now: Date): Promise<void> {
     if (!(await markOutboxSent(this.db, id, providerId, now))) throw notFound('outbox item', id);
+  }
+
+  settleOutboxAccepted(id: number, providerId: string, now: Date): Promise<boolean> {
+    return settleOutboxAccepted(this.db, id, providerId, now);
   }
 
   async recordOutboxPart(id: number, providerId: string): Promise<void> {
     if (!(await recordOutboxPart(this.db, id, providerId, this.now()))) throw notFound('outbox item', id);
   }
 
-  async markOutboxRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {
-    if (!(await markOutboxRetry(this.db, id, error, nextAttemptAt, this.now()))) throw notFound('outbox item', id);
+  async markOutboxRetry(id: number, error: string, nextAttemptAt: Date, options: { now?: Date; outcomeUnknown?: boolean } = {}): Promise<void> {
+    const retry = { error, nextAttemptAt, outcomeUnknown: options.outcomeUnknown ?? false, now: options.now ?? this.now() };
+    if (!(await markOutboxRetry(this.db, id, retry))) throw notFound('outbox item', id);
   }
 
   async markOutboxDead(id: number, error: string, now: Date): Promise<void> {
-    if (!(await markOutboxDead(this.db, id, error, now))) throw notFound('outbox item', id);
+    if (!(await markOutboxGivenUp(this.db, id, 'dead', error, now))) throw notFound('outbox item', id);
+  }
+
+  async markOutboxExpired(id: number, error: string, now: Date): Promise<void> {
+    if (!(await markOutboxGivenUp(this.db, id, 'expired', error, now))) throw notFound('outbox item', id);
+  }
+
+  redriveOutbox(id: number, now: Date): Promise<{ item: OutboxItem; redriven: boolean } | undefined> {
+    return redriveOutbox(this.db, id, now);
   }
 
   async getOutboxItem(id: number): Promise<OutboxItem | undefined> {
@@ -371,6 +410,14 @@ export class KyselyStore implements Store {
 
   eraseCustomer(customerId: number): Promise<ErasedCounts | undefined> {
     return customerData.eraseCustomer(this.db, customerId);
+  }
+
+  listKnowledgeTranslations(knowledgeHash: string): Promise<KnowledgeTranslation[]> {
+    return knowledgeTranslations.listKnowledgeTranslations(this.db, knowledgeHash);
+  }
+
+  saveKnowledgeTranslation(knowledgeHash: string, translation: KnowledgeTranslation): Promise<void> {
+    return knowledgeTranslations.saveKnowledgeTranslation(this.db, knowledgeHash, translation, this.now());
   }
 
   private async findOpenConversation(customerId: number): Promise<Conversation | undefined> {

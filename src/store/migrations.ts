@@ -235,12 +235,60 @@ function handoffReasonDetail(): Migration {
   };
 }
 
+/**
+ * The model's translations of the knowledge base, per knowledge file (its SHA-256), language and entry: a
+ * restart loads them instead of asking the model again, and a changed file simply finds none.
+ */
+function knowledgeTranslations(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('knowledge_translations')
+        .addColumn('knowledge_hash', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('entry_id', 'text', (c) => c.notNull())
+        .addColumn('questions', 'text', (c) => c.notNull())
+        .addColumn('answer', 'text', (c) => c.notNull())
+        .addColumn('short', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('knowledge_translations_pkey', ['knowledge_hash', 'language', 'entry_id'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('knowledge_translations').execute();
+    },
+  };
+}
+
+/**
+ * Retries measured in time and sends whose outcome is unknown: when each attempt started, since when an attempt
+ * may have reached the provider unrecorded, and when the row's retry window opened. A row in flight during the
+ * upgrade takes its last update as its attempt's start.
+ */
+function outboxRetryWindow(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('outbox').addColumn('attempt_started_at', 'text').execute();
+      await db.schema.alterTable('outbox').addColumn('outcome_unknown_since', 'text').execute();
+      await db.schema.alterTable('outbox').addColumn('failing_since', 'text').execute();
+      await sql`update outbox set attempt_started_at = updated_at where status = 'inflight'`.execute(db);
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('outbox').dropColumn('failing_since').execute();
+      await db.schema.alterTable('outbox').dropColumn('outcome_unknown_since').execute();
+      await db.schema.alterTable('outbox').dropColumn('attempt_started_at').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect), '0002_handoffs': handoffs(dialect), '0003_language_evidence': languageEvidence(),
     '0004_inbound_processed': inboundProcessed(), '0005_handoff_summary': handoffSummary(),
     '0006_outbox_sent_parts': outboxSentParts(), '0007_handoff_reason_detail': handoffReasonDetail(),
+    '0008_knowledge_translations': knowledgeTranslations(),
+    '0009_outbox_retry_window': outboxRetryWindow(),
   };
 }
 

@@ -9,8 +9,11 @@ import { fromDbTime, outboxItemFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { Conversation, NewOutboundMessage, OutboxItem } from './store.js';
 
-/** Statuses of a row not yet settled; such a row holds back the younger rows of its conversation. */
-const UNDELIVERED = ['pending', 'inflight'];
+/**
+ * Statuses of a row not delivered and not given up for good; such a row holds back the younger rows of its
+ * conversation. An expired row is among them: its conversation's later replies must not overtake it.
+ */
+const UNDELIVERED = ['pending', 'inflight', 'expired'];
 
 /** A pending row whose time has come, or an in-flight row whose worker's lease ran out. */
 function isDue(eb: ExpressionBuilder<Database, 'outbox'>, now: string) {
@@ -121,7 +124,21 @@ export async function claimDueOutbox(db: Kysely<Database>, now: Date, leaseMs: n
     // has moved its lease into the future, and this update then matches nothing.
     const row = await db
       .updateTable('outbox')
-      .set((eb) => ({ status: 'inflight', lease_until: leaseUntil, attempts: eb('attempts', '+', 1), updated_at: at }))
+      .set((eb) => ({
+        status: 'inflight',
+        lease_until: leaseUntil,
+        attempts: eb('attempts', '+', 1),
+        updated_at: at,
+        attempt_started_at: at,
+        // An in-flight row is due only because its lease ran out: the worker holding it died or stalled mid-send,
+        // and whatever it sent since its attempt started is unknown. (SET reads the row's old values.)
+        outcome_unknown_since: eb
+          .case()
+          .when('status', '=', 'inflight')
+          .then(eb.fn.coalesce('outcome_unknown_since', 'attempt_started_at'))
+          .else(eb.ref('outcome_unknown_since'))
+          .end(),
+      }))
       .where('id', '=', id)
       .where((eb) => isDue(eb, at))
       .returningAll()
@@ -129,6 +146,30 @@ export async function claimDueOutbox(db: Kysely<Database>, now: Date, leaseMs: n
     if (row) claimed.push(outboxItemFromRow(row));
   }
   return claimed;
+}
+
+/** Extends the lease of attempt `attempt` of an in-flight row; false when the row moved on or another worker has it. */
+export async function renewOutboxLease(db: Kysely<Database>, id: number, attempt: number, leaseUntil: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ lease_until: toDbTime(leaseUntil) })
+    .where('id', '=', id)
+    .where('status', '=', 'inflight')
+    .where('attempts', '=', attempt)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Makes every in-flight row due at `now` (its lease ends then); the claim records its outcome as unknown. */
+export async function releaseInflightOutbox(db: Kysely<Database>, now: Date): Promise<number> {
+  const at = toDbTime(now);
+  const result = await db
+    .updateTable('outbox')
+    .set({ lease_until: at })
+    .where('status', '=', 'inflight')
+    .where('lease_until', '>', at)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Settles a row as delivered and gives its message the provider id. Returns false when no such row. */
@@ -151,6 +192,26 @@ export async function markOutboxSent(db: Kysely<Database>, id: number, providerI
 }
 
 /**
+ * Settles a row waiting for a retry after an unknown outcome (pending or expired, not in flight) as delivered by
+ * `providerId`; false when the row is not in that state (already settled, or an attempt holds it).
+ */
+export async function settleOutboxAccepted(db: Kysely<Database>, id: number, providerId: string, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('outbox')
+      .set({ status: 'sent', provider_id: providerId, lease_until: null, outcome_unknown_since: null, updated_at: toDbTime(now) })
+      .where('id', '=', id)
+      .where('status', 'in', ['pending', 'expired'])
+      .where('outcome_unknown_since', 'is not', null)
+      .returning('message_id')
+      .executeTakeFirst();
+    if (!row) return false;
+    await trx.updateTable('messages').set({ external_id: providerId, delivery_status: 'sent' }).where('id', '=', row.message_id).execute();
+    return true;
+  });
+}
+
+/**
  * Appends a delivered part's provider id to the row. Only the worker holding the row's lease writes it, so a
  * read-then-write in one transaction is enough. Returns false when no such row.
  */
@@ -160,39 +221,84 @@ export async function recordOutboxPart(db: Kysely<Database>, id: number, provide
     if (!row) return false;
     const parts: unknown = row.sent_parts === null ? [] : JSON.parse(row.sent_parts);
     const next = [...(Array.isArray(parts) ? parts : []), providerId];
-    await trx.updateTable('outbox').set({ sent_parts: JSON.stringify(next), updated_at: toDbTime(now) }).where('id', '=', id).execute();
+    // The part whose outcome was unknown, if any, is the one just recorded: the next part has not been tried.
+    await trx
+      .updateTable('outbox')
+      .set({ sent_parts: JSON.stringify(next), outcome_unknown_since: null, updated_at: toDbTime(now) })
+      .where('id', '=', id)
+      .execute();
     return true;
   });
 }
 
-/** Puts a row back to pending until `nextAttemptAt`. Returns false when no such row. */
-export async function markOutboxRetry(
-  db: Kysely<Database>,
-  id: number,
-  error: string,
-  nextAttemptAt: Date,
-  now: Date,
-): Promise<boolean> {
+export interface OutboxRetry {
+  error: string;
+  nextAttemptAt: Date;
+  /** The attempt may have reached the provider: the next one looks before sending. */
+  outcomeUnknown: boolean;
+  now: Date;
+}
+
+/**
+ * Puts a row back to pending until `nextAttemptAt`; its retry window opens now unless already open. Returns false
+ * when no such row.
+ */
+export async function markOutboxRetry(db: Kysely<Database>, id: number, retry: OutboxRetry): Promise<boolean> {
+  const at = toDbTime(retry.now);
   const result = await db
     .updateTable('outbox')
-    .set({ status: 'pending', last_error: error, next_attempt_at: toDbTime(nextAttemptAt), lease_until: null, updated_at: toDbTime(now) })
+    .set((eb) => ({
+      status: 'pending',
+      last_error: retry.error,
+      next_attempt_at: toDbTime(retry.nextAttemptAt),
+      lease_until: null,
+      updated_at: at,
+      failing_since: eb.fn.coalesce('failing_since', eb.val(at)),
+      ...(retry.outcomeUnknown && { outcome_unknown_since: eb.fn.coalesce('outcome_unknown_since', 'attempt_started_at', eb.val(at)) }),
+    }))
     .where('id', '=', id)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
-/** Dead-letters a row and marks its message failed, which releases the conversation's younger rows. */
-export async function markOutboxDead(db: Kysely<Database>, id: number, error: string, now: Date): Promise<boolean> {
+/**
+ * Gives up on a row and marks its message failed: `dead` (refused for good) releases the conversation's younger
+ * rows, `expired` (transient failures outlasted the retry window) keeps holding them back.
+ */
+export async function markOutboxGivenUp(db: Kysely<Database>, id: number, status: 'dead' | 'expired', error: string, now: Date): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('outbox')
-      .set({ status: 'dead', last_error: error, lease_until: null, updated_at: toDbTime(now) })
+      .set({ status, last_error: error, lease_until: null, updated_at: toDbTime(now) })
       .where('id', '=', id)
       .returning('message_id')
       .executeTakeFirst();
     if (!row) return false;
     await trx.updateTable('messages').set({ delivery_status: 'failed' }).where('id', '=', row.message_id).execute();
     return true;
+  });
+}
+
+/**
+ * Queues a dead or expired row again, due at `now` with a fresh retry window; its message is pending again. An
+ * unknown outcome stays recorded, so the next attempt still looks before sending.
+ */
+export async function redriveOutbox(db: Kysely<Database>, id: number, now: Date): Promise<{ item: OutboxItem; redriven: boolean } | undefined> {
+  const at = toDbTime(now);
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('outbox')
+      .set({ status: 'pending', next_attempt_at: at, failing_since: null, lease_until: null, updated_at: at })
+      .where('id', '=', id)
+      .where('status', 'in', ['dead', 'expired'])
+      .returningAll()
+      .executeTakeFirst();
+    if (row) {
+      await trx.updateTable('messages').set({ delivery_status: 'pending' }).where('id', '=', row.message_id).execute();
+      return { item: outboxItemFromRow(row), redriven: true };
+    }
+    const unchanged = await trx.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    return unchanged && { item: outboxItemFromRow(unchanged), redriven: false };
   });
 }
 
@@ -209,7 +315,8 @@ export async function nextOutboxDueAt(db: Kysely<Database>): Promise<Date | unde
         .min(eb.case().when('outbox.status', '=', 'pending').then(eb.ref('outbox.next_attempt_at')).else(eb.ref('outbox.lease_until')).end())
         .as('due'),
     )
-    .where('outbox.status', 'in', UNDELIVERED)
+    // An expired row is never due by itself: only a re-drive makes it pending again.
+    .where('outbox.status', 'in', ['pending', 'inflight'])
     .where((eb) => eb.not(hasOlderUndelivered(eb)))
     .executeTakeFirst();
   return row?.due == null ? undefined : fromDbTime(row.due);

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
 import { CHANNELS, CONVERSATION_STATES } from '../model.js';
 import type { Outbound } from '../model.js';
-import type { CustomersTable, ConversationsTable, HandoffsTable, MessagesTable, OutboxTable } from './schema.js';
-import type { Conversation, Customer, DeliveryStatus, Handoff, Message, OutboxItem } from './store.js';
+import type { CustomersTable, ConversationsTable, HandoffsTable, KnowledgeTranslationsTable, MessagesTable, OutboxTable } from './schema.js';
+import type { Conversation, Customer, DeliveryStatus, Handoff, KnowledgeTranslation, Message, OutboxItem } from './store.js';
 
 const channel = z.enum(CHANNELS);
 const deliveryStatus = z.enum(['pending', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'read'] as const satisfies readonly DeliveryStatus[]);
@@ -102,7 +102,7 @@ export function outboxItemFromRow(row: Selectable<OutboxTable>): OutboxItem {
     messageId: row.message_id,
     channel: channel.parse(row.channel),
     payload,
-    status: z.enum(['pending', 'inflight', 'sent', 'dead']).parse(row.status),
+    status: z.enum(['pending', 'inflight', 'sent', 'dead', 'expired']).parse(row.status),
     attempts: row.attempts,
     nextAttemptAt: fromDbTime(row.next_attempt_at),
     leaseUntil: fromDbTimeOrNull(row.lease_until),
@@ -111,6 +111,9 @@ export function outboxItemFromRow(row: Selectable<OutboxTable>): OutboxItem {
     sentParts: row.sent_parts === null ? [] : z.array(z.string()).parse(parseJson(row.sent_parts, 'outbox.sent_parts')),
     createdAt: fromDbTime(row.created_at),
     updatedAt: fromDbTime(row.updated_at),
+    attemptStartedAt: fromDbTimeOrNull(row.attempt_started_at),
+    outcomeUnknownSince: fromDbTimeOrNull(row.outcome_unknown_since),
+    failingSince: fromDbTimeOrNull(row.failing_since),
   };
 }
 
@@ -134,5 +137,15 @@ export function handoffFromRow(row: Selectable<HandoffsTable>): Handoff {
     createdAt: fromDbTime(row.created_at),
     updatedAt: fromDbTime(row.updated_at),
     summary: row.summary_language !== null && row.summary_text !== null ? { language: row.summary_language, text: row.summary_text } : null,
+  };
+}
+
+export function knowledgeTranslationFromRow(row: Selectable<KnowledgeTranslationsTable>): KnowledgeTranslation {
+  return {
+    entryId: row.entry_id,
+    language: row.language,
+    questions: z.array(z.string()).parse(parseJson(row.questions, 'knowledge_translations.questions')),
+    answer: row.answer,
+    ...(row.short !== null && { short: row.short }),
   };
 }

@@ -69,6 +69,12 @@ export interface OutboxTable {
   sent_parts: string | null;
   created_at: string;
   updated_at: string;
+  /** When the current (or last) attempt was claimed: an attempt cut short without an answer may have sent from then on. */
+  attempt_started_at: string | null;
+  /** Set while an attempt may have reached the provider unrecorded; the next attempt looks for it before sending. */
+  outcome_unknown_since: string | null;
+  /** The first transient failure since the row was queued or re-driven; it expires OUTBOX_RETRY_HOURS later. */
+  failing_since: string | null;
 }
 
 /** One escalation to the human queue and its staff-desk post. */
@@ -103,6 +109,19 @@ export interface WebhookEventsTable {
   received_at: string;
 }
 
+/** One knowledge entry machine-translated into one language, for the knowledge file with this SHA-256. */
+export interface KnowledgeTranslationsTable {
+  knowledge_hash: string;
+  language: string;
+  entry_id: string;
+  /** JSON array of question variants. */
+  questions: string;
+  answer: string;
+  /** The SMS answer; null when the entry has none. */
+  short: string | null;
+  created_at: string;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   customers: CustomersTable;
@@ -111,4 +130,5 @@ export interface Database {
   outbox: OutboxTable;
   handoffs: HandoffsTable;
   webhook_events: WebhookEventsTable;
+  knowledge_translations: KnowledgeTranslationsTable;
 }

@@ -74,7 +74,12 @@ export interface NewOutboundMessage {
   compliance?: boolean;
 }
 
-export type OutboxStatus = 'pending' | 'inflight' | 'sent' | 'dead';
+/**
+ * `dead`: the channel refused the message for good; the conversation's later rows go on. `expired`: transient
+ * failures outlasted the retry window; the row still holds back its conversation's later rows (they must not
+ * overtake it) until it is re-driven.
+ */
+export type OutboxStatus = 'pending' | 'inflight' | 'sent' | 'dead' | 'expired';
 
 export interface OutboxItem {
   id: number;
@@ -93,6 +98,15 @@ export interface OutboxItem {
   sentParts: string[];
   createdAt: Date;
   updatedAt: Date;
+  /** When the current (or last) attempt was claimed. */
+  attemptStartedAt: Date | null;
+  /**
+   * Set when an earlier attempt may have reached the provider without our recording it (its lease ran out, it
+   * timed out, the connection broke after sending): the next attempt looks for it before sending again.
+   */
+  outcomeUnknownSince: Date | null;
+  /** The first transient failure since the row was queued or re-driven: the start of its retry window. */
+  failingSince: Date | null;
 }
 
 export type HandoffStatus = 'queued' | 'claimed' | 'released' | 'closed';
@@ -135,6 +149,16 @@ export interface NewHandoff {
   reasonDetail?: string;
   language: string;
   pagedAt: Date;
+}
+
+/** A knowledge entry's text in one language, written by a model (see src/llm/knowledge-translation-job.ts). */
+export interface KnowledgeTranslation {
+  entryId: string;
+  language: string;
+  questions: string[];
+  answer: string;
+  /** The SMS answer, when the entry has one. */
+  short?: string;
 }
 
 export interface Store {
@@ -192,12 +216,41 @@ export interface Store {
    * out — taking at most the oldest undelivered row of each conversation so delivery keeps conversation order.
    */
   claimDueOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]>;
+  /**
+   * Extends the lease of the row's attempt number `attempt` while its send is in progress; false when the row is
+   * no longer that attempt's (settled, or re-claimed after the lease ran out).
+   */
+  renewOutboxLease(id: number, attempt: number, leaseUntil: Date): Promise<boolean>;
+  /**
+   * At start: rows left in flight by a process that died are due at once when this process alone uses the
+   * database (SQLite), their outcome unknown; on a shared database (PostgreSQL) their short leases run out
+   * instead. Returns how many were released.
+   */
+  releaseOrphanedOutbox(now: Date): Promise<number>;
   markOutboxSent(id: number, providerId: string, now: Date): Promise<void>;
+  /**
+   * A provider reports accepting the row's message (a status callback) although no attempt recorded it: settles the
+   * row as sent when it is waiting with an unknown outcome, not in flight. False when it was not in that state.
+   */
+  settleOutboxAccepted(id: number, providerId: string, now: Date): Promise<boolean>;
   /** Appends one delivered part's provider id to the row, so a retry after a later part failed resumes there. */
   recordOutboxPart(id: number, providerId: string): Promise<void>;
-  markOutboxRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  /**
+   * Puts the row back to pending until `nextAttemptAt`, starting its retry window (`failingSince`) at `now` if
+   * not started; `outcomeUnknown` records that this attempt may have reached the provider.
+   */
+  markOutboxRetry(id: number, error: string, nextAttemptAt: Date, options?: { now?: Date; outcomeUnknown?: boolean }): Promise<void>;
   markOutboxDead(id: number, error: string, now: Date): Promise<void>;
+  /** Gives up on a row whose transient failures outlasted the retry window; it keeps holding back its conversation. */
+  markOutboxExpired(id: number, error: string, now: Date): Promise<void>;
+  /**
+   * Queues a dead or expired row again, due now with a fresh retry window (staff re-driving a dead letter).
+   * `redriven` is false, with the row as it is, when it was not dead or expired; undefined when no such row.
+   */
+  redriveOutbox(id: number, now: Date): Promise<{ item: OutboxItem; redriven: boolean } | undefined>;
   getOutboxItem(id: number): Promise<OutboxItem | undefined>;
+  /** The outbound message a channel accepted under this provider id, if any. */
+  findOutbound(channel: Channel, externalId: string): Promise<Message | undefined>;
   /** The earliest time a pending row becomes due, to sleep exactly until then. */
   nextOutboxDueAt(): Promise<Date | undefined>;
 
@@ -226,6 +279,11 @@ export interface Store {
   listRecentClaims(limit: number): Promise<Handoff[]>;
   /** Records a webhook event id; false when it was seen before (a retry). */
   recordWebhookEvent(source: string, eventId: string, at: Date): Promise<boolean>;
+
+  /** The knowledge translations kept for the knowledge file with this SHA-256, in no particular order. */
+  listKnowledgeTranslations(knowledgeHash: string): Promise<KnowledgeTranslation[]>;
+  /** Keeps a translation; when one for the same file, language and entry exists (another replica's), that one stays. */
+  saveKnowledgeTranslation(knowledgeHash: string, translation: KnowledgeTranslation): Promise<void>;
 
   /** Everything stored about one customer (a data access request), oldest conversation first; undefined when unknown. */
   exportCustomer(customerId: number): Promise<CustomerExport | undefined>;

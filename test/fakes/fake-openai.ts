@@ -2,7 +2,8 @@
  * A fake OpenAI-compatible server on 127.0.0.1:0: `POST /v1/chat/completions` answering JSON or, when the
  * request asks `stream: true`, server-sent events in the chunk format of the real API, with tool calls. Each
  * test scripts the replies (text, a tool call, 429, 500, a delay beyond the client's timeout, a malformed
- * body) and reads back every request, so it can assert what left the service.
+ * body) and reads back every request, so it can assert what left the service. `POST /v1/embeddings` answers
+ * with {@link fakeEmbedding} vectors (or a scripted error status).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../support/listen-on-loopback.js';
@@ -41,15 +42,76 @@ export interface FakeChatRequest {
   authorization: string | undefined;
 }
 
+/** An embeddings request, parsed. */
+export interface FakeEmbeddingRequest {
+  model: string;
+  input: string[];
+  encodingFormat: string | undefined;
+}
+
 export interface FakeOpenAi {
   /** For OPENAI_BASE_URL: ends in /v1. */
   baseUrl: string;
   requests: FakeChatRequest[];
+  embeddingRequests: FakeEmbeddingRequest[];
+  /** Every embeddings request fails with this status from now on; undefined: answer them again. */
+  failEmbeddings(status: 404 | 500 | undefined): void;
   /** Replies for the next requests, in order; afterwards the default responder answers. */
   enqueue(...replies: FakeReply[]): void;
   /** Answers requests when nothing is queued (default: a fixed English text). */
   respondWith(responder: (request: FakeChatRequest) => FakeReply): void;
   close(): Promise<void>;
+}
+
+/** A request to translate a knowledge entry (see knowledgeTranslationMessages), as the fake reads it. */
+export interface FakeKnowledgeTranslationRequest {
+  /** The target language code. */
+  to: string;
+  entry: { questions: string[]; answer: string; short?: string };
+}
+
+/** The knowledge entry and target language of a translation request; undefined for any other request. */
+export function knowledgeTranslationOf(request: FakeChatRequest): FakeKnowledgeTranslationRequest | undefined {
+  const to = /^You translate one entry of a business's customer-support knowledge base from .+ into .+ \(([a-z]{2,3})\)\./.exec(request.messages[0]?.content ?? '')?.[1];
+  const fenced = /<knowledge_entry>\n([\s\S]*)\n<\/knowledge_entry>/.exec(request.messages[1]?.content ?? '')?.[1];
+  return to === undefined || fenced === undefined ? undefined : { to, entry: JSON.parse(fenced) as FakeKnowledgeTranslationRequest['entry'] };
+}
+
+const EMBEDDING_DIMENSIONS = 512;
+
+/**
+ * A deterministic embedding: a bag of lower-cased words hashed (FNV-1a) into 512 dimensions, unit length.
+ * Texts sharing words are similar, so a test chooses which passage a question is nearest to by its words.
+ */
+export function fakeEmbedding(text: string): number[] {
+  const vector = new Array<number>(EMBEDDING_DIMENSIONS).fill(0);
+  for (const word of text.toLowerCase().match(/\p{L}+/gu) ?? []) {
+    let hash = 0x811c9dc5;
+    for (const char of word) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193) >>> 0;
+    vector[hash % EMBEDDING_DIMENSIONS] = (vector[hash % EMBEDDING_DIMENSIONS] ?? 0) + 1;
+  }
+  const norm = Math.hypot(...vector);
+  return norm === 0 ? vector : vector.map((x) => x / norm);
+}
+
+function parseEmbeddingRequest(raw: string): FakeEmbeddingRequest {
+  const body = JSON.parse(raw) as { model?: unknown; input?: unknown; encoding_format?: unknown };
+  const input = Array.isArray(body.input) ? body.input.map(String) : [String(body.input)];
+  return { model: String(body.model), input, encodingFormat: typeof body.encoding_format === 'string' ? body.encoding_format : undefined };
+}
+
+function embeddingsResponse(request: FakeEmbeddingRequest): Record<string, unknown> {
+  return {
+    object: 'list',
+    data: request.input.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text) })),
+    model: request.model,
+    usage: { prompt_tokens: 10, total_tokens: 10 },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -108,6 +170,8 @@ function writeStream(res: ServerResponse, model: string, reply: Extract<FakeRepl
 
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const requests: FakeChatRequest[] = [];
+  const embeddingRequests: FakeEmbeddingRequest[] = [];
+  let embeddingFailure: number | undefined;
   const queue: FakeReply[] = [];
   let responder: (request: FakeChatRequest) => FakeReply = () => ({ text: 'This is the fake model answering.' });
   const timers = new Set<NodeJS.Timeout>();
@@ -159,7 +223,15 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const server = createServer((req, res) => {
     void (async () => {
       const raw = await readBody(req);
-      if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/v1/chat/completions') {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'POST' && path === '/v1/embeddings') {
+        const request = parseEmbeddingRequest(raw);
+        embeddingRequests.push(request);
+        if (embeddingFailure === undefined) sendJson(res, 200, embeddingsResponse(request));
+        else sendJson(res, embeddingFailure, { error: { message: `fake error ${embeddingFailure}`, type: 'fake_error', param: null, code: null } });
+        return;
+      }
+      if (req.method !== 'POST' || path !== '/v1/chat/completions') {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `no route ${req.method ?? ''} ${req.url ?? ''}`, type: 'invalid_request_error' } }));
         return;
@@ -181,6 +253,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests,
+    failEmbeddings: (status) => {
+      embeddingFailure = status;
+    },
     enqueue: (...replies) => {
       queue.push(...replies);
     },

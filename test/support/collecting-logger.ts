@@ -1,9 +1,10 @@
 /**
  * A pino logger that keeps every line it writes, so a test can check what the service logged (a retry noticed,
- * the cause of an offline answer) without reading stdout.
+ * the cause of an offline answer) without reading stdout. It redacts like the service's own logger.
  */
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import { LOG_REDACTION } from '../../src/logger.js';
 
 /** A debug-level logger and the JSON lines it has written so far. */
 export interface CollectingLogger {
@@ -20,5 +21,5 @@ export function createCollectingLogger(): CollectingLogger {
       done();
     },
   });
-  return { logger: pino({ level: 'debug' }, stream), lines };
+  return { logger: pino({ level: 'debug', redact: LOG_REDACTION }, stream), lines };
 }

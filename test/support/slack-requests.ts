@@ -3,6 +3,7 @@
  * and event_callback bodies Slack posts to /slack/events, signed with the v0 HMAC scheme like Slack signs them.
  * See https://api.slack.com/authentication/verifying-requests-from-slack.
  */
+import { randomBytes } from 'node:crypto';
 import { signSlackRequest } from '../../adapters/slack/slack-signature.js';
 
 /** The signing secret the tests configure (SLACK_SIGNING_SECRET) and sign with. */
@@ -57,7 +58,10 @@ export interface ButtonClick {
   threadTs?: string;
 }
 
-/** The form-encoded `payload` of a block_actions interaction: `click.userId` pressed a button in the queue channel. */
+/**
+ * The form-encoded `payload` of a block_actions interaction: `click.userId` pressed a button in the queue channel.
+ * Each click gets its own trigger_id, as from Slack; a replay is the same body sent again.
+ */
 export function buttonClickBody(click: ButtonClick): SlackRequestBody {
   const { actionId, value, userId, ts, threadTs } = click;
   const payload = {
@@ -66,7 +70,7 @@ export function buttonClickBody(click: ButtonClick): SlackRequestBody {
     team: { id: 'T0FAKE' },
     api_app_id: 'A0FAKE',
     token: 'verification-token',
-    trigger_id: '1.2.3',
+    trigger_id: `1700000001.${randomBytes(6).toString('hex')}`,
     channel: { id: SLACK_TEST_QUEUE, name: 'support-queue' },
     container: { type: 'message', channel_id: SLACK_TEST_QUEUE, message_ts: ts, ...(threadTs && { thread_ts: threadTs }), is_ephemeral: false },
     message: { ts, ...(threadTs && { thread_ts: threadTs }), type: 'message', text: '' },

@@ -21,6 +21,7 @@
   var SAFE_ID = /^[A-Za-z0-9_-]{8,64}$/;
   var MAX_TEXT = 2000;
   var MAX_BACKOFF_MS = 30000;
+  var HISTORY_PAGE = 200; // the server's largest page
 
   // ---- UI strings: the widget's own chrome only; everything the assistant says comes from the server. ----
   // The server serves them from locales/<lng>/translation.json (`widget`) in the best served language for
@@ -29,6 +30,7 @@
     title: 'Chat with us', close: 'Close chat', input: 'Your message', placeholder: 'Type a message…', send: 'Send',
     you: 'You', assistant: 'Assistant · AI', person: 'person', system: 'Notice', retrying: 'Not sent yet, retrying…',
     failed: 'Not sent', reconnecting: 'Reconnecting…', unread: 'New messages: {{count}}',
+    slowDown: 'You are sending messages quickly. This one goes out in a moment.',
     empty: 'Ask us anything. Our automated assistant answers right away, and a person from our team is available whenever you ask.',
   };
   // Scripts written right to left, for browsers without Intl.Locale text info.
@@ -388,7 +390,14 @@
           if (item.id === undefined) confirmSent(item, body.messageId);
           return;
         }
-        if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+        if (response.status === 429) {
+          // Sending too fast: wait exactly as long as the server asks, then send the same message again.
+          setNote(item, T.slowDown, false);
+          await sleep(retryAfterMs(response));
+          attempt = -1;
+          continue;
+        }
+        if (response.status >= 400 && response.status < 500 && response.status !== 408) {
           // The server refused this message as such (e.g. too long): retrying cannot help.
           var problem = await response.json().catch(function () { return {}; });
           setNote(item, T.failed + (problem.error ? ': ' + problem.error : ''), true);
@@ -399,6 +408,12 @@
       }
       await sleep(backoff(attempt));
     }
+  }
+
+  /** Retry-After in whole seconds (RFC 9110), or our own backoff when it is missing or an HTTP date. */
+  function retryAfterMs(response) {
+    var seconds = Number(response.headers.get('Retry-After'));
+    return seconds > 0 ? Math.min(seconds * 1000, 10 * 60 * 1000) : backoff(1);
   }
 
   form.addEventListener('submit', function (event) {
@@ -432,11 +447,15 @@
       do {
         historyAgain = false;
         try {
-          var url = API_ORIGIN + '/web/history?visitorId=' + encodeURIComponent(visitorId) + '&after=' + lastSeenId;
-          var response = await fetch(url);
-          if (response.ok) {
+          // The server answers in pages; read on while it says another one follows.
+          var after = lastSeenId;
+          while (after !== null) {
+            var url = API_ORIGIN + '/web/history?visitorId=' + encodeURIComponent(visitorId) + '&after=' + after + '&limit=' + HISTORY_PAGE;
+            var response = await fetch(url);
+            if (!response.ok) break;
             var body = await response.json();
             (body.messages || []).forEach(render);
+            after = typeof body.next === 'number' && body.next > after ? body.next : null;
           }
         } catch (e) {
           // Offline: the next socket (re)connect reads history again.
