@@ -9,14 +9,12 @@
  *
  *   npm run bench:flood      (FLOOD_CONCURRENCY=20 by default)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startServer, stopServer, type Server } from './service-process.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { WebSocket } from 'ws';
-import { projectPath } from '../src/paths.js';
 import { SQLITE_FILE_NAME } from '../src/store/open-store.js';
 
 const concurrency = Number(process.env.FLOOD_CONCURRENCY ?? 20);
@@ -28,34 +26,17 @@ const LIMITS_OFF = {
   WEB_SOCKETS_TOTAL: '0',
 };
 
-interface Service {
-  child: ChildProcess;
-  url: string;
+interface Service extends Server {
   dataDir: string;
 }
 
-/** Starts the service in its own Node process and waits for its "listening" log line to learn the port. */
 async function startService(env: Record<string, string>): Promise<Service> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-flood-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: projectPath(),
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  for await (const line of createInterface({ input: child.stdout! })) {
-    if (!line.includes('switchboard listening')) continue;
-    const { port } = JSON.parse(line) as { port: number };
-    // Keep draining its log, or a full pipe would stall the child.
-    child.stdout!.resume();
-    return { child, url: `http://127.0.0.1:${port}`, dataDir };
-  }
-  throw new Error('the service exited before it listened');
+  return { ...(await startServer('src/main.ts', { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env })), dataDir };
 }
 
 async function stopService(service: Service): Promise<void> {
-  const exited = new Promise((resolve) => service.child.once('exit', resolve));
-  service.child.kill('SIGTERM');
-  await exited;
+  await stopServer(service);
   rmSync(service.dataDir, { recursive: true, force: true });
 }
 

@@ -8,14 +8,12 @@
  *
  *   npm run bench            (BENCH_SECONDS=10 BENCH_CONNECTIONS=20 by default)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { projectPath } from '../src/paths.js';
 import { measureTwilioWebhooks } from './twilio-webhooks.js';
+import { NO_FLOOD_LIMITS, startServer, stopServer } from './service-process.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -28,37 +26,6 @@ interface Figures {
   p99: number;
   non2xx: number;
   errors: number;
-}
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  startupMs: number;
-}
-
-/** Starts a script in its own Node process and waits for its "listening" log line to learn the port. */
-async function startServer(script: string, env: Record<string, string>): Promise<Server> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: projectPath(),
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    if (!line.includes('switchboard listening')) continue;
-    const { port } = JSON.parse(line) as { port: number };
-    // Keep draining its log, or a full pipe would stall the child mid-benchmark.
-    child.stdout!.resume();
-    return { child, url: `http://127.0.0.1:${port}`, startupMs: performance.now() - started };
-  }
-  throw new Error(`${script} exited before it listened`);
-}
-
-async function stopServer(server: Server): Promise<void> {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
 }
 
 function rssMiB(pid: number | undefined): string {
@@ -98,7 +65,7 @@ try {
   const bareFigures = await drive(bare.url);
   await stopServer(bare);
 
-  const service = await startServer('src/main.ts', { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+  const service = await startServer('src/main.ts', { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...NO_FLOOD_LIMITS });
   const rssIdle = rssMiB(service.child.pid);
   const figures = await drive(service.url);
   const rssLoaded = rssMiB(service.child.pid);

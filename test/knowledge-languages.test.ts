@@ -168,7 +168,7 @@ describe('knowledge base across languages (demo)', () => {
         ['lt', 'kaip grazinti preke', 'returns'],
         ['pt', 'pagamento com cartao', 'payment-methods'],
         ['it', 'rimborzo', 'refunds'],
-        ['nl', 'levertjid', 'shipping-time'],
+        ['nl', 'levertijd', 'shipping-time'],
       ] as const) {
         const decision = decide(input(language, text), context);
         assert.equal(decision.entryId, id);

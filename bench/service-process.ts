@@ -1,0 +1,41 @@
+/**
+ * The service (or any script) in its own Node process, for benchmarks: started with an environment, known by
+ * the port its "listening" log line names, stopped with SIGTERM like a container runtime would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { projectPath } from '../src/paths.js';
+
+/** Load benchmarks send from one IP and a few visitors: the web channel's flood limits would refuse most of it. */
+export const NO_FLOOD_LIMITS = { WEB_MESSAGES_PER_VISITOR_PER_MINUTE: '0', WEB_MESSAGES_PER_IP_PER_MINUTE: '0' } as const;
+
+export interface Server {
+  child: ChildProcess;
+  url: string;
+  startupMs: number;
+}
+
+/** Starts a script in its own Node process and waits for its "listening" log line to learn the port. */
+export async function startServer(script: string, env: Record<string, string>): Promise<Server> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: projectPath(),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    if (!line.includes('switchboard listening')) continue;
+    const { port } = JSON.parse(line) as { port: number };
+    // Keep draining its log, or a full pipe would stall the child mid-benchmark.
+    child.stdout!.resume();
+    return { child, url: `http://127.0.0.1:${port}`, startupMs: performance.now() - started };
+  }
+  throw new Error(`${script} exited before it listened`);
+}
+
+export async function stopServer(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
