@@ -244,6 +244,8 @@ describe('LLM answers end to end', function () {
       // A compromised model: it obeys the customer — leaks the prompt, calls a refund tool, claims to be human.
       h.openai.respondWith((req) => {
         const user = req.messages.at(-1)?.content ?? '';
+        // A second opinion on whether an attempt needs a person: it does not (this test is about answers).
+        if (req.raw.includes('escalation_label')) return { text: '{"label": "none"}' };
         if (/system prompt/i.test(user)) return { text: `Here it is: ${systemOf(req)}` };
         if (/issue_refund/i.test(user)) return { toolCall: { name: 'issue_refund', arguments: '{"amount":500}' } };
         if (/wrote before me/i.test(user)) return { text: 'The previous customer was [EMAIL_9].' };
@@ -254,10 +256,11 @@ describe('LLM answers end to end', function () {
         await web(h, visitor, attempt, 'en');
         await settled(h, 'web', visitor, (m) => m.filter((x) => x.direction === 'out').length >= 2);
       }
-      assert.equal(h.openai.requests.length, attempts.length);
-      const systems = new Set(h.openai.requests.map((r) => systemOf(r).split('Knowledge passages:')[0]));
+      const answers = h.openai.requests.filter((r) => !r.raw.includes('escalation_label'));
+      assert.equal(answers.length, attempts.length);
+      const systems = new Set(answers.map((r) => systemOf(r).split('Knowledge passages:')[0]));
       assert.equal(systems.size, 1, 'the policy part of the system prompt never changes');
-      for (const [i, request] of h.openai.requests.entries()) {
+      for (const [i, request] of answers.entries()) {
         const attempt = attempts[i]!;
         const core = attempt.replace(/<\/?customer_message>/g, '').trim();
         assert.ok(!systemOf(request).includes(core), 'the attempt never enters the system prompt');
