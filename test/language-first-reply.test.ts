@@ -87,9 +87,10 @@ describe('first reply language', () => {
     }
 
     it('outweigh a Russian conversation: the first Ukrainian letter switches it', () => {
-      const verdicts = converse(['где мой заказ?', 'уже неделю жду', 'я хочу отримати гроші назад']);
-      assert.deepEqual(verdicts.map((v) => v.language), ['ru', 'ru', 'uk']);
-      assert.equal(verdicts[2]!.reason, 'letters');
+      const verdicts = converse(['где мой заказ? я жду уже неделю', 'вы можете проверить, что с ним?', 'мне нужен ответ сегодня', 'а її немає?']);
+      assert.deepEqual(verdicts.map((v) => v.language), ['ru', 'ru', 'ru', 'uk']);
+      // Three clear Russian messages outweigh one short Ukrainian one; the letters overrule them.
+      assert.equal(verdicts[3]!.reason, 'letters');
     });
 
     it('outweigh a contrary locale, but not a language the customer asked for', () => {
@@ -104,10 +105,9 @@ describe('first reply language', () => {
   });
 
   describe('scripts decide, digits and emoji are no evidence', () => {
-    it('kana with an order number is Japanese, by script', () => {
-      const verdict = reply('注文番号48213がまだ発送されていません😡');
-      assert.equal(verdict.language, 'ja');
-      assert.equal(verdict.reason, 'script');
+    it('kana with an order number is Japanese', () => {
+      assert.equal(reply('注文番号48213がまだ発送されていません😡').language, 'ja');
+      assert.equal(detector.detect('注文番号48213').letters, 12);
     });
 
     it('Han with an order number is Chinese; Han with Japanese-only forms or words is Japanese', () => {
@@ -121,8 +121,11 @@ describe('first reply language', () => {
       assert.equal(reply('ऑर्डर 48213 कब आएगा?', { hints: { locale: 'en-GB' } }).language, 'hi');
     });
 
-    it('a Latin-script conversation that gets a kana message switches at once', () => {
+    it('a Latin-script conversation that gets a kana message switches at once, however short', () => {
       assert.deepEqual(converse(['where is my order?', 'ありがとう、まだ届いていません']).map((v) => v.language), ['en', 'ja']);
+      const verdicts = converse(['where is my order? I ordered it two weeks ago', 'can you check what happened to it?', 'I need it by Friday', 'はい']);
+      assert.deepEqual(verdicts.map((v) => v.language), ['en', 'en', 'en', 'ja']);
+      assert.equal(verdicts[3]!.reason, 'script');
     });
 
     it('an order number and emoji alone leave the default and an established language alone', () => {
