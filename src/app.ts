@@ -38,8 +38,8 @@ export function createApp(options: AppOptions): Express {
       res.status(503).json({ status: 'unavailable', reason: 'store unreachable' });
     }
   });
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(metrics.render());
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.render());
   });
 
   for (const router of options.routers) app.use(router);

@@ -26,6 +26,10 @@ const variables = {
   DEFAULT_LANGUAGE: [z.string().regex(/^[a-z]{2,3}$/, 'must be a language code like en').default('en'), 'set it to a supported language code, e.g. DEFAULT_LANGUAGE=en'],
   LOG_LEVEL: [z.enum(LOG_LEVELS).default('info'), `set it to one of ${LOG_LEVELS.join(', ')}`],
   OUTBOX_RETRY_HOURS: [z.coerce.number().min(1).max(720).default(24), 'set it to the hours a reply is retried through a channel outage before it is dead-lettered, between 1 and 720, e.g. OUTBOX_RETRY_HOURS=24'],
+  RETENTION_DAYS: [
+    z.coerce.number().int().min(1).max(36_500).optional(),
+    'set it to the whole number of days conversations are kept after their last activity, at least 1, e.g. RETENTION_DAYS=90, or unset it to keep them forever',
+  ],
   OUTBOX_SEND_TIMEOUT_MS: [z.coerce.number().int().min(100).max(120_000).default(10_000), 'set it to the milliseconds one delivery may take before it is retried, between 100 and 120000, e.g. OUTBOX_SEND_TIMEOUT_MS=10000'],
   LANGUAGES: [
     z.string().regex(/^\s*[a-z]{2,3}(\s*,\s*[a-z]{2,3})*\s*$/, 'must be a comma-separated list of language codes').optional(),
@@ -116,6 +120,8 @@ export interface Config {
   handoff: { repageMinutes: number; hours: string | undefined };
   /** Reply delivery: how long transient failures are retried (OUTBOX_RETRY_HOURS) and each attempt's limit (OUTBOX_SEND_TIMEOUT_MS). */
   outbox: { retryHours: number; sendTimeoutMs: number };
+  /** Days conversations are kept after their last activity (RETENTION_DAYS); undefined keeps them forever. */
+  retentionDays: number | undefined;
   /** An OpenAI-compatible model for answers and translation; absent when OPENAI_API_KEY is unset (offline). */
   llm?: LlmConfig;
   /** The language staff read and write in the desk (AGENT_LANGUAGE). */
@@ -224,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slack: readSlack(v),
     handoff: { repageMinutes: v.HANDOFF_REPAGE_MINUTES, hours: v.HANDOFF_HOURS },
     outbox: { retryHours: v.OUTBOX_RETRY_HOURS, sendTimeoutMs: v.OUTBOX_SEND_TIMEOUT_MS },
+    retentionDays: v.RETENTION_DAYS,
     llm: readLlm(v, env),
     agentLanguage: v.AGENT_LANGUAGE,
     contactLine: v.CONTACT_LINE,

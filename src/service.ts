@@ -36,6 +36,10 @@ import { createKnowledgeTranslationJob } from './llm/knowledge-translation-job.j
 import { createEntryEmbeddings } from './llm/entry-embeddings.js';
 import { createAdminRouter } from './admin/admin-routes.js';
 import { openLimits, withModelCallBudget } from './limits/limits.js';
+import { withLlmMetrics } from './insights/llm-metrics.js';
+import { withStoreMetrics } from './insights/store-metrics.js';
+import { createRetentionSweeper } from './insights/retention.js';
+import { createInsightsPage } from './insights/insights-page.js';
 
 export interface RunningService {
   url: string;
@@ -70,9 +74,11 @@ export async function startService(config: Config, options: { logger?: Logger; c
   const fileKnowledge = loadKnowledgeBase(config.knowledgeBase, { defaultLanguage: config.defaultLanguage });
   // Retrained with the model's translations as they arrive (see the translation job below).
   const knowledge = createSwappableKnowledge(fileKnowledge);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-  await store.migrate();
-  const metrics = new Metrics();
+  const openedStore = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  await openedStore.migrate();
+  const metrics = new Metrics({ outboxBacklog: () => openedStore.outboxBacklog() });
+  // Handoffs created and claimed are counted by the store every path goes through (see src/insights/store-metrics.ts).
+  const store = withStoreMetrics(openedStore, metrics);
   const limits = await openLimits({ limits: config.limits, databaseUrl: config.databaseUrl, logger });
 
   const web = createWebAdapter({
@@ -133,7 +139,9 @@ export async function startService(config: Config, options: { logger?: Logger; c
     retryWindowMs: config.outbox.retryHours * 60 * 60 * 1000,
     sendTimeoutMs: config.outbox.sendTimeoutMs,
     ...(options.outboxClock && { clock: options.outboxClock }),
+    metrics,
     onDeadLetter: async (item, error, status) => {
+      metrics.deadLettered(item.channel);
       const handled = twilio && (item.channel === 'sms' || item.channel === 'whatsapp') ? await twilio.onDeadLetter(item, error) : false;
       // Any other dead letter leaves a customer without a reply: staff are paged, as for a held one.
       const detail = status === 'expired' ? 'undelivered for OUTBOX_RETRY_HOURS' : `refused${error instanceof ChannelError && error.providerCode ? ` (${error.providerCode})` : ''}`;
@@ -141,7 +149,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     },
   });
   // Without OPENAI_API_KEY there is no model: every answer is the offline one and relays are untranslated.
-  const llm = config.llm ? createLlm({ ...config.llm, logger }) : undefined;
+  const llm = config.llm ? withLlmMetrics(createLlm({ ...config.llm, logger }), metrics) : undefined;
   // Background work for the model, started once the service listens: the knowledge base translated into the
   // served languages (cached by the file's hash) and the entries embedded for retrieval by meaning.
   const translations =
@@ -185,21 +193,25 @@ export async function startService(config: Config, options: { logger?: Logger; c
       escalationSecondOpinion: (text: string) => llm.classifyEscalation(text),
     }),
     ...(config.contactLine !== undefined && { contactLine: config.contactLine }),
+    metrics,
   });
   const receive: Receive = async (inbound) => {
     const result = await engine.receive(inbound);
-    metrics.increment(result.duplicate ? 'inbound_duplicates_total' : 'inbound_messages_total', 'Inbound customer messages');
+    if (!result.duplicate) metrics.inboundMessage(inbound.from.channel);
     return result;
   };
 
   // The admin API exists only with ADMIN_TOKEN: without it /admin/* is a plain 404.
   const admin = config.admin ? createAdminRouter({ token: config.admin.token, store, logger, onOutboxQueued: () => outbox.wake() }) : undefined;
+  // The staff insights page signs in with ADMIN_TOKEN: without it /insights does not exist either.
+  const insightsPage = config.admin ? createInsightsPage({ token: config.admin.token, store, logger }) : undefined;
   const app = createApp({
     store,
     logger,
     metrics,
-    routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.router] : []), ...(admin ? [admin] : [])],
+    routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.router] : []), ...(admin ? [admin] : []), ...(insightsPage ? [insightsPage] : [])],
   });
+  const retention = config.retentionDays === undefined ? undefined : createRetentionSweeper({ store, logger, retentionDays: config.retentionDays });
   const server = createServer(app);
   web.attach(server);
   const port = await listen(server, config.port);
@@ -207,6 +219,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
   handoff?.queue.start();
   translations?.start();
   embeddings?.start();
+  retention?.start();
   logger.info({ port, store: config.databaseUrl ? 'postgresql' : 'sqlite', channels: [...adapters.keys()] }, 'switchboard listening');
 
   return {
@@ -222,6 +235,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
       await engine.idle();
       await translations?.stop();
       await embeddings?.stop();
+      await retention?.stop();
       await outbox.stop();
       await limits.close();
       await store.close();

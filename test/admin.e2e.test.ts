@@ -92,7 +92,8 @@ describe('admin API: customer data export and erasure', () => {
 
     assert.ok(await service!.store.findCustomer('web', 'visitor-admin-0002'), 'nothing erased');
     const refusals = logLines.filter((line) => line.includes('admin request refused'));
-    assert.equal(refusals.length, 7);
+    // Seven refusals from one address within the minute: one line, the rest counted for the next.
+    assert.equal(refusals.length, 1);
     assert.ok(!logLines.some((line) => line.includes(wrong) || line.includes(TOKEN)), 'no token in the logs');
     assert.ok(!refusals.some((line) => line.includes('visitor-admin-0002')), 'no address in the refusals');
   });

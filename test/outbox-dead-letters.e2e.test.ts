@@ -105,6 +105,25 @@ describe('outbox dead letters and unknown outcomes through the service', () => {
     assert.equal(again.status, 409, 'a delivered row is not sent again');
   });
 
+  it('expires a reply after OUTBOX_RETRY_HOURS of outage and pages the desk, holding the conversation', async () => {
+    clock = privateFakeClock(Date.now() + 60 * 60_000);
+    const fakeClock = clock;
+    fake = await startFakeTwilio({ now: () => new Date(fakeClock.now) });
+    slack = await startFakeSlack();
+    await start({ ...slackTestEnv(slack.apiUrl), OUTBOX_RETRY_HOURS: '1' }, fakeClock);
+    fake.failUntil(new Date(fakeClock.now + 3 * 60 * 60_000));
+    assert.equal((await sms('+447700900304', 'How long does shipping take?')).status, 200);
+
+    await advanceUntil(fakeClock, async () => (await service.store.getOutboxItem(1))?.status === 'expired', { busy: () => fake.inFlight > 0, stepMs: 60_000 });
+    const disclosure = await settled(1);
+    const handoff = await eventually(() => service.store.findActiveHandoff(disclosure.conversationId));
+    assert.deepEqual([handoff.reason, handoff.reasonDetail], ['delivery_failed', 'undelivered for OUTBOX_RETRY_HOURS']);
+    await eventually(() => slack?.callsTo('chat.postMessage').find((c) => c.args.channel === SLACK_TEST_QUEUE));
+    // The answer and the queue notice wait behind the expired disclosure.
+    assert.equal((await service.store.getOutboxItem(2))?.status, 'pending');
+    assert.equal(fake.messages.length, 0);
+  });
+
   it('pages nobody about a reply refused because the customer opted out', async () => {
     fake = await startFakeTwilio();
     slack = await startFakeSlack();
@@ -118,16 +137,17 @@ describe('outbox dead letters and unknown outcomes through the service', () => {
   });
 
   it("settles a row from Twilio's status callback when the answer to its create was lost, and never sends it again", async () => {
-    clock = privateFakeClock(Date.now());
+    // Ahead of the store's real clock, so rows the service queues are due on the outbox's fake one.
+    clock = privateFakeClock(Date.now() + 60 * 60_000);
     const fakeClock = clock;
-    fake = await startFakeTwilio();
+    fake = await startFakeTwilio({ now: () => new Date(fakeClock.now) });
     await start({}, fakeClock);
     const phone = '+447700900303';
     fake.failNext('lose-answer');
     assert.equal((await sms(phone, 'hello')).status, 200);
 
     // The first attempt: Twilio creates the disclosure, the answer is lost; the row waits for a retry.
-    await advanceUntil(fakeClock, () => fake.messages.length === 1, { busy: () => fake.inFlight > 0, stepMs: 1 });
+    await advanceUntil(fakeClock, () => fake.messages.length === 1, { busy: () => fake.inFlight > 0, stepMs: 100 });
     const created = fake.messages[0]!;
     const callback = new URL(created.statusCallback ?? '');
     const rowId = Number(callback.searchParams.get('outbox'));

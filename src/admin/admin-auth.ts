@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
+import { createRefusalLog } from '../refusal-log.js';
 
 export interface AdminAuthOptions {
   /** The configured ADMIN_TOKEN. */
@@ -21,6 +22,8 @@ function digest(value: string): Buffer {
 /** Express middleware: passes requests carrying `Authorization: Bearer <token>`, answers anything else with 401. */
 export function createAdminAuth(options: AdminAuthOptions): RequestHandler {
   const expected = digest(options.token);
+  // A guessing run is one line a minute per address, with the count, not one line per guess.
+  const refusals = createRefusalLog({ logger: options.logger });
   return (req, res, next) => {
     const header = req.get('authorization');
     const presented = header === undefined ? undefined : BEARER.exec(header)?.[1];
@@ -32,7 +35,7 @@ export function createAdminAuth(options: AdminAuthOptions): RequestHandler {
     const why = reason ?? 'wrong bearer token';
     // Neither the presented value (a near-miss is often the real token with a typo) nor the path (it holds the
     // customer's address) is logged.
-    options.logger.warn({ method: req.method, ip: req.ip, reason: why }, 'admin request refused');
+    refusals.refused('admin token', req.ip, { method: req.method, reason: why }, 'admin request refused');
     // RFC 6750 §3: a 401 for a bearer-protected resource names the scheme.
     res.status(401).set('WWW-Authenticate', 'Bearer realm="switchboard-admin"').json({ error: why });
   };

@@ -1,6 +1,6 @@
 /**
- * The staff-only admin API under /admin: a customer's data access (export) and erasure requests, and re-driving
- * a dead-lettered reply. Mounted only when ADMIN_TOKEN is set; every request passes {@link createAdminAuth} first.
+ * The staff-only admin API under /admin: a customer's data access (export) and erasure requests, re-driving
+ * a dead-lettered reply, and the operator insights. Mounted only when ADMIN_TOKEN is set; every request passes {@link createAdminAuth} first.
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -10,6 +10,8 @@ import { CHANNELS } from '../model.js';
 import type { Store } from '../store/store.js';
 import { createAdminAuth } from './admin-auth.js';
 import { toCustomerExportView } from './customer-export-view.js';
+import { buildInsights } from '../insights/insights-report.js';
+import { parseInsightsPeriod } from '../insights/insights-period.js';
 
 export interface AdminRouterOptions {
   /** The configured ADMIN_TOKEN. */
@@ -89,6 +91,12 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
     logger.info({ outboxId: id, conversationId: item.conversationId }, 'dead letter re-driven');
     options.onOutboxQueued();
     res.json({ outbox: view });
+  });
+
+  // The operator figures of a period (default the last 7 days), the same as the /insights page shows.
+  admin.get('/insights', async (req, res) => {
+    const at = now();
+    res.set('Cache-Control', 'no-store').json(await buildInsights(store, parseInsightsPeriod(req.query, at), at));
   });
 
   const router = Router();

@@ -19,6 +19,7 @@ import { KeyedSerializer } from './keyed-serializer.js';
 import type { LlmAnswerStep } from './llm-answer-step.js';
 import { shippedEscalationClassifier, type EscalationClassifier } from '../understanding/escalation-classifier.js';
 import { judgeEscalation, type EscalationSecondOpinion } from './escalation-step.js';
+import type { EngineMetrics } from '../metrics.js';
 
 /** A request for a person, with everything staff need to pick it up. */
 export interface EscalationEvent {
@@ -58,6 +59,7 @@ export interface EngineOptions {
   /** How else to reach the business, told when a customer asks for a person and there is no desk. */
   contactLine?: string;
   transcriptLength?: number;
+  metrics?: EngineMetrics;
 }
 
 /** An inbound message recorded in its conversation, ready to be answered. */
@@ -192,6 +194,7 @@ export function createEngine(options: EngineOptions): Engine {
     const admitted = await admit(inbound);
     if ('duplicate' in admitted) return admitted.duplicate;
     const { customer, conversation, message } = admitted;
+    const started = performance.now();
 
     const verdict = languageOf(inbound, admitted);
     const { decision, compliance } = await replyTo(inbound, admitted, verdict.language);
@@ -214,6 +217,12 @@ export function createEngine(options: EngineOptions): Engine {
       { answering: message.id },
     );
     if (decision.replies.length > 0) options.onOutboxQueued();
+    options.metrics?.turnFinished((performance.now() - started) / 1000);
+    if (admitted.created) options.metrics?.conversationStarted(verdict.language);
+    // A miss (the count of unanswered messages grew) is a knowledge gap for the insights; losing the flag must not cost the turn.
+    if (decision.failedAnswers > conversation.failedAnswers) {
+      await store.markUnanswered(message.id).catch((error: unknown) => logger.warn({ err: error, messageId: message.id }, 'could not flag an unanswered message'));
+    }
 
     if (options.desk) {
       if (updated.state !== 'bot') await options.desk.relayCustomerMessage(updated, customer, message);
@@ -237,6 +246,7 @@ export function createEngine(options: EngineOptions): Engine {
         : await store.updateConversation(conversation.id, { language, languageReason: `locale ${hints?.locale ?? ''}` });
     await store.enqueueOutbound(updated, [{ author: 'bot', text: translator.t(language, 'disclosure') }], address);
     options.onOutboxQueued();
+    options.metrics?.conversationStarted(language);
     return { conversationId: updated.id, welcomed: true };
   }
 

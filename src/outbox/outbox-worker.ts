@@ -9,6 +9,7 @@
  * letter for staff. An attempt whose outcome is unknown (it timed out, or its lease ran out because the worker
  * died) is recorded as such, and the channel looks for the earlier send before repeating it.
  */
+import type { OutboxMetrics } from '../metrics.js';
 import type { Channel } from '../model.js';
 import type { OutboxItem, Store } from '../store/store.js';
 import type { Logger } from '../logger.js';
@@ -53,6 +54,7 @@ export interface OutboxWorkerOptions {
   /** Time and timers: backoff, send timeouts, lease renewal, polling. */
   clock?: Clock;
   random?: () => number;
+  metrics?: OutboxMetrics;
 }
 
 export interface OutboxWorker {
@@ -72,7 +74,9 @@ const HOUR_MS = 60 * 60 * 1000;
 export const OUTBOX_DEFAULTS = {
   retryWindowMs: 24 * HOUR_MS,
   sendTimeoutMs: 10_000,
-  backoff: { baseMs: 1000, maxMs: 5 * 60_000 },
+  // Capped at a minute: after an outage every reply is tried again within a minute of the recovery, while a waiting
+  // conversation costs the provider one request a minute at most (and never more than its Retry-After allows).
+  backoff: { baseMs: 1000, maxMs: 60_000 },
   leaseMs: 10_000,
   pollMs: 1000,
   concurrency: 32,
@@ -155,7 +159,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const message = errorText(error);
     if (expired) await store.markOutboxExpired(item.id, message, now());
     else await store.markOutboxDead(item.id, message, now());
-    logger.error({ outboxId: item.id, conversationId: item.conversationId, attempts: item.attempts, err: message }, expired ? 'delivery failed for the whole retry window; expired' : 'delivery refused; dead-lettered');
+    logger.error({ outboxId: item.id, conversationId: item.conversationId, attempts: item.attempts, err: message }, expired ? 'delivery failed for the whole retry window; expired' : 'delivery failed; dead-lettered');
     await options.onDeadLetter?.(item, error, expired ? 'expired' : 'dead');
   }
 
@@ -166,23 +170,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const at = now();
     const failingSince = item.failingSince ?? at;
     if (at.getTime() - failingSince.getTime() >= retryWindowMs) return giveUp(item, error, true);
-    // A channel that says when it can take more (Retry-After) is not asked sooner than that.
+    // A channel that says when it can take more (Retry-After) is not asked sooner than that. A send whose outcome
+    // is unknown gets as long again to answer late (and be recorded) before the retry looks for it.
     const retryAfter = error instanceof ChannelError ? (error.retryAfterMs ?? 0) : 0;
-    const delay = Math.max(backoffDelay(item.attempts, backoff, options.random), retryAfter);
     const outcomeUnknown = error instanceof OutcomeUnknownError;
+    const delay = Math.max(backoffDelay(item.attempts, backoff, options.random), retryAfter, outcomeUnknown ? sendTimeoutMs : 0);
     await store.markOutboxRetry(item.id, errorText(error), new Date(at.getTime() + delay), { now: at, outcomeUnknown });
     logger.warn({ outboxId: item.id, attempt: item.attempts, delay, outcomeUnknown, err: errorText(error) }, 'delivery failed; will retry');
   }
 
   /** A send that answers after its time limit: its acceptance is still recorded if no later attempt took the row. */
   function settleLate(item: OutboxItem, sending: Promise<{ providerId: string }>): void {
-    sending.then(
-      async ({ providerId }) => {
-        const settled = await store.settleOutboxAccepted(item.id, providerId, now());
-        logger.info({ outboxId: item.id, providerId, settled }, 'a timed-out send was accepted after all');
-      },
-      (error: unknown) => logger.debug({ outboxId: item.id, err: errorText(error) }, 'a timed-out send failed afterwards'),
-    );
+    sending
+      .then(
+        async ({ providerId }) => {
+          const settled = await store.settleOutboxAccepted(item.id, providerId, now());
+          logger.info({ outboxId: item.id, providerId, settled }, 'a timed-out send was accepted after all');
+        },
+        (error: unknown) => logger.debug({ outboxId: item.id, err: errorText(error) }, 'a timed-out send failed afterwards'),
+      )
+      // Unrecorded, the row's next attempt looks the message up instead.
+      .catch((error: unknown) => logger.warn({ outboxId: item.id, err: errorText(error) }, 'a late acceptance could not be recorded'));
   }
 
   async function deliver(item: OutboxItem): Promise<void> {
@@ -215,7 +223,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     stopRenewing();
     // The acceptance is recorded on its own, right after the answer. Should this write fail, the row stays in
     // flight: its lease runs out, its outcome is unknown, and the channel looks before sending again.
-    await store.markOutboxSent(item.id, providerId, now());
+    const acceptedAt = now();
+    await store.markOutboxSent(item.id, providerId, acceptedAt);
+    options.metrics?.replyDelivered(item.channel, item.payload.author, item.createdAt, acceptedAt);
   }
 
   function launch(item: OutboxItem): void {

@@ -25,6 +25,8 @@ import {
 import * as handoffs from './handoff-queries.js';
 import * as customerData from './customer-data-queries.js';
 import * as knowledgeTranslations from './knowledge-translation-queries.js';
+import * as insights from './insights-queries.js';
+import type { InsightFigures, InsightsPeriod } from './insights-queries.js';
 import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
 import { deliveryStatusesReplacedBy } from './delivery-status.js';
 import type { Database } from './schema.js';
@@ -410,6 +412,22 @@ export class KyselyStore implements Store {
 
   eraseCustomer(customerId: number): Promise<ErasedCounts | undefined> {
     return customerData.eraseCustomer(this.db, customerId);
+  }
+
+  outboxBacklog(): Promise<{ pending: number; oldestCreatedAt: Date | undefined }> {
+    return insights.outboxBacklog(this.db);
+  }
+
+  markUnanswered(messageId: number): Promise<void> {
+    return insights.markUnanswered(this.db, messageId);
+  }
+
+  insightFigures(period: InsightsPeriod, now: Date, unansweredLimit: number): Promise<InsightFigures> {
+    return insights.insightFigures(this.db, period, now, unansweredLimit);
+  }
+
+  deleteInactiveConversations(before: Date, limit: number): Promise<number> {
+    return insights.deleteInactiveConversations(this.db, before, limit);
   }
 
   listKnowledgeTranslations(knowledgeHash: string): Promise<KnowledgeTranslation[]> {

@@ -281,6 +281,30 @@ function outboxRetryWindow(): Migration {
   };
 }
 
+/**
+ * For the insights and retention: inbound messages the bot could not answer are flagged (the knowledge base's
+ * gaps), and indexes on the times they filter by keep a period's figures and the retention sweep cheap however
+ * much is stored.
+ */
+function insights(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('messages').addColumn('unanswered', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.createIndex('messages_unanswered_idx').on('messages').columns(['unanswered', 'created_at']).execute();
+      await db.schema.createIndex('conversations_created_idx').on('conversations').column('created_at').execute();
+      await db.schema.createIndex('conversations_updated_idx').on('conversations').column('updated_at').execute();
+      await db.schema.createIndex('handoffs_created_idx').on('handoffs').column('created_at').execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropIndex('handoffs_created_idx').execute();
+      await db.schema.dropIndex('conversations_updated_idx').execute();
+      await db.schema.dropIndex('conversations_created_idx').execute();
+      await db.schema.dropIndex('messages_unanswered_idx').execute();
+      await db.schema.alterTable('messages').dropColumn('unanswered').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -289,6 +313,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0006_outbox_sent_parts': outboxSentParts(), '0007_handoff_reason_detail': handoffReasonDetail(),
     '0008_knowledge_translations': knowledgeTranslations(),
     '0009_outbox_retry_window': outboxRetryWindow(),
+    '0010_insights': insights(),
   };
 }
 

@@ -50,6 +50,8 @@ export interface MessagesTable {
   created_at: string;
   /** Inbound: set once the engine has queued its replies; a redelivery of an unprocessed message is processed again. */
   processed_at: string | null;
+  /** Inbound: 1 when the bot could not answer it (a knowledge gap shown in the insights); 0 otherwise. */
+  unanswered: Generated<number>;
 }
 
 export interface OutboxTable {

@@ -2,6 +2,7 @@
  * The one Store contract. Two backends implement it (SQLite embedded, PostgreSQL for replicas) and one
  * contract test suite (test/store.contract.test.ts) runs against both.
  */
+import type { InsightFigures, InsightsPeriod } from './insights-queries.js';
 import type { Address, Author, Channel, ConversationState, Media, Outbound } from '../model.js';
 
 export interface Customer {
@@ -292,6 +293,15 @@ export interface Store {
    * transaction: a data erasure request. Returns how many rows of each went; undefined when the customer is unknown.
    */
   eraseCustomer(customerId: number): Promise<ErasedCounts | undefined>;
+
+  /** Replies not yet accepted by their channel, in the whole store: the outbox gauges of the metrics. */
+  outboxBacklog(): Promise<{ pending: number; oldestCreatedAt: Date | undefined }>;
+  /** Flags an inbound message the bot could not answer (a knowledge gap in the insights). */
+  markUnanswered(messageId: number): Promise<void>;
+  /** The figures behind the insights for a period; `now` decides which conversations are settled (24 h quiet). */
+  insightFigures(period: InsightsPeriod, now: Date, unansweredLimit: number): Promise<InsightFigures>;
+  /** Retention: deletes up to `limit` conversations inactive since `before`, with their rows; returns how many. */
+  deleteInactiveConversations(before: Date, limit: number): Promise<number>;
 }
 
 /** One customer's stored data, as {@link Store.exportCustomer} gives it. */
