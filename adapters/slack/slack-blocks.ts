@@ -21,6 +21,7 @@ const REASONS: Readonly<Record<string, string>> = {
   knowledge_handoff: 'topic always goes to a person',
   llm_handoff: 'the AI assistant asked for a person',
   delivery_held: 'a reply is held: the WhatsApp 24-hour window is closed and no template is set',
+  delivery_failed: 'a reply could not be delivered',
 };
 
 export function reasonLabel(reason: string): string {
