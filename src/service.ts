@@ -86,6 +86,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     translator,
     languages,
     limits: limits.web,
+    trustProxy: config.trustProxy,
     history: async (visitorId, after, limit): Promise<HistoryMessage[]> => {
       const customer = await store.findCustomer('web', visitorId);
       if (!customer) return [];
@@ -128,6 +129,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
       },
       // The conversation's language (or, on older rows, a Bot Framework locale: i18next falls back es-ES → es → default).
       personLabel,
+      // A conversation's stored reference is never replaced by one naming another serviceUrl.
+      storedReference: async (conversationId) => (await store.findCustomer('botframework', conversationId))?.addressRef,
     });
     adapters.set(botframework.channel, botframework);
   }
@@ -209,6 +212,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     store,
     logger,
     metrics,
+    trustProxy: config.trustProxy,
     routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.router] : []), ...(admin ? [admin] : []), ...(insightsPage ? [insightsPage] : [])],
   });
   const retention = config.retentionDays === undefined ? undefined : createRetentionSweeper({ store, logger, retentionDays: config.retentionDays });

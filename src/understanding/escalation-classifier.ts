@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { projectPath } from '../paths.js';
 import { normalizeText } from '../engine/text-normalize.js';
-import { hashedFeatures } from './hashed-features.js';
+import { hashedFeatures, MAX_FEATURE_TEXT } from './hashed-features.js';
 import { predict } from './softmax-regression.js';
 import { decodeModelFile } from './model-file.js';
 import { readTsv } from './labelled-rows.js';
@@ -75,7 +75,9 @@ export function loadEscalationClassifier(modelPath = ESCALATION_MODEL_PATH, expl
   const thresholds = thresholdsSchema.parse(file.info.thresholds);
   const judge = (text: string): EscalationVerdict => verdictFromProbabilities(predict(file.model, hashedFeatures(text, file.features)), thresholds);
   return {
-    classify(text) {
+    classify(whole) {
+      // What a customer wants is said in the first few sentences; the cut keeps hostile 50 KB texts cheap.
+      const text = whole.slice(0, MAX_FEATURE_TEXT);
       if (explicitRequests.has(normalizeText(text))) return { label: 'asked_for_human', reason: 'asked_for_human', score: 1, source: 'rule', uncertain: false };
       // A cry for help after a routine question ("how long does shipping take? I want to kill myself") must not
       // be drowned by it: each sentence is judged too, and the most pressing verdict wins.

@@ -8,7 +8,7 @@
  */
 import { normalizeText, words } from '../engine/text-normalize.js';
 import { projectPath } from '../paths.js';
-import { hashedFeatures, type FeatureOptions, type SparseVector } from './hashed-features.js';
+import { hashedFeatures, MAX_FEATURE_TEXT, type FeatureOptions, type SparseVector } from './hashed-features.js';
 import { readTsv } from './labelled-rows.js';
 import { predict, train, type LinearModel } from './softmax-regression.js';
 import { stemmerFor } from './stemmers.js';
@@ -55,7 +55,9 @@ function derivedFeatures(text: string, language: string | undefined, lexicon: Sy
   return extra;
 }
 
-export function matcherFeatures(text: string, language: string | undefined, lexicon: SynonymLexicon): SparseVector {
+export function matcherFeatures(whole: string, language: string | undefined, lexicon: SynonymLexicon): SparseVector {
+  // The same cut as the n-grams' for the stems and concepts: a question is in the first few sentences.
+  const text = whole.slice(0, MAX_FEATURE_TEXT);
   return hashedFeatures(text, FEATURES, derivedFeatures(text, language, lexicon));
 }
 
