@@ -23,6 +23,7 @@ import { createTranslator } from '../src/i18n.js';
 import { startService } from '../src/service.js';
 import { startFakeTwilio } from '../test/fakes/fake-twilio.js';
 import { advanceUntil, clockOf, privateFakeClock } from '../test/support/fake-clock.js';
+import { twilioTestEnv } from '../test/support/twilio-env.js';
 
 const PUBLIC_URL = 'https://bench.example.com';
 const SMS_FROM = '+14155550100';
@@ -41,11 +42,7 @@ const service = await startService(
     PORT: '0',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
-    TWILIO_ACCOUNT_SID: fake.accountSid,
-    TWILIO_AUTH_TOKEN: fake.authToken,
-    TWILIO_SMS_FROM: SMS_FROM,
-    PUBLIC_URL,
-    TWILIO_API_URL: fake.url,
+    ...twilioTestEnv(fake, { publicUrl: PUBLIC_URL, smsFrom: SMS_FROM }),
   }),
   { logger: pino({ level: 'silent' }), outboxClock: clockOf(clock) },
 );

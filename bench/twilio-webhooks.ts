@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import autocannon from 'autocannon';
 import { startFakeTwilio } from '../test/fakes/fake-twilio.js';
+import { twilioTestEnv } from '../test/support/twilio-env.js';
 
 const PUBLIC_URL = 'https://bench.example.com';
 const SMS_FROM = '+14155550100';
@@ -51,11 +52,7 @@ export async function measureTwilioWebhooks<S extends { url: string }>(options: 
   }, 20);
   const server = await options.start({
     DATA_DIR: options.dataDir,
-    TWILIO_ACCOUNT_SID: fake.accountSid,
-    TWILIO_AUTH_TOKEN: fake.authToken,
-    TWILIO_SMS_FROM: SMS_FROM,
-    PUBLIC_URL,
-    TWILIO_API_URL: fake.url,
+    ...twilioTestEnv(fake, { publicUrl: PUBLIC_URL, smsFrom: SMS_FROM }),
   });
   try {
     let counter = 0;

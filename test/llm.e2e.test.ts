@@ -21,6 +21,7 @@ import { customerMessages } from './support/customer-messages.js';
 import { eventually } from './support/eventually.js';
 import { slackTestEnv, SLACK_TEST_QUEUE as QUEUE } from './support/slack-requests.js';
 import { postWebMessage } from './support/web-requests.js';
+import { twilioTestEnv } from './support/twilio-env.js';
 
 const PUBLIC_URL = 'https://support.example.com';
 const SMS_FROM = '+14155550100';
@@ -45,13 +46,7 @@ async function start(options: { llm?: boolean; twilio?: boolean; slack?: boolean
     PORT: '0',
     DATA_DIR: dataDir,
     ...(options.llm !== false && { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.baseUrl, OPENAI_MODEL: 'fake-model', LLM_TIMEOUT_MS: '500' }),
-    ...(twilio && {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_SMS_FROM: SMS_FROM,
-      PUBLIC_URL,
-      TWILIO_API_URL: twilio.url,
-    }),
+    ...(twilio && twilioTestEnv(twilio, { publicUrl: PUBLIC_URL, smsFrom: SMS_FROM })),
     ...(slack && slackTestEnv(slack.apiUrl)),
     ...options.env,
   });

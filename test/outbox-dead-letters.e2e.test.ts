@@ -18,6 +18,7 @@ import { startFakeSlack, type FakeSlack } from './fakes/fake-slack.js';
 import { eventually } from './support/eventually.js';
 import { advanceBy, advanceUntil, clockOf, privateFakeClock, type FakeClock } from './support/fake-clock.js';
 import { slackTestEnv, SLACK_TEST_QUEUE } from './support/slack-requests.js';
+import { twilioTestEnv } from './support/twilio-env.js';
 
 const PUBLIC_URL = 'https://support.example.com';
 const SMS_FROM = '+14155550100';
@@ -38,11 +39,7 @@ describe('outbox dead letters and unknown outcomes through the service', () => {
       PORT: '0',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
-      TWILIO_ACCOUNT_SID: fake.accountSid,
-      TWILIO_AUTH_TOKEN: fake.authToken,
-      TWILIO_SMS_FROM: SMS_FROM,
-      PUBLIC_URL,
-      TWILIO_API_URL: fake.url,
+      ...twilioTestEnv(fake, { publicUrl: PUBLIC_URL, smsFrom: SMS_FROM }),
       ADMIN_TOKEN: TOKEN,
       ...env,
     });

@@ -16,6 +16,7 @@ import { startService, type RunningService } from '../src/service.js';
 import { startFakeTwilio, TWILIO_FAILURES, type FakeTwilio, type FakeTwilioMessage } from './fakes/fake-twilio.js';
 import { startFakeSlack, type FakeSlack } from './fakes/fake-slack.js';
 import { eventually } from './support/eventually.js';
+import { twilioTestEnv } from './support/twilio-env.js';
 
 const PUBLIC_URL = 'https://support.example.com';
 const SMS_FROM = '+14155550100';
@@ -37,13 +38,9 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       PORT: '0',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
-      TWILIO_ACCOUNT_SID: fake.accountSid,
-      TWILIO_AUTH_TOKEN: fake.authToken,
-      TWILIO_SMS_FROM: SMS_FROM,
-      TWILIO_WHATSAPP_FROM: WHATSAPP_FROM,
       // Twilio calls the public https origin; the TLS proxy forwards to our plain-HTTP port.
-      PUBLIC_URL,
-      TWILIO_API_URL: fake.url,
+      ...twilioTestEnv(fake, { publicUrl: PUBLIC_URL, smsFrom: SMS_FROM }),
+      TWILIO_WHATSAPP_FROM: WHATSAPP_FROM,
       ...extraEnv,
     });
     service = await startService(config, { logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
