@@ -26,6 +26,7 @@ import { createLanguageRequestMatcher } from '../src/engine/language-requests.js
 import { detectSmallTalk } from '../src/engine/small-talk.js';
 import { projectPath } from '../src/paths.js';
 import type { ChannelHints } from '../src/model.js';
+import { seededRandom } from '../src/understanding/seeded-random.js';
 
 const BUCKETS = [
   { name: '≤15', max: 15 },
@@ -57,18 +58,6 @@ interface Sample {
 function arg(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-/** Deterministic, so two runs measure the same corpus. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function declarationFile(language: string): string | undefined {
@@ -126,7 +115,7 @@ function buildCorpus(languages: readonly string[], perKind: number): Map<string,
       continue;
     }
     const sentences = sentencesOf(readFileSync(file, 'utf8'));
-    const rand = random([...language].reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
+    const rand = seededRandom([...language].reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
     const pick = () => sentences[Math.floor(rand() * sentences.length)] ?? '';
     const samples: Sample[] = sentences.slice(0, perKind).map((text) => ({ language, text, kind: 'sentence' }));
     for (let i = 0; i < perKind; i += 1) {
@@ -184,7 +173,7 @@ type PriorKind = 'none' | 'locale' | 'country' | 'misleading locale';
 /** Support-like conversations: mostly short and medium fragments, sometimes a whole sentence. */
 function simulateConversations(detector: LanguageDetector, corpus: Map<string, Sample[]>, perLanguage: number, prior: PriorKind, shortOnly = false): number[] {
   const languages = [...corpus.keys()];
-  const rand = random(prior.length * 7919 + (shortOnly ? 1 : 0));
+  const rand = seededRandom(prior.length * 7919 + (shortOnly ? 1 : 0));
   const hits = [0, 0, 0];
   let total = 0;
   for (const language of languages) {

@@ -5,6 +5,7 @@
  * threads, no clock).
  */
 import type { SparseVector } from './hashed-features.js';
+import { seededRandom } from './seeded-random.js';
 
 export interface TrainingExample {
   features: SparseVector;
@@ -35,18 +36,6 @@ export interface LinearModel {
 
 /** Below this, a class's gradient for an example is too small to matter. */
 const NEGLIGIBLE_ERROR = 1e-4;
-
-/** Mulberry32: a tiny seeded generator, so shuffles repeat exactly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Class scores turned into probabilities in place (numerically stable softmax). */
 function softmaxInPlace(scores: Float64Array): Float64Array {
