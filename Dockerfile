@@ -23,6 +23,7 @@ COPY --chown=node:node knowledge ./knowledge
 COPY --chown=node:node data/escalation/model.bin data/escalation/explicit-requests.tsv ./data/escalation/
 COPY --chown=node:node data/knowledge/offtopic.tsv data/knowledge/synonyms.tsv ./data/knowledge/
 COPY --chown=node:node adapters/web/public ./adapters/web/public
+COPY --chown=node:node src/insights/public ./src/insights/public
 RUN mkdir -p /var/lib/switchboard && chown node:node /var/lib/switchboard
 USER node
 VOLUME ["/var/lib/switchboard"]

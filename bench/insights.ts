@@ -38,7 +38,7 @@ async function seed(db: Kysely<Database>): Promise<void> {
       .insertInto('messages')
       .values(
         ids.flatMap((id) => [
-          { conversation_id: id, direction: 'in', author: 'customer', agent_name: null, text: id % 20 === 0 ? `${GAPS[id % 5] ?? ''}? (${id})` : 'how long does shipping take?', media: '[]', channel: CHANNELS[id % 3] ?? 'web', external_id: `in${id}`, delivery_status: null, created_at: at(id), processed_at: at(id), unanswered: id % 20 === 0 ? 1 : 0 },
+          { conversation_id: id, direction: 'in', author: 'customer', agent_name: null, text: id % 20 === 0 ? `${GAPS[(id / 20) % 5] ?? ''}? (${id})` : 'how long does shipping take?', media: '[]', channel: CHANNELS[id % 3] ?? 'web', external_id: `in${id}`, delivery_status: null, created_at: at(id), processed_at: at(id), unanswered: id % 20 === 0 ? 1 : 0 },
           { conversation_id: id, direction: 'out', author: 'bot', agent_name: null, text: 'Here is how.', media: '[]', channel: CHANNELS[id % 3] ?? 'web', external_id: `out${id}`, delivery_status: 'sent', created_at: at(id), processed_at: null, unanswered: 0 },
         ]),
       )
@@ -92,7 +92,10 @@ await admin.query(`CREATE DATABASE ${database}`);
 try {
   const databaseUrl = `postgres://postgres@127.0.0.1:5432/${database}`;
   const pgStore = await openStore({ databaseUrl, dataDir: tmpdir() });
-  const postgres = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 2 }) }) });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // DROP DATABASE … WITH (FORCE) below ends connections still closing; that is expected, not a failure.
+  pool.on('error', () => undefined);
+  const postgres = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await measure('PostgreSQL', pgStore, postgres);
   await postgres.destroy();
   await pgStore.close();

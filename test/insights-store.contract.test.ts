@@ -11,8 +11,6 @@ import { openStore } from '../src/store/open-store.js';
 import type { Conversation, Store } from '../src/store/store.js';
 import { useTestDatabase } from './support/postgres-database.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 function describeInsightsContract(name: string, open: (now: () => Date) => Promise<Store>): void {
   describe(`Store insights and retention: ${name}`, () => {
     let store: Store;

@@ -5,7 +5,7 @@
  * served from our own origin; every chart has its figures in a table too, for screen readers and small screens.
  */
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import express, { Router, type Response } from 'express';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
