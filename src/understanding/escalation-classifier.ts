@@ -55,6 +55,9 @@ export function verdictFromProbabilities(probabilities: Float64Array, thresholds
   return { label: probabilityOf('bot_question') > probabilityOf('none') ? 'bot_question' : 'none', score, source: 'classifier', uncertain };
 }
 
+/** Longer than any whole-message request ("talk to a real person please"): no need to fold it to look. */
+const MAX_EXPLICIT_REQUEST = 80;
+
 /** Sentences beyond this many are not judged apart: a pasted e-mail is judged as a whole. */
 const MAX_SENTENCES = 4;
 
@@ -63,7 +66,7 @@ function sentencesOf(text: string): string[] {
   return text
     .split(/[.!?。！？\n]+/u)
     .map((sentence) => sentence.trim())
-    .filter((sentence) => normalizeText(sentence) !== '')
+    .filter((sentence) => /[\p{L}\p{N}]/u.test(sentence))
     .slice(0, MAX_SENTENCES);
 }
 
@@ -78,7 +81,7 @@ export function loadEscalationClassifier(modelPath = ESCALATION_MODEL_PATH, expl
     classify(whole) {
       // What a customer wants is said in the first few sentences; the cut keeps hostile 50 KB texts cheap.
       const text = whole.slice(0, MAX_FEATURE_TEXT);
-      if (explicitRequests.has(normalizeText(text))) return { label: 'asked_for_human', reason: 'asked_for_human', score: 1, source: 'rule', uncertain: false };
+      if (text.length <= MAX_EXPLICIT_REQUEST && explicitRequests.has(normalizeText(text))) return { label: 'asked_for_human', reason: 'asked_for_human', score: 1, source: 'rule', uncertain: false };
       // A cry for help after a routine question ("how long does shipping take? I want to kill myself") must not
       // be drowned by it: each sentence is judged too, and the most pressing verdict wins.
       const sentences = sentencesOf(text);
