@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
-import { readOffTopic, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample } from '../understanding/knowledge-matcher.js';
-import { loadSynonymLexicon, type SynonymLexicon } from '../understanding/synonym-lexicon.js';
+import { shippedOffTopic, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample } from '../understanding/knowledge-matcher.js';
+import { shippedSynonymLexicon, type SynonymLexicon } from '../understanding/synonym-lexicon.js';
 import { normalizeText, words } from './text-normalize.js';
 
 /** One answerable topic, with question variants and answers per language (ISO 639-1 codes). */
@@ -126,7 +126,7 @@ function examplesOf(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOp
     for (const [language, text] of Object.entries(entry.answers)) examples.push({ entry: index, language, text, weight: ANSWER_WEIGHT });
     examples.push(...lexiconExamples(index, questions, lexicon));
   });
-  for (const { language, text } of options.offTopic ?? readOffTopic()) examples.push({ entry: undefined, language, text, weight: 1 });
+  for (const { language, text } of options.offTopic ?? shippedOffTopic()) examples.push({ entry: undefined, language, text, weight: 1 });
   return examples;
 }
 
@@ -142,7 +142,7 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
     }
   }
   const languages = [...new Set(entries.flatMap((entry) => Object.keys(entry.answers)))].sort();
-  const lexicon = options.lexicon ?? loadSynonymLexicon();
+  const lexicon = options.lexicon ?? shippedSynonymLexicon();
   const matcher: KnowledgeMatcher = trainKnowledgeMatcher(examplesOf(entries, options, lexicon), entries.length, lexicon);
 
   const rank = (text: string, searchOptions: KnowledgeSearchOptions = {}): { ranked: KnowledgeMatch[]; none: number } => {

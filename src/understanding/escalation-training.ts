@@ -13,7 +13,7 @@ import { ESCALATION_LABELS, isEscalationLabel, type EscalationLabel, type Thresh
 import type { ClassifierFile } from './model-file.js';
 import { loadKnowledgeEntries } from '../engine/knowledge.js';
 import { projectPath } from '../paths.js';
-import { OFF_TOPIC_PATH } from './knowledge-matcher.js';
+import { OFF_TOPIC_PATH, readOffTopic } from './knowledge-matcher.js';
 
 export interface LabelledText {
   language: string;
@@ -53,7 +53,7 @@ export function readOrdinaryQuestions(knowledgeFiles: readonly string[], offTopi
       for (const [language, variants] of Object.entries(entry.questions)) for (const text of variants) rows.push({ language, label: 'none', text });
     }
   }
-  for (const row of readTsv(offTopicPath)) rows.push({ language: row.lang ?? '', label: 'none', text: row.text ?? '' });
+  for (const { language, text } of readOffTopic(offTopicPath)) rows.push({ language, label: 'none', text });
   return rows;
 }
 

@@ -61,9 +61,17 @@ export function matcherFeatures(whole: string, language: string | undefined, lex
   return hashedFeatures(text, FEATURES, derivedFeatures(text, language, lexicon));
 }
 
-/** The shipped off-topic examples (columns `lang`, `text`). */
+/** Off-topic examples (columns `lang`, `text`). */
 export function readOffTopic(path = OFF_TOPIC_PATH): { language: string; text: string }[] {
   return readTsv(path).map((row) => ({ language: row.lang ?? '', text: row.text ?? '' }));
+}
+
+let shippedExamples: readonly { language: string; text: string }[] | undefined;
+
+/** The shipped off-topic examples, read once and shared, like the lexicon (see shippedSynonymLexicon). */
+export function shippedOffTopic(): readonly { language: string; text: string }[] {
+  shippedExamples ??= readOffTopic();
+  return shippedExamples;
 }
 
 /** Trains on the examples; class `entryCount` is "none". Deterministic, like every trainer here. */

@@ -70,9 +70,20 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   };
 }
 
-/** The shipped lexicon. */
+/** A lexicon file (columns `concept`, `lang`, `terms`). */
 export function loadSynonymLexicon(path = SYNONYMS_PATH): SynonymLexicon {
   return createSynonymLexicon(
     readTsv(path).map((row) => ({ concept: row.concept ?? '', language: row.lang ?? '', terms: (row.terms ?? '').split('|') })),
   );
+}
+
+let shipped: SynonymLexicon | undefined;
+
+/**
+ * The shipped lexicon, read and stemmed once and shared (it is immutable): a knowledge base is rebuilt for every
+ * language the model translates it into, and kb:check builds five.
+ */
+export function shippedSynonymLexicon(): SynonymLexicon {
+  shipped ??= loadSynonymLexicon();
+  return shipped;
 }
