@@ -6,9 +6,11 @@
  * escalation classifier, declined, and
  * out-of-scope messages declined; then the match time per message on a 200-entry base.
  *
+ * Every `<base>.tsv` of a set's folder is measured against `<base>.yaml` beside it, else knowledge/<base>.yaml.
  * The `eval` sets (data/knowledge/eval) were written apart from the code and the knowledge files, before the
  * matcher was built, and are never tuned on; the `dev` sets (data/knowledge/dev) are for tuning.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { projectPath } from '../src/paths.js';
 import { decide } from '../src/engine/decide.js';
 import { createKnowledgeBase, loadKnowledgeBase, type KnowledgeBase, type KnowledgeEntry } from '../src/engine/knowledge.js';
@@ -49,9 +51,15 @@ function line(name: string, tally: Tally): string {
   return `${name.padEnd(6)} ${String(n).padStart(4)}  ${pct(correct, n)}  ${pct(wrong, n)}  ${pct(clarified, n)}  ${pct(escalated, n)}  ${pct(declined, n)}   ${String(oos.total).padStart(4)}  ${pct(oos.declined, oos.total)}   ${pct(wrong + oos.answered, n + oos.total)}`;
 }
 
+/** A set's knowledge file: its own (a base written with the set) or the shipped one of that name. */
+function knowledgeFileOf(base: string): string {
+  const own = projectPath('data', 'knowledge', set, `${base}.yaml`);
+  return existsSync(own) ? own : projectPath('knowledge', `${base}.yaml`);
+}
+
 function measure(base: string): void {
   const started = performance.now();
-  const knowledge = loadKnowledgeBase(projectPath('knowledge', `${base}.yaml`), { defaultLanguage: 'en' });
+  const knowledge = loadKnowledgeBase(knowledgeFileOf(base), { defaultLanguage: 'en' });
   const trainMs = performance.now() - started;
   const rows = readTsv(projectPath('data', 'knowledge', set, `${base}.tsv`));
   const total = newTally();
@@ -111,6 +119,6 @@ function matchTime(): void {
   console.log(`\n200-entry base: trained in ${trainMs.toFixed(0)} ms; match time per message p50 ${q(50)} ms, p99 ${q(99)} ms (${times.length} matches)`);
 }
 
-measure('demo');
-measure('clinic');
+const bases = readdirSync(projectPath('data', 'knowledge', set)).filter((name) => name.endsWith('.tsv')).map((name) => name.slice(0, -'.tsv'.length)).sort();
+for (const base of bases) measure(base);
 if (!process.argv.includes("--no-timing")) matchTime();

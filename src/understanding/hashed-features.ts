@@ -58,12 +58,9 @@ export function hashedFeatures(text: string, options: FeatureOptions, extra: rea
   const raw = text.slice(0, MAX_FEATURE_TEXT);
   // Digits say nothing about intent ("order 48213"), but that a number is there can: runs fold to one mark.
   const folded = normalizeText(raw).replace(/\p{N}+/gu, '#');
-  const counts = new Map<number, number>();
+  const counts = countsFor(options.dimensions);
   const mask = options.dimensions - 1;
-  const addHash = (hash: number): void => {
-    const bucket = (hash >>> 0) & mask;
-    counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
-  };
+  const addHash = (hash: number): void => counts.add((hash >>> 0) & mask);
   const add = (feature: string): void => addHash(fnv1a(feature));
   // Character n-grams are hashed in place, continuing FNV-1a from a per-length seed ("c3:"), so a message of
   // a few hundred characters costs no string allocations: this loop is most of the classifier's time.
@@ -84,23 +81,64 @@ export function hashedFeatures(text: string, options: FeatureOptions, extra: rea
   });
   for (const feature of surfaceFeatures(raw)) add(feature);
   for (const feature of extra) add(feature);
-  return toUnitVector(counts);
+  return counts.takeUnitVector();
 }
 
-/** Damped counts scaled to unit length. */
-function toUnitVector(counts: ReadonlyMap<number, number>): SparseVector {
-  const indices = new Uint32Array(counts.size);
-  const values = new Float32Array(counts.size);
-  let norm = 0;
-  let i = 0;
-  for (const [bucket, count] of counts) {
-    const value = 1 + Math.log(count);
-    indices[i] = bucket;
-    values[i] = value;
-    norm += value * value;
-    i += 1;
+/**
+ * Bucket counts of the text being featurized, in a dense array reused across calls (one per dimension count):
+ * a Map per message was most of the classifier's time after the n-gram loop. Single-threaded, and every call
+ * empties what it filled, so reuse is safe.
+ */
+class BucketCounts {
+  private readonly counts: Uint16Array;
+  private touched = new Uint32Array(1024);
+  private size = 0;
+
+  constructor(dimensions: number) {
+    this.counts = new Uint16Array(dimensions);
   }
-  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (let i = 0; i < values.length; i += 1) values[i] = (values[i] ?? 0) * scale;
-  return { indices, values };
+
+  add(bucket: number): void {
+    const count = this.counts[bucket] ?? 0;
+    if (count === 0) {
+      if (this.size === this.touched.length) {
+        const grown = new Uint32Array(this.touched.length * 2);
+        grown.set(this.touched);
+        this.touched = grown;
+      }
+      this.touched[this.size] = bucket;
+      this.size += 1;
+    }
+    // Saturates rather than wraps: a count that high is damped to the same feature value anyway.
+    if (count < 0xffff) this.counts[bucket] = count + 1;
+  }
+
+  /** Damped counts (1 + log) scaled to unit length; leaves the counts empty for the next text. */
+  takeUnitVector(): SparseVector {
+    const indices = this.touched.slice(0, this.size);
+    const values = new Float32Array(this.size);
+    let norm = 0;
+    for (let i = 0; i < this.size; i += 1) {
+      const bucket = indices[i] ?? 0;
+      const value = 1 + Math.log(this.counts[bucket] ?? 1);
+      this.counts[bucket] = 0;
+      values[i] = value;
+      norm += value * value;
+    }
+    this.size = 0;
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let i = 0; i < values.length; i += 1) values[i] = (values[i] ?? 0) * scale;
+    return { indices, values };
+  }
+}
+
+const countsByDimensions = new Map<number, BucketCounts>();
+
+function countsFor(dimensions: number): BucketCounts {
+  let counts = countsByDimensions.get(dimensions);
+  if (!counts) {
+    counts = new BucketCounts(dimensions);
+    countsByDimensions.set(dimensions, counts);
+  }
+  return counts;
 }
