@@ -2,7 +2,7 @@
  * Escalation benchmark (`npm run bench:escalation [-- --pages 50 --mistakes]`). Prints, asserts nothing:
  * 1. the classifier on the frozen test set (data/escalation/test/frozen.tsv, written apart from the code and
  *    the training data and never trained or tuned on), on the fresh set written after the first tuning
- *    (fresh.tsv) and on a second fresh set written after the last change (fresh2.tsv): precision, recall, F1
+ *    (fresh.tsv), on a second (fresh2.tsv) and a third (fresh3.tsv) written later: precision, recall, F1
  *    and false alarms overall, per language and per reason, for the model with the explicit-request rule and
  *    for the model alone;
  * 2. 5-fold cross-validation on the training data (data/escalation/train);
@@ -52,7 +52,10 @@ function measureClassifier(showMistakes: boolean): void {
   report('FRESH test set (written after tuning; the generalisation figure) — model + rule', fresh, (t) => withRules.classify(t), { mistakes: showMistakes });
   report('FRESH test set — model alone', fresh, (t) => modelAlone.classify(t), { mistakes: false });
   const fresh2 = testSet('fresh2');
-  report('SECOND FRESH set (written after the last change, measured once) — model + rule', fresh2, (t) => withRules.classify(t), { mistakes: showMistakes });
+  report('SECOND FRESH set (written after session 2\'s last change) — model + rule', fresh2, (t) => withRules.classify(t), { mistakes: showMistakes });
+  const fresh3 = testSet('fresh3');
+  report('THIRD FRESH set (written apart from the code during session 3, measured once after its last change) — model + rule', fresh3, (t) => withRules.classify(t), { mistakes: showMistakes });
+  report('THIRD FRESH set — model alone', fresh3, (t) => modelAlone.classify(t), { mistakes: false });
 
   const training = shippedTrainingRows();
   const outOfFold = new Map(crossValidate(training, 5).map((p, i) => [training[i]?.text ?? '', p]));
@@ -63,7 +66,7 @@ function measureClassifier(showMistakes: boolean): void {
     { mistakes: false },
   );
 
-  const texts = [...frozen, ...fresh, ...fresh2].map((row) => row.text);
+  const texts = [...frozen, ...fresh, ...fresh2, ...fresh3].map((row) => row.text);
   const times: number[] = [];
   for (let round = 0; round < 20; round += 1) {
     for (const text of texts) {

@@ -101,7 +101,7 @@ describe('escalation classifier, end to end through the web channel and the Slac
 describe('escalation: the model\'s second opinion on an uncertain message, end to end', function () {
   this.timeout(60_000);
   // The shipped classifier scores this between its two thresholds (test/escalation.test.ts pins the band).
-  const UNCERTAIN = 'I have a problem nobody here can solve';
+  const UNCERTAIN = 'I am not sure you can help me with this';
   let slack: FakeSlack;
   let openai: FakeOpenAi;
   let service: RunningService;
@@ -146,7 +146,7 @@ describe('escalation: the model\'s second opinion on an uncertain message, end t
     openai.respondWith((request) => (request.raw.includes('escalation_label') ? { status: 500 } : { text: 'A model answer.' }));
     await postWebMessage(service.url, { visitorId: 'visitor_llm_label_3', clientMessageId: 'msg_llm_label_3_000', text: UNCERTAIN, locale: 'en' });
     const card = JSON.stringify((await eventually(() => queuePosts()[0])).args.blocks);
-    assert.match(card, /\*Reason\*\\nasked_for_human \(classifier 0\.\d\d\)/);
+    assert.match(card, /\*Reason\*\\nfrustration \(classifier 0\.\d\d\)/);
   });
 
   it('does not ask the model about a message the classifier is sure of', async () => {

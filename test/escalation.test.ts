@@ -74,7 +74,7 @@ describe('escalation classifier: the shipped model', () => {
   });
 
   it('is unsure about the message the end-to-end test of the model\'s second opinion uses', () => {
-    assert.equal(classifier.classify('I have a problem nobody here can solve').uncertain, true);
+    assert.equal(classifier.classify('I am not sure you can help me with this').uncertain, true);
   });
 
   it('without the rule, the model alone decides', () => {

@@ -126,7 +126,12 @@ function examplesOf(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOp
     for (const [language, text] of Object.entries(entry.answers)) examples.push({ entry: index, language, text, weight: ANSWER_WEIGHT });
     examples.push(...lexiconExamples(index, questions, lexicon));
   });
-  for (const { language, text } of options.offTopic ?? shippedOffTopic()) examples.push({ entry: undefined, language, text, weight: 1 });
+  // Off-topic text in a language no entry is asked in would teach "none" that language's letters, and every
+  // customer writing in it would be declined: there it teaches only its concepts.
+  const asked = new Set(examples.filter((e) => e.entry !== undefined && e.weight === 1).map((e) => e.language));
+  for (const { language, text } of options.offTopic ?? shippedOffTopic()) {
+    examples.push({ entry: undefined, language, text, weight: 1, ...(!asked.has(language) && { conceptsOnly: true }) });
+  }
   return examples;
 }
 

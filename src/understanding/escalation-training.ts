@@ -62,12 +62,18 @@ export function shippedTrainingRows(): LabelledText[] {
   return [...readEscalationTrainingData(projectPath('data', 'escalation', 'train')), ...readOrdinaryQuestions(SHIPPED_KNOWLEDGE_BASES, OFF_TOPIC_PATH)];
 }
 
-/** Small classes count more, by the square root of how much smaller they are: balanced without overfitting the rare ones. */
+/**
+ * Small classes count more, by the fourth root of how much smaller they are: balanced without overfitting the
+ * rare ones. The square root, tried first, made the sensitive classes the default for wording the model had
+ * never seen ("branch hrs pls" → bereavement): on the validation sets it caught 3 points more and raised false
+ * alarms on ordinary questions from 4.4% to 6.2%.
+ */
+const CLASS_BALANCE_POWER = 0.25;
 function classWeights(rows: readonly LabelledText[]): Map<EscalationLabel, number> {
   const counts = new Map<EscalationLabel, number>();
   for (const row of rows) counts.set(row.label, (counts.get(row.label) ?? 0) + 1);
   const mean = rows.length / counts.size;
-  return new Map([...counts].map(([label, count]) => [label, Math.sqrt(mean / count)]));
+  return new Map([...counts].map(([label, count]) => [label, Math.pow(mean / count, CLASS_BALANCE_POWER)]));
 }
 
 export function trainEscalationModel(rows: readonly LabelledText[]): LinearModel {

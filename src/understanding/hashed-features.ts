@@ -84,6 +84,14 @@ export function hashedFeatures(text: string, options: FeatureOptions, extra: rea
   return counts.takeUnitVector();
 }
 
+/** a + b, for vectors over the same buckets (a bucket in both sums its values). */
+export function sumOfVectors(a: SparseVector, b: SparseVector): SparseVector {
+  if (b.indices.length === 0) return a;
+  const sums = new Map<number, number>();
+  for (const vector of [a, b]) vector.indices.forEach((bucket, i) => sums.set(bucket, (sums.get(bucket) ?? 0) + (vector.values[i] ?? 0)));
+  return { indices: Uint32Array.from(sums.keys()), values: Float32Array.from(sums.values()) };
+}
+
 /**
  * Bucket counts of the text being featurized, in a dense array reused across calls (one per dimension count):
  * a Map per message was most of the classifier's time after the n-gram loop. Single-threaded, and every call

@@ -8,7 +8,7 @@
  */
 import { normalizeText, words } from '../engine/text-normalize.js';
 import { projectPath } from '../paths.js';
-import { hashedFeatures, MAX_FEATURE_TEXT, type FeatureOptions, type SparseVector } from './hashed-features.js';
+import { hashedFeatures, MAX_FEATURE_TEXT, sumOfVectors, type FeatureOptions, type SparseVector } from './hashed-features.js';
 import { readTsv } from './labelled-rows.js';
 import { predict, train, type LinearModel } from './softmax-regression.js';
 import { stemmerFor } from './stemmers.js';
@@ -23,6 +23,8 @@ export interface MatcherExample {
   text: string;
   /** How much it counts; question variants 1. */
   weight: number;
+  /** Learn only its concepts, not its letters or stems (see knowledge.ts: off-topic text in a language no entry is asked in). */
+  conceptsOnly?: boolean;
 }
 
 export interface MatcherScores {
@@ -37,28 +39,50 @@ export interface KnowledgeMatcher {
 }
 
 const FEATURES: FeatureOptions = { dimensions: 1 << 16, charNgrams: [2, 4], wordBigrams: true };
+/** Named features alone: no character n-grams or words of the text. */
+const NAMED_ONLY: FeatureOptions = { ...FEATURES, charNgrams: [Number.MAX_SAFE_INTEGER, 0], wordBigrams: false };
 const TRAINING = { epochs: 8, learningRate: 0.3, l2: 1e-6, seed: 20261201 };
 
 /**
  * All off-topic examples together weigh as much as this many entries' variants: enough for "none" to win on
  * messages unlike every entry, not so much that it swallows a paraphrase the base did not list.
  */
-const OFF_TOPIC_WEIGHT_IN_ENTRIES = 3;
+const OFF_TOPIC_WEIGHT_IN_ENTRIES = 2;
 
-/** Stems and synonym concepts of a text, as extra named features. */
-function derivedFeatures(text: string, language: string | undefined, lexicon: SynonymLexicon): string[] {
-  const folded = words(normalizeText(text));
+/** The concepts' length next to the spelling's 1; chosen on the dev sets (data/knowledge/dev). */
+const MEANING_WEIGHT = 0.7;
+
+/** A question variant's weight (see MatcherExample). */
+const QUESTION_WEIGHT = 1;
+
+/** Stems of a text's words in its language, as named features. */
+function stemsOf(text: string, language: string | undefined): string[] {
   const stem = language === undefined ? undefined : stemmerFor(language);
-  const extra = stem ? folded.map((word) => `s:${stem(word)}`) : [];
-  // A concept counts twice: it is the one feature a paraphrase shares with a variant that uses other words.
-  for (const concept of lexicon.concepts(folded, language)) extra.push(`k:${concept}`, `k:${concept}`);
-  return extra;
+  return stem ? words(normalizeText(text)).map((word) => `s:${stem(word)}`) : [];
 }
 
+/**
+ * The synonym concepts a text names, scaled to length {@link MEANING_WEIGHT} on their own: in one vector with
+ * the n-grams, a long message's hundreds of n-grams would drown the few concepts it shares with a variant in
+ * another language, and those are what a paraphrase or a translation has in common with it.
+ */
+function meaningOf(text: string, language: string | undefined, lexicon: SynonymLexicon, weight: number): SparseVector {
+  // A concept counts twice: it is the one feature a paraphrase shares with a variant that uses other words.
+  const concepts = lexicon.concepts(words(normalizeText(text)), language).flatMap((concept) => [`k:${concept}`, `k:${concept}`]);
+  const meaning = hashedFeatures('', NAMED_ONLY, concepts);
+  for (let i = 0; i < meaning.values.length; i += 1) meaning.values[i] = (meaning.values[i] ?? 0) * weight;
+  return meaning;
+}
+
+/** The letters, words and stems of a text (unit length), plus its concepts (see {@link meaningOf}). */
 export function matcherFeatures(whole: string, language: string | undefined, lexicon: SynonymLexicon): SparseVector {
   // The same cut as the n-grams' for the stems and concepts: a question is in the first few sentences.
   const text = whole.slice(0, MAX_FEATURE_TEXT);
-  return hashedFeatures(text, FEATURES, derivedFeatures(text, language, lexicon));
+  return sumOfVectors(spellingOf(text, language), meaningOf(text, language, lexicon, MEANING_WEIGHT));
+}
+
+function spellingOf(text: string, language: string | undefined): SparseVector {
+  return hashedFeatures(text, FEATURES, stemsOf(text, language));
 }
 
 /** Off-topic examples (columns `lang`, `text`). */
@@ -80,11 +104,18 @@ export function trainKnowledgeMatcher(examples: readonly MatcherExample[], entry
   const offTopicWeight = examples.filter((e) => e.entry === undefined).reduce((sum, e) => sum + e.weight, 0);
   const offTopicScale = offTopicWeight === 0 ? 1 : (OFF_TOPIC_WEIGHT_IN_ENTRIES * entryWeight) / entryCount / offTopicWeight;
   const model: LinearModel = train(
-    examples.map((example) => ({
-      features: matcherFeatures(example.text, example.language, lexicon),
-      label: example.entry ?? entryCount,
-      weight: example.entry === undefined ? example.weight * offTopicScale : example.weight,
-    })),
+    examples.flatMap((example) => {
+      const text = example.text.slice(0, MAX_FEATURE_TEXT);
+      const learnt = {
+        features: example.conceptsOnly ? meaningOf(text, example.language, lexicon, 1) : matcherFeatures(text, example.language, lexicon),
+        label: example.entry ?? entryCount,
+        weight: example.entry === undefined ? example.weight * offTopicScale : example.weight,
+      };
+      // Each question variant is also learnt from its letters and words alone, so that a message whose concepts
+      // the lexicon does not know ("rimborzo", "levertjid") is still recognised by its spelling.
+      if (example.entry === undefined || example.weight !== QUESTION_WEIGHT) return [learnt];
+      return [learnt, { features: spellingOf(text, example.language), label: example.entry, weight: QUESTION_WEIGHT }];
+    }),
     { ...TRAINING, classes: entryCount + 1, dimensions: FEATURES.dimensions },
   );
   return {
