@@ -41,7 +41,8 @@ export interface KnowledgeMatcher {
 const FEATURES: FeatureOptions = { dimensions: 1 << 16, charNgrams: [2, 4], wordBigrams: true };
 /** Named features alone: no character n-grams or words of the text. */
 const NAMED_ONLY: FeatureOptions = { ...FEATURES, charNgrams: [Number.MAX_SAFE_INTEGER, 0], wordBigrams: false };
-const TRAINING = { epochs: 8, learningRate: 0.3, l2: 1e-6, seed: 20261201 };
+/** Five passes: eight scored the same on the dev sets (±1 point) and cost 60% more start-up time. */
+const TRAINING = { epochs: 5, learningRate: 0.3, l2: 1e-6, seed: 20261201 };
 
 /**
  * All off-topic examples together weigh as much as this many entries' variants: enough for "none" to win on
