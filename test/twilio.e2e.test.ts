@@ -129,6 +129,18 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       assert.equal(await res.text(), 'From is required');
     });
 
+    it('answers a signed SMS whose MessageSid is not SM/MM + 32 hex (a provider-side id change loses nothing)', async () => {
+      const phone = '+447700900016';
+      assert.equal((await inbound(phone, 'How long does shipping take?', {}, 'XY123').post()).status, 200);
+      const sent = await eventually(() => {
+        const to = fake.messages.filter((m) => m.to === phone);
+        return to.length >= 2 && to;
+      });
+      assert.equal(sent[0]?.body, t('en', 'disclosure'));
+      assert.match(sent[1]?.body ?? '', /business days/);
+      assert.equal((await service.store.findInbound('sms', 'XY123'))?.processedAt instanceof Date, true);
+    });
+
     it('STOP: one localized confirmation, then silence; START: answers again', async () => {
       const phone = '+447700900004';
       await inbound(phone, 'What are your opening hours?').post();
