@@ -65,6 +65,8 @@ describe('Twilio SMS and WhatsApp end to end', () => {
 
   /** Bot/system messages the store holds for this customer, once the outbox has delivered all of them. */
   async function delivered(channel: 'sms' | 'whatsapp', phone: string): Promise<FakeTwilioMessage[]> {
+    // The webhook answered once the message was recorded; its turn queues the replies.
+    await service.idle();
     const customer = await eventually(() => service.store.findCustomer(channel, phone));
     const outbound = (await service.store.listCustomerMessages(customer.id)).filter((m) => m.direction === 'out');
     const to = channel === 'whatsapp' ? `whatsapp:${phone}` : phone;
