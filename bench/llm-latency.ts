@@ -19,6 +19,7 @@ import { projectPath } from '../src/paths.js';
 import { redactPii } from '../src/engine/pii.js';
 import { startFakeOpenAi } from '../test/fakes/fake-openai.js';
 import { PII_NEGATIVES, PII_POSITIVES } from '../test/fixtures/pii-samples.js';
+import { answerNow } from '../test/support/answer-now.js';
 
 const count = Number(process.argv[2] ?? 300);
 const logger = pino({ level: 'silent' });
@@ -39,7 +40,7 @@ async function run(withModel: boolean): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const started = performance.now();
-    await engine.receive({ externalId: `b${i}`, from: { channel: 'web', id: `v${i % 50}` }, text: `Do you have a shop in Riga where I can see product ${i}? mail me at a${i}@example.com`, receivedAt: new Date() });
+    await answerNow(store, engine, { externalId: `b${i}`, from: { channel: 'web', id: `v${i % 50}` }, text: `Do you have a shop in Riga where I can see product ${i}? mail me at a${i}@example.com`, receivedAt: new Date() });
     times.push(performance.now() - started);
   }
   await store.close();

@@ -66,8 +66,11 @@ const started = performance.now();
 const outageStart = clock.now;
 fake.failUntil(new Date(outageStart + OUTAGE_MS));
 await Promise.all(phones.map((phone) => write(phone, 'How long does shipping take?')));
+// The webhooks answered once their messages were recorded; their turns queue the replies.
+await service.idle();
 await advanceUntil(clock, () => clock.now >= outageStart + OUTAGE_MS / 2, { busy, stepMs: SECOND });
 await Promise.all(phones.map((phone) => write(phone, 'How can I return an item?')));
+await service.idle();
 const deliveredDuringOutage = fake.messages.length;
 
 const allSettled = async () => {

@@ -22,6 +22,8 @@ import { createLlmTranslator } from './engine/translate.js';
 import { servedLanguages } from './engine/language.js';
 import { createLanguageDetector } from './engine/language-detector.js';
 import { createOutboxWorker } from './outbox/outbox-worker.js';
+import { createInboxRecorder } from './inbox/inbox-recorder.js';
+import { createInboxWorker } from './inbox/inbox-worker.js';
 import { ChannelError } from './errors.js';
 import { createWebAdapter } from '../adapters/web/web-adapter.js';
 import type { HistoryMessage } from '../adapters/web/types.js';
@@ -46,7 +48,9 @@ export interface RunningService {
   port: number;
   store: Store;
   logger: Logger;
-  /** Stops accepting requests, finishes the messages in progress, drains the outbox worker, closes the store. */
+  /** Resolves once no turn is running or due in this process's inbox (tests wait for answers with it). */
+  idle(): Promise<void>;
+  /** Stops accepting requests, finishes the turns in progress, drains the outbox worker, closes the store. */
   stop(): Promise<void>;
 }
 
@@ -198,9 +202,13 @@ export async function startService(config: Config, options: { logger?: Logger; c
     ...(config.contactLine !== undefined && { contactLine: config.contactLine }),
     metrics,
   });
+  // Webhooks answer once a message is recorded; its turn runs from the inbox, in order per customer.
+  const inbox = createInboxWorker({ store, answer: (item) => engine.answer(item), logger });
+  const recorder = createInboxRecorder({ store, defaultLanguage: config.defaultLanguage });
   const receive: Receive = async (inbound) => {
-    const result = await engine.receive(inbound);
+    const result = await recorder.record(inbound);
     if (!result.duplicate) metrics.inboundMessage(inbound.from.channel);
+    inbox.wake();
     return result;
   };
 
@@ -220,6 +228,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
   web.attach(server);
   const port = await listen(server, config.port);
   outbox.start();
+  inbox.start();
   handoff?.queue.start();
   translations?.start();
   embeddings?.start();
@@ -231,12 +240,13 @@ export async function startService(config: Config, options: { logger?: Logger; c
     port,
     store,
     logger,
+    idle: () => inbox.idle(),
     async stop() {
       const closing = closeServer(server);
       await web.close();
       await closing;
       handoff?.queue.stop();
-      await engine.idle();
+      await inbox.stop();
       await translations?.stop();
       await embeddings?.stop();
       await retention?.stop();

@@ -16,6 +16,7 @@ import { projectPath } from '../src/paths.js';
 import { startService } from '../src/service.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
+import { answerNow } from './support/answer-now.js';
 
 describe('served languages (LANGUAGES)', () => {
   const translator = createTranslator({ defaultLanguage: 'en' });
@@ -66,7 +67,7 @@ describe('served languages (LANGUAGES)', () => {
   });
 
   it('answers a message in an unserved language in a served one, even with a matching locale', async () => {
-    const { conversationId } = await engine.receive({
+    const { conversationId } = await answerNow(store, engine, {
       externalId: 'served-ru-1',
       from: { channel: 'web', id: 'served-ru' },
       text: 'где мой заказ? я жду уже неделю',

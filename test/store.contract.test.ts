@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Address } from '../src/model.js';
+import type { Address, ChannelHints } from '../src/model.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Conversation, DeliveryStatus, NewOutboundMessage, Store } from '../src/store/store.js';
 import { useTestDatabase } from './support/postgres-database.js';
@@ -434,6 +434,63 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
         await store.saveKnowledgeTranslation(hash, polish);
         await store.saveKnowledgeTranslation(hash, { ...polish, answer: 'Inne tłumaczenie.', short: undefined });
         assert.deepEqual(await store.listKnowledgeTranslations(hash), [polish]);
+      });
+    });
+
+    describe('inbox', () => {
+      /** Settles every unprocessed message left by earlier tests, so claims below see only their own. */
+      async function drainInbox(): Promise<void> {
+        for (;;) {
+          const items = await store.claimInbox(FAR_FUTURE, LEASE_MS, 1000);
+          if (items.length === 0) return;
+          for (const item of items) await store.abandonInbox(item.message.id, FAR_FUTURE);
+        }
+      }
+
+      async function inbound(conversation: Conversation, text: string, hints?: ChannelHints) {
+        const message = await store.recordInbound({ conversationId: conversation.id, channel: 'sms', externalId: `${conversation.id}-${text}`, text, receivedAt: new Date(), ...(hints && { hints }) });
+        assert.ok(message);
+        return message;
+      }
+
+      it("leases only the oldest unprocessed message of each address; the next once it is processed, and never twice", async () => {
+        await drainInbox();
+        const a = await newConversation();
+        const b = await newConversation();
+        await inbound(a.conversation, 'a1', { locale: 'lv-LV', country: 'LV' });
+        await inbound(a.conversation, 'a2');
+        await inbound(b.conversation, 'b1');
+        const now = new Date();
+        const first = await store.claimInbox(now, LEASE_MS, 10);
+        assert.deepEqual(first.map((i) => i.message.text), ['a1', 'b1']);
+        assert.deepEqual([first[0]?.address, first[0]?.hints, first[0]?.attempts], [{ channel: 'sms', id: a.to.id }, { locale: 'lv-LV', country: 'LV' }, 1]);
+        assert.deepEqual(first[1]?.hints, {});
+        assert.deepEqual(await store.claimInbox(now, LEASE_MS, 10), [], 'leased, and a2 waits behind a1');
+
+        await store.enqueueOutbound(a.conversation, replies('answer'), a.to, { answering: first[0]!.message.id });
+        assert.deepEqual((await store.claimInbox(now, LEASE_MS, 10)).map((i) => i.message.text), ['a2']);
+        // A worker whose lease ran out while another finished the turn queues nothing.
+        await assert.rejects(store.enqueueOutbound(a.conversation, replies('twice'), a.to, { answering: first[0]!.message.id }), /already processed/);
+        assert.deepEqual((await store.listMessages(a.conversation.id)).map((m) => m.text), ['a1', 'a2', 'answer']);
+      });
+
+      it('hands a message on when its lease runs out, counting attempts; a renewed or deferred lease holds it', async () => {
+        await drainInbox();
+        const { conversation } = await newConversation();
+        const { id } = await inbound(conversation, 'c1');
+        const t0 = new Date();
+        const at = (ms: number) => new Date(t0.getTime() + ms);
+        assert.equal((await store.claimInbox(t0, 1000, 10))[0]?.attempts, 1);
+        await store.renewInboxLeases([id], at(5000));
+        assert.deepEqual(await store.claimInbox(at(2000), 1000, 10), []);
+        assert.equal((await store.claimInbox(at(6000), 1000, 10))[0]?.attempts, 2);
+        await store.deferInbox(id, at(20_000));
+        assert.deepEqual(await store.claimInbox(at(10_000), 1000, 10), []);
+        assert.equal((await store.claimInbox(at(21_000), 1000, 10))[0]?.attempts, 3);
+        assert.equal(await store.releaseOrphanedInbox(), name === 'SQLite' ? 1 : 0);
+        await store.abandonInbox(id, at(22_000));
+        assert.ok((await store.findInbound('sms', `${conversation.id}-c1`))?.processedAt instanceof Date);
+        assert.deepEqual(await store.claimInbox(FAR_FUTURE, 1000, 10), []);
       });
     });
 

@@ -65,6 +65,8 @@ describe('Twilio SMS and WhatsApp end to end', () => {
 
   /** Bot/system messages the store holds for this customer, once the outbox has delivered all of them. */
   async function delivered(channel: 'sms' | 'whatsapp', phone: string): Promise<FakeTwilioMessage[]> {
+    // The webhook answered once the message was recorded; its turn queues the replies.
+    await service.idle();
     const customer = await eventually(() => service.store.findCustomer(channel, phone));
     const outbound = (await service.store.listCustomerMessages(customer.id)).filter((m) => m.direction === 'out');
     const to = channel === 'whatsapp' ? `whatsapp:${phone}` : phone;
@@ -127,6 +129,18 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       const res = await inbound('', 'hi').post();
       assert.equal(res.status, 400);
       assert.equal(await res.text(), 'From is required');
+    });
+
+    it('answers a signed SMS whose MessageSid is not SM/MM + 32 hex (a provider-side id change loses nothing)', async () => {
+      const phone = '+447700900016';
+      assert.equal((await inbound(phone, 'How long does shipping take?', {}, 'XY123').post()).status, 200);
+      const sent = await eventually(() => {
+        const to = fake.messages.filter((m) => m.to === phone);
+        return to.length >= 2 && to;
+      });
+      assert.equal(sent[0]?.body, t('en', 'disclosure'));
+      assert.match(sent[1]?.body ?? '', /business days/);
+      assert.equal((await service.store.findInbound('sms', 'XY123'))?.processedAt instanceof Date, true);
     });
 
     it('STOP: one localized confirmation, then silence; START: answers again', async () => {

@@ -58,12 +58,10 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
 
   admin.delete('/customers/:channel/:addressId', async (req, res) => {
     const { channel, addressId } = parseCustomerParams(req);
-    // The engine's turn lock for this address: a message being answered finishes before its rows go (across
-    // replicas on PostgreSQL), and the next one starts a fresh customer.
-    const erased = await store.withAddressLock(`${channel}:${addressId}`, async () => {
-      const customer = await store.findCustomer(channel, addressId);
-      return customer && { customerId: customer.id, counts: await store.eraseCustomer(customer.id) };
-    });
+    // One transaction: a turn running for this customer meanwhile fails on its vanished rows and queues nothing
+    // (its message went with them), and the customer's next message starts a fresh customer.
+    const customer = await store.findCustomer(channel, addressId);
+    const erased = customer && { customerId: customer.id, counts: await store.eraseCustomer(customer.id) };
     if (!erased?.counts) {
       res.status(404).json({ error: 'no customer at this address' });
       return;

@@ -1,10 +1,10 @@
 /**
- * The dialogue engine behind every channel: dedupe, find the customer and conversation, record the message,
- * update the conversation's language, decide the reply and queue it in the outbox. Messages of one customer
- * address are processed strictly in arrival order.
+ * The dialogue engine behind every channel: one turn for a message the inbox recorded (see src/inbox/) —
+ * update the conversation's language, decide the reply, queue it in the outbox, page or relay to the desk.
+ * The inbox hands it one address's messages one at a time, in arrival order.
  */
-import type { Address, ChannelHints, Inbound, ReceiveResult } from '../model.js';
-import type { Conversation, Customer, Message, Store } from '../store/store.js';
+import type { Address, ChannelHints, Inbound } from '../model.js';
+import type { Conversation, Customer, InboxItem, Message, Store } from '../store/store.js';
 import type { Translator } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import type { KnowledgeBase } from './knowledge.js';
@@ -69,62 +69,47 @@ interface Admitted {
   /** Nothing has been sent in the conversation yet: the first reply carries the AI disclosure. */
   created: boolean;
   message: Message;
+  /** The conversation so far, up to this message (replies to earlier messages included). */
+  history: Message[];
 }
 
 export interface Engine {
-  receive(inbound: Inbound): Promise<ReceiveResult>;
+  /**
+   * One turn: the recorded message's language, reply and escalation. Its replies are queued, and the message is
+   * marked processed, in one transaction; a turn that fails before that leaves it unprocessed for a retry.
+   */
+  answer(item: InboxItem): Promise<void>;
   /**
    * A customer joined before writing (Bot Framework conversationUpdate): open their conversation and queue the
    * welcome with the AI disclosure, in the hinted language. Once per conversation: their first message then
    * gets no second disclosure, and a repeated join none at all.
    */
   welcome(address: Address, hints?: ChannelHints): Promise<{ conversationId: number; welcomed: boolean }>;
-  /** Resolves when every message received so far has been processed (for graceful shutdown). */
-  idle(): Promise<void>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
   const { store, knowledge, translator, defaultLanguage, logger } = options;
+  // Within this process a welcome and a turn of one address never interleave (the inbox orders the turns).
   const serializer = new KeyedSerializer();
   const languageRequests = createLanguageRequestMatcher(options.detector.languages);
   const escalationClassifier = options.escalationClassifier ?? shippedEscalationClassifier();
 
-  /**
-   * The conversation a message belongs to. A redelivered message whose first processing failed half-way
-   * resumes in the conversation it was recorded in; it is "new" if nothing was sent there yet.
-   */
-  async function conversationOf(customer: Customer, unfinished: Message | undefined): Promise<{ conversation: Conversation; created: boolean }> {
-    const resumed = unfinished && (await store.getConversation(unfinished.conversationId));
-    if (!resumed) return store.openConversation(customer, defaultLanguage);
-    const history = await store.listMessages(resumed.id);
-    return { conversation: resumed, created: !history.some((m) => m.direction === 'out') };
+  /** The message's customer and conversation as they are now; undefined when they were erased meanwhile. */
+  async function admit({ message, address }: InboxItem): Promise<{ admitted: Admitted; inbound: Inbound } | undefined> {
+    const conversation = await store.getConversation(message.conversationId);
+    const customer = conversation && (await store.getCustomer(conversation.customerId));
+    if (!conversation || !customer) return undefined;
+    const all = await store.listMessages(conversation.id);
+    // Younger messages of a burst are recorded already; this turn must not see them.
+    const history = all.filter((m) => m.direction === 'out' || m.id <= message.id);
+    const from: Address = { ...address, ...(customer.addressRef !== null && { ref: customer.addressRef }) };
+    return {
+      admitted: { customer, conversation, created: !all.some((m) => m.direction === 'out'), message, history },
+      inbound: { externalId: message.externalId ?? '', from, text: message.text, media: message.media, receivedAt: message.createdAt },
+    };
   }
 
-  /** The customer, conversation and recorded message of an inbound event, or the result for a duplicate. */
-  async function admit(inbound: Inbound): Promise<Admitted | { duplicate: ReceiveResult }> {
-    const { channel } = inbound.from;
-    const seen = await store.findInbound(channel, inbound.externalId);
-    if (seen?.processedAt) return { duplicate: { duplicate: true, conversationId: seen.conversationId, messageId: seen.id } };
-
-    const customer = await store.upsertCustomer(inbound.from, inbound.hints?.name);
-    const { conversation, created } = await conversationOf(customer, seen);
-    const message =
-      seen ??
-      (await store.recordInbound({
-        conversationId: conversation.id,
-        channel,
-        externalId: inbound.externalId,
-        text: inbound.text,
-        media: inbound.media ?? [],
-        receivedAt: inbound.receivedAt,
-      }));
-    if (message) return { customer, conversation, created, message };
-    // Another replica recorded the same event between our lookup and insert.
-    const winner = await store.findInbound(channel, inbound.externalId);
-    return { duplicate: { duplicate: true, conversationId: winner?.conversationId ?? conversation.id, messageId: winner?.id ?? 0 } };
-  }
-
-  function languageOf(inbound: Inbound, { conversation, created }: Admitted): LanguageVerdict {
+  function languageOf(inbound: Inbound, hints: ChannelHints, { conversation, created }: Admitted): LanguageVerdict {
     const { channel } = inbound.from;
     return resolveLanguage({
       detection: options.detector.detect(inbound.text),
@@ -132,7 +117,7 @@ export function createEngine(options: EngineOptions): Engine {
       // Only a phrase that names its language counts; a knowledge match says what was asked, not in which language.
       phraseLanguage: detectSmallTalk(inbound.text)?.language,
       previous: created ? undefined : { language: conversation.language, evidence: conversation.languageEvidence },
-      hints: inbound.hints,
+      hints,
       phoneNumber: channel === 'sms' || channel === 'whatsapp' ? inbound.from.id : undefined,
       supported: options.detector.languages,
       defaultLanguage,
@@ -141,7 +126,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   /** What to answer: compliance first, then the offline decision, then the model for what that could not answer. */
   async function replyTo(inbound: Inbound, admitted: Admitted, language: string): Promise<{ decision: Decision; compliance: ComplianceDecision | undefined }> {
-    const { customer, conversation, created, message } = admitted;
+    const { customer, conversation, created, message, history } = admitted;
     const { channel } = inbound.from;
     // STOP/START/HELP on SMS and WhatsApp, and silence towards an opted-out customer, come before dialogue.
     const compliance = decideCompliance({ channel, text: inbound.text, optedOut: customer.optedOut });
@@ -177,26 +162,24 @@ export function createEngine(options: EngineOptions): Engine {
       language,
       channel,
       conversationId: conversation.id,
-      history: await store.listMessages(conversation.id),
+      history,
       messageId: message.id,
       handoffAvailable: options.desk !== undefined,
     });
     return { decision, compliance };
   }
 
-  /** One customer's turns run one at a time and in order: within this process, and across replicas sharing the database. */
-  function inTurn<T>(address: Address, task: () => Promise<T>): Promise<T> {
-    const key = `${address.channel}:${address.id}`;
-    return serializer.run(key, () => store.withAddressLock(key, task));
-  }
-
-  async function process(inbound: Inbound): Promise<ReceiveResult> {
-    const admitted = await admit(inbound);
-    if ('duplicate' in admitted) return admitted.duplicate;
+  async function process(item: InboxItem): Promise<void> {
+    const loaded = await admit(item);
+    if (!loaded) {
+      logger.info({ messageId: item.message.id }, 'the customer was erased before the turn; nothing to answer');
+      return;
+    }
+    const { admitted, inbound } = loaded;
     const { customer, conversation, message } = admitted;
     const started = performance.now();
 
-    const verdict = languageOf(inbound, admitted);
+    const verdict = languageOf(inbound, item.hints, admitted);
     const { decision, compliance } = await replyTo(inbound, admitted, verdict.language);
     const updated = await store.updateConversation(conversation.id, {
       language: verdict.language,
@@ -230,7 +213,6 @@ export function createEngine(options: EngineOptions): Engine {
         await escalateConversation(store, options.desk, updated.id, decision.escalation, { detail: decision.escalationDetail, transcriptLength: options.transcriptLength });
       }
     }
-    return { duplicate: false, conversationId: updated.id, messageId: message.id };
   }
 
   async function greet(address: Address, hints: ChannelHints | undefined): Promise<{ conversationId: number; welcomed: boolean }> {
@@ -250,9 +232,9 @@ export function createEngine(options: EngineOptions): Engine {
     return { conversationId: updated.id, welcomed: true };
   }
 
+  const keyOf = (address: Address): string => `${address.channel}:${address.id}`;
   return {
-    receive: (inbound) => inTurn(inbound.from, () => process(inbound)),
-    welcome: (address, hints) => inTurn(address, () => greet(address, hints)),
-    idle: () => serializer.idle(),
+    answer: (item) => serializer.run(keyOf(item.address), () => process(item)),
+    welcome: (address, hints) => serializer.run(keyOf(address), () => greet(address, hints)),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Runs tasks one at a time per key, in arrival order, and different keys concurrently: two messages of one
- * conversation that arrive together are processed in order, without a global lock.
+ * Runs tasks one at a time per key, in arrival order, and different keys concurrently, without a global lock:
+ * the engine keeps a customer's welcome and turns from interleaving within a process.
  */
 export class KeyedSerializer {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -15,10 +15,5 @@ export class KeyedSerializer {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     return result;
-  }
-
-  /** Resolves when every task queued so far has finished. */
-  async idle(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
   }
 }

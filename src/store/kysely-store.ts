@@ -6,7 +6,6 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { SwitchboardError } from '../errors.js';
 import type { Address, Channel } from '../model.js';
-import { createProcessLocalLock, type AddressLock } from './address-lock.js';
 import { migrateToLatest } from './migrations.js';
 import type { StoreDialect } from './migrations.js';
 import {
@@ -22,6 +21,8 @@ import {
   renewOutboxLease,
   settleOutboxAccepted,
 } from './outbox-queries.js';
+import * as inbox from './inbox-queries.js';
+import { hintsColumn } from './inbox-queries.js';
 import * as handoffs from './handoff-queries.js';
 import * as customerData from './customer-data-queries.js';
 import * as knowledgeTranslations from './knowledge-translation-queries.js';
@@ -42,6 +43,7 @@ import type {
   KnowledgeTranslation,
   NewHandoff,
   Message,
+  InboxItem,
   NewInboundMessage,
   NewOutboundMessage,
   OutboxItem,
@@ -60,8 +62,6 @@ export interface KyselyStoreOptions {
   logger?: StoreLogger;
   /** The clock for the timestamps the store sets itself (creation, update); injectable for tests. */
   now?: () => Date;
-  /** Orders one address's turns across processes; by default nothing beyond this process. */
-  addressLock?: AddressLock;
 }
 
 /** Implements {@link Store} over a Kysely instance; construct it with {@link createKyselyStore}. */
@@ -70,18 +70,12 @@ export class KyselyStore implements Store {
   private readonly dialect: StoreDialect;
   private readonly logger: StoreLogger | undefined;
   private readonly now: () => Date;
-  private readonly addressLock: AddressLock;
 
   constructor(options: KyselyStoreOptions) {
     this.db = options.db;
     this.dialect = options.dialect;
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
-    this.addressLock = options.addressLock ?? createProcessLocalLock();
-  }
-
-  withAddressLock<T>(key: string, task: () => Promise<T>): Promise<T> {
-    return this.addressLock.run(key, task);
   }
 
   async migrate(): Promise<void> {
@@ -94,7 +88,6 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.addressLock.close();
     await this.db.destroy();
   }
 
@@ -245,6 +238,7 @@ export class KyselyStore implements Store {
         delivery_status: null,
         created_at: toDbTime(message.receivedAt),
         processed_at: null,
+        hints: hintsColumn(message.hints),
       })
       .onConflict((oc) => oc.doNothing())
       .returningAll()
@@ -259,6 +253,27 @@ export class KyselyStore implements Store {
     options: { answering?: number } = {},
   ): Promise<OutboxItem[]> {
     return enqueueOutbound(this.db, { conversation, messages, address, answering: options.answering, now: this.now() });
+  }
+
+  claimInbox(now: Date, leaseMs: number, limit: number): Promise<InboxItem[]> {
+    return inbox.claimInbox(this.db, now, leaseMs, limit);
+  }
+
+  renewInboxLeases(ids: readonly number[], leaseUntil: Date): Promise<void> {
+    return inbox.renewInboxLeases(this.db, ids, leaseUntil);
+  }
+
+  deferInbox(id: number, until: Date): Promise<void> {
+    return inbox.deferInbox(this.db, id, until);
+  }
+
+  abandonInbox(id: number, now: Date): Promise<void> {
+    return inbox.abandonInbox(this.db, id, now);
+  }
+
+  async releaseOrphanedInbox(): Promise<number> {
+    // One process owns an SQLite file, so at start no lease is anyone's; PostgreSQL is shared by replicas.
+    return this.dialect === 'sqlite' ? inbox.releaseInbox(this.db) : 0;
   }
 
   async listMessages(conversationId: number, options: { after?: number; limit?: number } = {}): Promise<Message[]> {

@@ -310,6 +310,35 @@ function insights(): Migration {
   };
 }
 
+/**
+ * The inbox: an inbound message is recorded and acknowledged before its turn runs. A worker leases the oldest
+ * unprocessed message of an address (`inbox_lease_until`, renewed while the turn runs), counts its attempts, and
+ * reads the channel's hints (locale, country) recorded with it. The partial index holds only unprocessed inbound
+ * rows, so finding work stays cheap however many messages are stored.
+ */
+function inboxLeases(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('messages').addColumn('inbox_lease_until', 'text').execute();
+      await db.schema.alterTable('messages').addColumn('inbox_attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('messages').addColumn('hints', 'text').execute();
+      await db.schema
+        .createIndex('messages_inbox_idx')
+        .on('messages')
+        .column('id')
+        .where(sql.ref('direction'), '=', 'in')
+        .where(sql.ref('processed_at'), 'is', null)
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropIndex('messages_inbox_idx').execute();
+      await db.schema.alterTable('messages').dropColumn('hints').execute();
+      await db.schema.alterTable('messages').dropColumn('inbox_attempts').execute();
+      await db.schema.alterTable('messages').dropColumn('inbox_lease_until').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -319,6 +348,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0008_knowledge_translations': knowledgeTranslations(),
     '0009_outbox_retry_window': outboxRetryWindow(),
     '0010_insights': insights(),
+    '0011_inbox_leases': inboxLeases(),
   };
 }
 

@@ -8,7 +8,6 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { createKyselyStore } from './kysely-store.js';
-import { createPostgresAddressLock } from './address-lock.js';
 import type { StoreLogger } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -77,8 +76,5 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const { databaseUrl, logger } = options;
   const postgres = databaseUrl !== undefined && databaseUrl !== '';
   const db = postgres ? openPostgres(databaseUrl, logger) : openSqlite(options.dataDir);
-  const addressLock = postgres
-    ? createPostgresAddressLock({ connectionString: databaseUrl, onError: (error) => logger?.error({ err: error }, 'store: address-lock connection failed') })
-    : undefined;
-  return createKyselyStore({ db, dialect: postgres ? 'postgres' : 'sqlite', logger, now: options.now, ...(addressLock && { addressLock }) });
+  return createKyselyStore({ db, dialect: postgres ? 'postgres' : 'sqlite', logger, now: options.now });
 }

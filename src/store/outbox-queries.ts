@@ -5,6 +5,7 @@
  */
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Address, Outbound } from '../model.js';
+import { SwitchboardError } from '../errors.js';
 import { fromDbTime, outboxItemFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { Conversation, NewOutboundMessage, OutboxItem } from './store.js';
@@ -52,7 +53,14 @@ export async function enqueueOutbound(db: Kysely<Database>, input: EnqueueOutbou
   return db.transaction().execute(async (trx) => {
     const items: OutboxItem[] = [];
     if (input.answering !== undefined) {
-      await trx.updateTable('messages').set({ processed_at: now }).where('id', '=', input.answering).execute();
+      const marked = await trx
+        .updateTable('messages')
+        .set({ processed_at: now, inbox_lease_until: null })
+        .where('id', '=', input.answering)
+        .where('processed_at', 'is', null)
+        .executeTakeFirst();
+      // Another worker finished this message's turn (this one's lease ran out): its replies are the ones that count.
+      if (marked.numUpdatedRows === 0n) throw new SwitchboardError('inbox_superseded', `store: inbound message ${input.answering} was already processed`);
     }
     for (const message of messages) {
       const stored = await trx

@@ -52,6 +52,12 @@ export interface MessagesTable {
   processed_at: string | null;
   /** Inbound: 1 when the bot could not answer it (a knowledge gap shown in the insights); 0 otherwise. */
   unanswered: Generated<number>;
+  /** Inbound, unprocessed: until when an inbox worker holds it (renewed while its turn runs); null when free. */
+  inbox_lease_until: string | null;
+  /** Inbound: how many turns were started for it (a failing one is retried a few times, then given up). */
+  inbox_attempts: Generated<number>;
+  /** Inbound: JSON of the channel's hints (locale, country, name) for the turn; null when none were given. */
+  hints: string | null;
 }
 
 export interface OutboxTable {

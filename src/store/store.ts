@@ -3,7 +3,7 @@
  * contract test suite (test/store.contract.test.ts) runs against both.
  */
 import type { InsightFigures, InsightsPeriod } from './insights-queries.js';
-import type { Address, Author, Channel, ConversationState, Media, Outbound } from '../model.js';
+import type { Address, Author, Channel, ChannelHints, ConversationState, Media, Outbound } from '../model.js';
 
 export interface Customer {
   id: number;
@@ -64,7 +64,19 @@ export interface NewInboundMessage {
   externalId: string;
   text: string;
   media?: Media[];
+  /** What the channel told about the sender (locale, country, name), kept for the message's turn. */
+  hints?: ChannelHints;
   receivedAt: Date;
+}
+
+/** A recorded inbound message leased to an inbox worker for its turn. */
+export interface InboxItem {
+  message: Message;
+  /** The customer's address (without the channel's reply reference, which the customer row keeps). */
+  address: Address;
+  hints: ChannelHints;
+  /** Turns started for this message, this one included. */
+  attempts: number;
 }
 
 export interface NewOutboundMessage {
@@ -167,11 +179,6 @@ export interface Store {
   migrate(): Promise<void>;
   /** Throws when the database cannot be reached (for /readyz). */
   ping(): Promise<void>;
-  /**
-   * Runs `task` while no other process sharing this database runs one for the same key (a customer address):
-   * replicas on PostgreSQL take turns per customer. The embedded SQLite store has one process and just runs it.
-   */
-  withAddressLock<T>(key: string, task: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 
   /** Finds the customer at this address or creates one; refreshes the reply reference and name when given. */
@@ -190,10 +197,26 @@ export interface Store {
   /** Records an inbound message; `undefined` when its (channel, externalId) already exists. */
   recordInbound(message: NewInboundMessage): Promise<Message | undefined>;
   /**
+   * Leases up to `limit` unprocessed inbound messages for `leaseMs`, taking only the oldest unprocessed message of
+   * each customer address and none whose lease is live, so one address's turns run one at a time and in order.
+   */
+  claimInbox(now: Date, leaseMs: number, limit: number): Promise<InboxItem[]>;
+  /** Extends the leases of messages whose turns are running. */
+  renewInboxLeases(ids: readonly number[], leaseUntil: Date): Promise<void>;
+  /** A failed turn: the message stays unprocessed, holding back its address, and is due again at `until`. */
+  deferInbox(id: number, until: Date): Promise<void>;
+  /** Gives up on a message whose turns kept failing: marked processed with no reply, so its address goes on. */
+  abandonInbox(id: number, now: Date): Promise<void>;
+  /**
+   * At start: the leases of a process that died are free at once when this process alone uses the database
+   * (SQLite); on a shared database (PostgreSQL) their short leases run out instead. Returns how many were freed.
+   */
+  releaseOrphanedInbox(): Promise<number>;
+  /**
    * Records outbound messages and their outbox rows in one transaction, in the given order, so a reply
    * is either queued for delivery or not recorded at all. With `answering`, that inbound message is marked
-   * processed in the same transaction (even with no replies): its redelivery is then a duplicate, while a
-   * redelivery after a failure before this point is processed again.
+   * processed in the same transaction (even with no replies); when it was processed already (another worker
+   * took over its turn), nothing is recorded and an `inbox_superseded` error is thrown, so no reply is doubled.
    */
   enqueueOutbound(
     conversation: Conversation,
