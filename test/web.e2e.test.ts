@@ -68,7 +68,11 @@ function describeWebEndToEnd(backend: string, databaseUrl: () => string | undefi
       const first = (await (await postWebMessage(url, message)).json()) as { messageId: number; duplicate: boolean };
       const again = (await (await postWebMessage(url, message)).json()) as { messageId: number; duplicate: boolean };
       assert.deepEqual(again, { messageId: first.messageId, duplicate: true });
-      const { messages } = await history(url, 'visitor-e2e-0002');
+      // The turn runs after the acknowledgement: wait until its replies are there, then check nothing is doubled.
+      const messages = await eventually(async () => {
+        const current = (await history(url, 'visitor-e2e-0002')).messages;
+        return current.filter((m) => m.author === 'bot').length >= 2 ? current : undefined;
+      });
       assert.equal(messages.filter((m) => m.author === 'customer').length, 1);
       assert.equal(messages.filter((m) => m.author === 'bot').length, 2);
     });
