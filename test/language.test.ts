@@ -11,6 +11,8 @@ import { createTranslator } from '../src/i18n.js';
 import type { ChannelHints } from '../src/model.js';
 import { startService, type RunningService } from '../src/service.js';
 import { countryLanguages, countryOfPhoneNumber } from '../src/engine/country-language.js';
+import { createLanguageVocabulary } from '../src/engine/language-vocabulary.js';
+import { createSynonymLexicon } from '../src/understanding/synonym-lexicon.js';
 import { createLanguageDetector, languageBearingText, MAX_ANALYSED_CHARACTERS, type LanguageDetector } from '../src/engine/language-detector.js';
 import { parseLanguageEvidence } from '../src/engine/language-evidence.js';
 import { createLanguageRequestMatcher, type LanguageRequestMatcher } from '../src/engine/language-requests.js';
@@ -84,6 +86,33 @@ describe('language', () => {
       assert.notEqual(decomposed, composed);
       assert.deepEqual(detector.detect(decomposed), detector.detect(composed));
       assert.equal(detector.detect(decomposed).language, 'lv');
+    });
+  });
+
+  describe('support words decide a message too short for n-grams', () => {
+    // Without diacritics or function words, n-grams alone pick a neighbour for each of these (bench/language.ts).
+    const cases: [string, string][] = [
+      ['pt', 'Estorno?'],
+      ['sv', 'Kortet spärrat'],
+      ['lv', 'Kur ir paka?'],
+      ['cs', 'vraceni penez?'],
+      ['ro', 'Rambursare?'],
+    ];
+    for (const [language, text] of cases) {
+      it(`${language}: "${text}"`, () => assert.equal(detector.detect(text).language, language));
+    }
+
+    it('counts a word for each language that writes it, and none for a word every language writes', () => {
+      const vocabulary = createLanguageVocabulary(
+        createSynonymLexicon([
+          { concept: 'refund', language: 'es', terms: ['reembolso'] },
+          { concept: 'refund', language: 'pt', terms: ['reembolso', 'estorno'] },
+          ...['de', 'fr', 'nl', 'sv'].map((language) => ({ concept: 'app', language, terms: ['app'] })),
+        ]),
+        new Set(['es', 'pt', 'de', 'fr', 'nl', 'sv']),
+      );
+      assert.deepEqual([...vocabulary.votes('Reembolso?')].sort(), [['es', 1], ['pt', 1]]);
+      assert.deepEqual([...vocabulary.votes('estorno no app')], [['pt', 1]]);
     });
   });
 

@@ -5,13 +5,16 @@
  * 3. letters only some languages of the script use rule the others out strongly ("і", "ł", "ß");
  * 4. n-gram scores from `eld` (Nito-ELD, pure JS; chosen over franc after bench/language.ts: markedly more
  *    accurate on short support messages and an order of magnitude faster), on top of 2–3;
- * 5. on short text, close languages (uk/ru, pt/es, nb/da/sv, cs/pl, zh/ja) are decided by the function words
+ * 5. on short text, support words (a lexicon per language: language-vocabulary.ts) add their languages' votes;
+ * 6. on short text, close languages (uk/ru, pt/es, nb/da/sv, cs/pl, zh/ja) are decided by the function words
  *    each writes (language-pairs.ts) instead of by the n-grams' first choice.
  * Digits, order numbers, links and emoji are no evidence. One instance per service, created in the composition root.
  */
 import { deriveLetterTable, languageTexts, letterEvidence, type LetterTable } from './language-letters.js';
 import { sharedPhraseLanguages } from './language-lexicon.js';
 import { closeGroupVotes, hanVotes, MARKER_NATS } from './language-pairs.js';
+import { createLanguageVocabulary, type LanguageVocabulary } from './language-vocabulary.js';
+import { shippedSynonymLexicon } from '../understanding/synonym-lexicon.js';
 
 /** eld's detection result, as much of it as we read. */
 interface EldResult {
@@ -40,6 +43,8 @@ export interface LanguageDetectorOptions {
   temperature?: number;
   /** Scripts and distinctive letters of the served languages; derived from their locales when not given. */
   letters?: LetterTable;
+  /** Support words per language (language-vocabulary.ts); from the shipped synonym lexicon when not given. */
+  vocabulary?: LanguageVocabulary;
 }
 
 /** One message's evidence: log-probabilities over served languages (0 for the best), and what drove them. */
@@ -173,8 +178,13 @@ export const PAIR_MAX_LETTERS = 80;
 export const LETTER_NATS = 3;
 /** At most this many such words count: a sentence full of a name's letters is still one piece of evidence twice. */
 const MAX_LETTER_WORDS = 2;
+const MAX_VOCABULARY_WORDS = 2;
 /** Han alone: Japanese is this far behind Chinese when no marker tells them apart. */
 const HAN_JAPANESE_PENALTY = 1.5;
+/** Letters of text up to which support words count (language-vocabulary.ts): longer text has n-grams enough. */
+export const VOCABULARY_MAX_LETTERS = 40;
+/** Nats for a language per support word of the text it writes, for at most two words. */
+export const VOCABULARY_NATS = 3;
 /** A shared phrase's readings, each this much behind the one before: a stated preference, not evidence. */
 const READING_STEP = 0.5;
 
@@ -186,7 +196,8 @@ function normalized(raw: Readonly<Record<string, number>>): Record<string, numbe
   const scores: Record<string, number> = {};
   for (const [language, value] of Object.entries(raw)) {
     const logp = value - total;
-    if (logp > SCORE_FLOOR) scores[language] = Math.round(logp * 1000) / 1000;
+    // `|| 0`: a rounded -0 would not equal the 0 it stands for once stored as JSON and read back.
+    if (logp > SCORE_FLOOR) scores[language] = Math.round(logp * 1000) / 1000 || 0;
   }
   return scores;
 }
@@ -206,6 +217,7 @@ export function languageDetectorFrom(eld: EldInstance, model: DetectorModel, opt
   instance.setLanguageSubset([...toOurs.keys()]);
   const temperature = options.temperature ?? DEFAULT_TEMPERATURE;
   const table = options.letters ?? deriveLetterTable(languageTexts(options.languages));
+  const vocabulary = options.vocabulary ?? createLanguageVocabulary(shippedSynonymLexicon(), served);
 
   /**
    * eld's log-odds for `candidates`, 0 for its best, {@link SCORE_FLOOR} for those it found no n-gram for; all at
@@ -258,6 +270,10 @@ export function languageDetectorFrom(eld: EldInstance, model: DetectorModel, opt
       // Nothing known about these words ("xyzzy") is no evidence, not a uniform verdict.
       if (evidence.judged === 0 && candidates.every((l) => combined[l] === SCORE_FLOOR)) return { language: undefined, scores: {}, letters };
       for (const language of candidates) combined[language] = (combined[language] ?? SCORE_FLOOR) - LETTER_NATS * Math.min(evidence.misses[language] ?? 0, MAX_LETTER_WORDS);
+      if (letters <= VOCABULARY_MAX_LETTERS) {
+        const votes = vocabulary.votes(text);
+        for (const language of candidates) combined[language] = (combined[language] ?? SCORE_FLOOR) + VOCABULARY_NATS * Math.min(votes.get(language) ?? 0, MAX_VOCABULARY_WORDS);
+      }
       const leader = best(combined);
       const votes = leader !== undefined && letters <= PAIR_MAX_LETTERS ? closeGroupVotes(text, leader) : undefined;
       if (votes) {

@@ -23,6 +23,8 @@ export interface SynonymLexicon {
   readonly languages: readonly string[];
   /** How `concept` is said in `language`, as listed (most common first). */
   terms(concept: string, language: string): readonly string[];
+  /** Every listed term, folded, with the languages that list it: which languages a support word belongs to. */
+  readonly vocabulary: ReadonlyMap<string, readonly string[]>;
 }
 
 export function createSynonymLexicon(rows: readonly { concept: string; language: string; terms: readonly string[] }[]): SynonymLexicon {
@@ -32,6 +34,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   // looked for inside the text.
   const inside: { term: string; concept: string }[] = [];
   const listed = new Map<string, readonly string[]>();
+  const vocabulary = new Map<string, string[]>();
   const add = (map: Map<string, Set<string>>, key: string, concept: string): void => {
     const set = map.get(key) ?? new Set<string>();
     set.add(concept);
@@ -43,6 +46,9 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
     for (const term of terms) {
       const folded = normalizeText(term);
       if (folded === '') continue;
+      const languages = vocabulary.get(folded) ?? [];
+      if (!languages.includes(language)) languages.push(language);
+      vocabulary.set(folded, languages);
       if (UNSPACED_SCRIPT.test(folded)) inside.push({ term: folded, concept });
       else add(byPhrase, folded, concept);
       if (stem && !folded.includes(' ')) add(byStem, `${language}:${stem(folded)}`, concept);
@@ -50,6 +56,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   }
   return {
     languages: [...new Set(rows.map((row) => row.language))].sort(),
+    vocabulary,
     terms: (concept, language) => listed.get(`${concept}\t${language}`) ?? [],
     concepts(folded, language) {
       const found = new Set<string>();
