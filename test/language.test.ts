@@ -102,6 +102,12 @@ describe('language', () => {
       it(`${language}: "${text}"`, () => assert.equal(detector.detect(text).language, language));
     }
 
+    it('takes Latin text with Hindi function words for Hindi, and an Italian "hai" for Italian', () => {
+      assert.equal(detector.detect('bhai mera refund kab tak aayega?').language, 'hi');
+      assert.equal(detector.detect('maine jo shoes order kiye the woh galat size ke aaye hain').language, 'hi');
+      assert.equal(detector.detect('hai ricevuto il mio ordine di ieri?').language, 'it');
+    });
+
     it('counts a word for each language that writes it, and none for a word every language writes', () => {
       const vocabulary = createLanguageVocabulary(
         createSynonymLexicon([

@@ -2,11 +2,13 @@
  * Per-message language scores, restricted to the languages the deployment serves, from evidence in this order:
  * 1. a phrase several languages share ("hallo", "hej") names its few languages and no other (language-lexicon.ts);
  * 2. a script only one served language writes decides it (kana, Arabic, Devanagari; language-letters.ts);
- * 3. letters only some languages of the script use rule the others out strongly ("і", "ł", "ß");
- * 4. n-gram scores from `eld` (Nito-ELD, pure JS; chosen over franc after bench/language.ts: markedly more
- *    accurate on short support messages and an order of magnitude faster), on top of 2–3;
- * 5. on short text, support words (a lexicon per language: language-vocabulary.ts) add their languages' votes;
- * 6. on short text, close languages (uk/ru, pt/es, nb/da/sv, cs/pl, zh/ja) are decided by the function words
+ * 3. Latin text with two of Hindi's function words is Hindi ("bhai mera refund kab aayega"; romanized-hindi.ts),
+ *    which the n-grams take for Czech or English;
+ * 4. letters only some languages of the script use rule the others out strongly ("і", "ł", "ß");
+ * 5. n-gram scores from `eld` (Nito-ELD, pure JS; chosen over franc after bench/language.ts: markedly more
+ *    accurate on short support messages and an order of magnitude faster), on top of 2 and 4;
+ * 6. on short text, support words (a lexicon per language: language-vocabulary.ts) add their languages' votes;
+ * 7. on short text, close languages (uk/ru, pt/es, nb/da/sv, cs/pl, zh/ja) are decided by the function words
  *    each writes (language-pairs.ts) instead of by the n-grams' first choice.
  * Digits, order numbers, links and emoji are no evidence. One instance per service, created in the composition root.
  */
@@ -14,6 +16,7 @@ import { deriveLetterTable, languageTexts, letterEvidence, type LetterTable } fr
 import { sharedPhraseLanguages } from './language-lexicon.js';
 import { closeGroupVotes, hanVotes, MARKER_NATS } from './language-pairs.js';
 import { createLanguageVocabulary, type LanguageVocabulary } from './language-vocabulary.js';
+import { isRomanizedHindi } from './romanized-hindi.js';
 import { shippedSynonymLexicon } from '../understanding/synonym-lexicon.js';
 
 /** eld's detection result, as much of it as we read. */
@@ -253,6 +256,7 @@ export function languageDetectorFrom(eld: EldInstance, model: DetectorModel, opt
       if (letters === 0) return { language: undefined, scores: {}, letters };
 
       const evidence = letterEvidence(text, table);
+      if (evidence.script === 'Latin' && served.has('hi') && isRomanizedHindi(text)) return { language: 'hi', scores: { hi: 0 }, letters };
       const candidates = evidence.languages.filter((l) => served.has(l));
       const only = candidates.length === 1 ? candidates[0] : undefined;
       if (only !== undefined) return { language: only, scores: { [only]: 0 }, letters, decisive: { language: only, by: 'script' } };
