@@ -40,6 +40,8 @@ import { withLlmMetrics } from './insights/llm-metrics.js';
 import { withStoreMetrics } from './insights/store-metrics.js';
 import { createRetentionSweeper } from './insights/retention.js';
 import { createInsightsPage } from './insights/insights-page.js';
+import { createSurveySweeper } from './insights/survey-sweeper.js';
+import { createSurveyAnswerStep } from './insights/survey-answer.js';
 
 export interface RunningService {
   url: string;
@@ -197,6 +199,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     }),
     ...(config.contactLine !== undefined && { contactLine: config.contactLine }),
     metrics,
+    ...(config.surveys && { surveyAnswer: createSurveyAnswerStep({ store, translator, logger, onOutboxQueued: () => outbox.wake() }) }),
   });
   const receive: Receive = async (inbound) => {
     const result = await engine.receive(inbound);
@@ -216,6 +219,10 @@ export async function startService(config: Config, options: { logger?: Logger; c
     routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.router] : []), ...(admin ? [admin] : []), ...(insightsPage ? [insightsPage] : [])],
   });
   const retention = config.retentionDays === undefined ? undefined : createRetentionSweeper({ store, logger, retentionDays: config.retentionDays });
+  // The injected clock (tests) drives the survey sweeps as it drives re-pages.
+  const surveys =
+    config.surveys &&
+    createSurveySweeper({ store, translator, logger, afterMinutes: config.surveys.afterMinutes, onOutboxQueued: () => outbox.wake(), ...(options.clock && { clock: options.clock }) });
   const server = createServer(app);
   web.attach(server);
   const port = await listen(server, config.port);
@@ -224,6 +231,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
   translations?.start();
   embeddings?.start();
   retention?.start();
+  surveys?.start();
   logger.info({ port, store: config.databaseUrl ? 'postgresql' : 'sqlite', channels: [...adapters.keys()] }, 'switchboard listening');
 
   return {
@@ -240,6 +248,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
       await translations?.stop();
       await embeddings?.stop();
       await retention?.stop();
+      await surveys?.stop();
       await outbox.stop();
       await limits.close();
       await store.close();

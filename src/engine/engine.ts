@@ -20,6 +20,7 @@ import type { LlmAnswerStep } from './llm-answer-step.js';
 import { shippedEscalationClassifier, type EscalationClassifier } from '../understanding/escalation-classifier.js';
 import { judgeEscalation, type EscalationSecondOpinion } from './escalation-step.js';
 import type { EngineMetrics } from '../metrics.js';
+import type { SurveyAnswerStep } from '../insights/survey-answer.js';
 
 /** A request for a person, with everything staff need to pick it up. */
 export interface EscalationEvent {
@@ -60,6 +61,8 @@ export interface EngineOptions {
   contactLine?: string;
   transcriptLength?: number;
   metrics?: EngineMetrics;
+  /** Takes a customer's rating that answers a satisfaction survey before the dialogue does (absent with CSAT=off). */
+  surveyAnswer?: SurveyAnswerStep;
 }
 
 /** An inbound message recorded in its conversation, ready to be answered. */
@@ -191,6 +194,10 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function process(inbound: Inbound): Promise<ReceiveResult> {
+    // A rating answering a satisfaction survey is recorded and thanked there, not answered as a question.
+    const surveyAnswered = await options.surveyAnswer?.answer(inbound);
+    if (surveyAnswered) return surveyAnswered;
+
     const admitted = await admit(inbound);
     if ('duplicate' in admitted) return admitted.duplicate;
     const { customer, conversation, message } = admitted;

@@ -88,6 +88,7 @@ const INSIGHTS_BODY = `<header><h1>Switchboard insights</h1>
 <div class="chart" id="chart-resolution" role="img" aria-label="Automated resolution rate per day; the figures are in the table below"></div>
 <table id="table-resolution"></table></section>
 <section aria-labelledby="h-claim"><h2 id="h-claim">Time to claim</h2><p id="claim-summary"></p></section>
+<section aria-labelledby="h-csat"><h2 id="h-csat">Customer satisfaction</h2><table id="table-csat"></table></section>
 <section aria-labelledby="h-reasons"><h2 id="h-reasons">Handoffs by reason</h2><table id="table-reasons"></table></section>
 <section aria-labelledby="h-languages"><h2 id="h-languages">Languages</h2><table id="table-languages"></table></section>
 <section aria-labelledby="h-unanswered"><h2 id="h-unanswered">Questions the bot could not answer</h2><table id="table-unanswered"></table></section>

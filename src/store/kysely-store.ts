@@ -26,6 +26,7 @@ import * as handoffs from './handoff-queries.js';
 import * as customerData from './customer-data-queries.js';
 import * as knowledgeTranslations from './knowledge-translation-queries.js';
 import * as insights from './insights-queries.js';
+import * as surveys from './survey-queries.js';
 import type { InsightFigures, InsightsPeriod } from './insights-queries.js';
 import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
 import { deliveryStatusesReplacedBy } from './delivery-status.js';
@@ -33,6 +34,10 @@ import type { Database } from './schema.js';
 import type {
   Conversation,
   ConversationPatch,
+  HandledBy,
+  NewSurvey,
+  Survey,
+  SurveyDueRule,
   Customer,
   CustomerExport,
   ErasedCounts,
@@ -428,6 +433,22 @@ export class KyselyStore implements Store {
 
   deleteInactiveConversations(before: Date, limit: number): Promise<number> {
     return insights.deleteInactiveConversations(this.db, before, limit);
+  }
+
+  listSurveysDue(rule: SurveyDueRule, limit: number): Promise<{ conversation: Conversation; handledBy: HandledBy }[]> {
+    return surveys.listSurveysDue(this.db, rule, limit);
+  }
+
+  claimSurvey(survey: NewSurvey): Promise<Survey | undefined> {
+    return surveys.claimSurvey(this.db, survey, this.now());
+  }
+
+  findAwaitingSurvey(customerId: number, since: Date): Promise<Survey | undefined> {
+    return surveys.findAwaitingSurvey(this.db, customerId, since);
+  }
+
+  answerSurvey(surveyId: number, rating: number, at: Date): Promise<boolean> {
+    return surveys.answerSurvey(this.db, surveyId, rating, at);
   }
 
   listKnowledgeTranslations(knowledgeHash: string): Promise<KnowledgeTranslation[]> {

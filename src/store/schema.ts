@@ -124,6 +124,20 @@ export interface KnowledgeTranslationsTable {
   created_at: string;
 }
 
+/** A satisfaction survey asked at the end of a conversation, and the customer's rating once answered. */
+export interface SurveysTable {
+  id: Generated<number>;
+  conversation_id: number;
+  customer_id: number;
+  /** 'human' when the conversation had a handoff, else 'bot'. */
+  handled_by: string;
+  language: string;
+  asked_at: string;
+  /** 1 to 5; null until answered. */
+  rating: number | null;
+  answered_at: string | null;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   customers: CustomersTable;
@@ -133,4 +147,5 @@ export interface Database {
   handoffs: HandoffsTable;
   webhook_events: WebhookEventsTable;
   knowledge_translations: KnowledgeTranslationsTable;
+  surveys: SurveysTable;
 }

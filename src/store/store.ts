@@ -162,6 +162,33 @@ export interface KnowledgeTranslation {
   short?: string;
 }
 
+/** Who looked after a conversation: only the bot, or a person at some point (it had a handoff). */
+export type HandledBy = 'bot' | 'human';
+
+/** A satisfaction survey asked at the end of a conversation (see src/insights/survey-sweeper.ts). */
+export interface Survey {
+  id: number;
+  conversationId: number;
+  customerId: number;
+  handledBy: HandledBy;
+  language: string;
+  askedAt: Date;
+  /** 1 to 5; null until the customer answers. */
+  rating: number | null;
+  answeredAt: Date | null;
+}
+
+/** A survey to record; the store stamps when it was asked, on the clock of the messages it is compared with. */
+export type NewSurvey = Pick<Survey, 'conversationId' | 'customerId' | 'handledBy' | 'language'>;
+
+/** When conversations become due for a survey, as the sweeper computes it from `CSAT_AFTER_MINUTES`. */
+export interface SurveyDueRule {
+  /** A conversation in the bot's hands is due once nothing was said since then and the last word was ours. */
+  idleBefore: Date;
+  /** Only conversations whose customer last wrote since then (older ones are past asking about). */
+  activeSince: Date;
+}
+
 export interface Store {
   /** Runs pending versioned migrations; called once at start. */
   migrate(): Promise<void>;
@@ -302,13 +329,28 @@ export interface Store {
   insightFigures(period: InsightsPeriod, now: Date, unansweredLimit: number): Promise<InsightFigures>;
   /** Retention: deletes up to `limit` conversations inactive since `before`, with their rows; returns how many. */
   deleteInactiveConversations(before: Date, limit: number): Promise<number>;
+
+  /**
+   * Up to `limit` conversations that ended and have no survey yet, of customers not opted out: closed by staff,
+   * or in the bot's hands and idle (see {@link SurveyDueRule}), each with who looked after it.
+   */
+  listSurveysDue(rule: SurveyDueRule, limit: number): Promise<{ conversation: Conversation; handledBy: HandledBy }[]>;
+  /** Records the survey of a conversation; undefined when it already has one (another replica asked). */
+  claimSurvey(survey: NewSurvey): Promise<Survey | undefined>;
+  /**
+   * The customer's newest unanswered survey asked since `since`, if they have written nothing after it: only the
+   * message right after the question can answer it.
+   */
+  findAwaitingSurvey(customerId: number, since: Date): Promise<Survey | undefined>;
+  /** Records the rating; false when the survey was answered already. */
+  answerSurvey(surveyId: number, rating: number, at: Date): Promise<boolean>;
 }
 
 /** One customer's stored data, as {@link Store.exportCustomer} gives it. */
 export interface CustomerExport {
   customer: Customer;
-  /** Oldest first, each with its messages and handoffs oldest first. */
-  conversations: { conversation: Conversation; messages: Message[]; handoffs: Handoff[] }[];
+  /** Oldest first, each with its messages and handoffs oldest first, and its satisfaction survey if one was asked. */
+  conversations: { conversation: Conversation; messages: Message[]; handoffs: Handoff[]; survey: Survey | null }[];
 }
 
 /** Rows deleted by {@link Store.eraseCustomer}, per kind (the customer row itself is one). */
@@ -317,4 +359,5 @@ export interface ErasedCounts {
   conversations: number;
   handoffs: number;
   outbox: number;
+  surveys: number;
 }

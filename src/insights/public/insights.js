@@ -81,6 +81,11 @@ function draw(report) {
 
   const claim = report.timeToClaimSeconds;
   document.getElementById('claim-summary').textContent = `Median ${minutes(claim.median)}, 90th percentile ${minutes(claim.p90)} (${claim.claimed} claimed).`;
+  const csatRow = (label, c) => [label, c.asked, c.answered, c.average === null ? '—' : c.average.toFixed(1), percent(c.satisfied)];
+  fillTable('table-csat', 'Survey answers (1 to 5) by who looked after the conversation', ['Conversations', 'Asked', 'Answered', 'Average', 'Rated 4 or 5'], [
+    csatRow('Bot only', report.csat.bot),
+    csatRow('With a person', report.csat.human),
+  ]);
   fillTable('table-reasons', 'Handoffs by reason', ['Reason', 'Handoffs'], report.handoffsByReason.map((r) => [r.reason, r.count]));
   fillTable('table-languages', 'Conversations by language', ['Language', 'Conversations'], report.languages.map((l) => [l.language, l.count]));
   fillTable('table-unanswered', 'Unanswered questions grouped by similarity', ['Example', 'Times asked'], report.unansweredQuestions.map((q) => [q.example, q.count]));
