@@ -42,6 +42,8 @@ import { createRetentionSweeper } from './insights/retention.js';
 import { createInsightsPage } from './insights/insights-page.js';
 import { createSurveySweeper } from './insights/survey-sweeper.js';
 import { createSurveyAnswerStep } from './insights/survey-answer.js';
+import { createSpikeAlerts } from './insights/spike-alerts.js';
+import { createStaffTexts } from './insights/staff-texts.js';
 
 export interface RunningService {
   url: string;
@@ -223,6 +225,11 @@ export async function startService(config: Config, options: { logger?: Logger; c
   const surveys =
     config.surveys &&
     createSurveySweeper({ store, translator, logger, afterMinutes: config.surveys.afterMinutes, onOutboxQueued: () => outbox.wake(), ...(options.clock && { clock: options.clock }) });
+  // Spike alerts go to the Slack queue channel: without the desk there is nowhere to post them.
+  const staffTexts = createStaffTexts();
+  const spikes =
+    handoff &&
+    createSpikeAlerts({ store, channel: handoff.alerts, texts: staffTexts, language: config.agentLanguage, minCount: config.alerts.minCount, logger, ...(options.clock && { clock: options.clock }) });
   const server = createServer(app);
   web.attach(server);
   const port = await listen(server, config.port);
@@ -232,6 +239,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
   embeddings?.start();
   retention?.start();
   surveys?.start();
+  spikes?.start();
   logger.info({ port, store: config.databaseUrl ? 'postgresql' : 'sqlite', channels: [...adapters.keys()] }, 'switchboard listening');
 
   return {
@@ -249,6 +257,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
       await embeddings?.stop();
       await retention?.stop();
       await surveys?.stop();
+      await spikes?.stop();
       await outbox.stop();
       await limits.close();
       await store.close();

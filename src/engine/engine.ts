@@ -230,6 +230,10 @@ export function createEngine(options: EngineOptions): Engine {
     if (decision.failedAnswers > conversation.failedAnswers) {
       await store.markUnanswered(message.id).catch((error: unknown) => logger.warn({ err: error, messageId: message.id }, 'could not flag an unanswered message'));
     }
+    // The entry that answered is watched for spikes (src/insights/spike-alerts.ts); as above, a lost note costs nothing.
+    if (decision.entryId !== undefined) {
+      await store.recordAnswerEntry(message.id, decision.entryId).catch((error: unknown) => logger.warn({ err: error, messageId: message.id }, 'could not note the answering entry'));
+    }
 
     if (options.desk) {
       if (updated.state !== 'bot') await options.desk.relayCustomerMessage(updated, customer, message);

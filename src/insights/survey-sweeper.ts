@@ -9,7 +9,8 @@ import type { Address } from '../model.js';
 import type { Translator } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import type { Customer, Store } from '../store/store.js';
-import { createSystemClock, type Clock, type ScheduledTimer } from '../handoff/clock.js';
+import { createSystemClock, type Clock } from '../handoff/clock.js';
+import { createPeriodicTask } from './periodic-task.js';
 import { isWithinWindow, WHATSAPP_WINDOW_MS } from '../../adapters/twilio/whatsapp-window.js';
 
 export interface SurveySweeperOptions {
@@ -51,13 +52,9 @@ function addressOf(customer: Customer): Address {
 export function createSurveySweeper(options: SurveySweeperOptions): SurveySweeper {
   const { store, translator, logger } = options;
   const clock = options.clock ?? createSystemClock();
-  const intervalMs = options.intervalMs ?? MINUTE_MS;
   const batchSize = options.batchSize ?? 200;
-  let timer: ScheduledTimer | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = true;
 
-  async function sweepOnce(): Promise<number> {
+  async function sweep(): Promise<number> {
     const now = clock.now();
     const due = await store.listSurveysDue(
       { idleBefore: new Date(now.getTime() - options.afterMinutes * MINUTE_MS), activeSince: new Date(now.getTime() - ASK_WITHIN_MS) },
@@ -80,31 +77,6 @@ export function createSurveySweeper(options: SurveySweeperOptions): SurveySweepe
     return asked;
   }
 
-  function sweep(): Promise<number> {
-    running ??= sweepOnce().finally(() => (running = undefined));
-    return running;
-  }
-
-  function schedule(delayMs: number): void {
-    timer = clock.schedule(() => {
-      sweep()
-        .catch((error: unknown) => logger.error({ err: error }, 'survey sweep failed; retried at the next interval'))
-        .finally(() => {
-          if (!stopped) schedule(intervalMs);
-        });
-    }, delayMs);
-  }
-
-  return {
-    start() {
-      stopped = false;
-      schedule(0);
-    },
-    sweep,
-    async stop() {
-      stopped = true;
-      timer?.cancel();
-      await running?.catch(() => undefined);
-    },
-  };
+  const task = createPeriodicTask({ name: 'survey sweep', run: sweep, intervalMs: options.intervalMs ?? MINUTE_MS, logger, clock });
+  return { start: () => task.start(), sweep: () => task.runNow(), stop: () => task.stop() };
 }

@@ -27,6 +27,7 @@ import * as customerData from './customer-data-queries.js';
 import * as knowledgeTranslations from './knowledge-translation-queries.js';
 import * as insights from './insights-queries.js';
 import * as surveys from './survey-queries.js';
+import * as spikes from './spike-queries.js';
 import type { InsightFigures, InsightsPeriod } from './insights-queries.js';
 import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
 import { deliveryStatusesReplacedBy } from './delivery-status.js';
@@ -38,6 +39,8 @@ import type {
   NewSurvey,
   Survey,
   SurveyDueRule,
+  TopicCount,
+  TopicKind,
   Customer,
   CustomerExport,
   ErasedCounts,
@@ -449,6 +452,22 @@ export class KyselyStore implements Store {
 
   answerSurvey(surveyId: number, rating: number, at: Date): Promise<boolean> {
     return surveys.answerSurvey(this.db, surveyId, rating, at);
+  }
+
+  recordAnswerEntry(messageId: number, entryId: string): Promise<void> {
+    return spikes.recordAnswerEntry(this.db, messageId, entryId);
+  }
+
+  topicCounts(from: Date, to: Date): Promise<TopicCount[]> {
+    return spikes.topicCounts(this.db, from, to);
+  }
+
+  topicExamples(kind: TopicKind, key: string, since: Date, limit: number): Promise<string[]> {
+    return spikes.topicExamples(this.db, kind, key, since, limit);
+  }
+
+  claimSpikeAlert(topic: string, hour: string, count: number, at: Date): Promise<boolean> {
+    return spikes.claimSpikeAlert(this.db, topic, hour, count, at);
   }
 
   listKnowledgeTranslations(knowledgeHash: string): Promise<KnowledgeTranslation[]> {

@@ -338,6 +338,32 @@ function surveys(dialect: StoreDialect): Migration {
   };
 }
 
+/**
+ * Spike alerts: the knowledge entry that answered each inbound message (so a topic's rate can be watched), and one
+ * row per alerted topic and hour, whose unique key lets one replica alone post it.
+ */
+function spikeAlerts(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('messages').addColumn('knowledge_entry', 'text').execute();
+      await db.schema.createIndex('messages_knowledge_entry_idx').on('messages').column('created_at').where(sql.ref('knowledge_entry'), 'is not', null).execute();
+      await db.schema
+        .createTable('spike_alerts')
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('hour', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('spike_alerts_pkey', ['topic', 'hour'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('spike_alerts').execute();
+      await db.schema.dropIndex('messages_knowledge_entry_idx').execute();
+      await db.schema.alterTable('messages').dropColumn('knowledge_entry').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -348,6 +374,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0009_outbox_retry_window': outboxRetryWindow(),
     '0010_insights': insights(),
     '0012_surveys': surveys(dialect),
+    '0013_spike_alerts': spikeAlerts(),
   };
 }
 

@@ -52,6 +52,8 @@ export interface MessagesTable {
   processed_at: string | null;
   /** Inbound: 1 when the bot could not answer it (a knowledge gap shown in the insights); 0 otherwise. */
   unanswered: Generated<number>;
+  /** Inbound: the id of the knowledge entry that answered it, watched for spikes; null otherwise. */
+  knowledge_entry: Generated<string | null>;
 }
 
 export interface OutboxTable {
@@ -138,6 +140,15 @@ export interface SurveysTable {
   answered_at: string | null;
 }
 
+/** A spike alert posted for a topic ("reason:frustration", "entry:shipping", "unanswered") in one UTC hour. */
+export interface SpikeAlertsTable {
+  topic: string;
+  /** YYYY-MM-DDTHH (UTC). */
+  hour: string;
+  count: number;
+  created_at: string;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   customers: CustomersTable;
@@ -148,4 +159,5 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   knowledge_translations: KnowledgeTranslationsTable;
   surveys: SurveysTable;
+  spike_alerts: SpikeAlertsTable;
 }

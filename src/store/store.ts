@@ -189,6 +189,17 @@ export interface SurveyDueRule {
   activeSince: Date;
 }
 
+/** What spike alerts watch: escalations by reason, answers by knowledge entry, and the unanswered messages. */
+export type TopicKind = 'reason' | 'entry' | 'unanswered';
+
+/** How often one topic occurred in one UTC hour (`hour` is YYYY-MM-DDTHH; `key` is '' for the unanswered). */
+export interface TopicCount {
+  kind: TopicKind;
+  key: string;
+  hour: string;
+  count: number;
+}
+
 export interface Store {
   /** Runs pending versioned migrations; called once at start. */
   migrate(): Promise<void>;
@@ -344,6 +355,15 @@ export interface Store {
   findAwaitingSurvey(customerId: number, since: Date): Promise<Survey | undefined>;
   /** Records the rating; false when the survey was answered already. */
   answerSurvey(surveyId: number, rating: number, at: Date): Promise<boolean>;
+
+  /** Notes the knowledge entry that answered an inbound message (its rate is watched for spikes). */
+  recordAnswerEntry(messageId: number, entryId: string): Promise<void>;
+  /** Each topic's occurrences per UTC hour in [from, to). */
+  topicCounts(from: Date, to: Date): Promise<TopicCount[]>;
+  /** Up to `limit` different customer messages of a topic since `since`, newest first (an escalation's: the message before it). */
+  topicExamples(kind: TopicKind, key: string, since: Date, limit: number): Promise<string[]>;
+  /** Records the alert of a topic in an hour; false when one was recorded already (by another replica). */
+  claimSpikeAlert(topic: string, hour: string, count: number, at: Date): Promise<boolean>;
 }
 
 /** One customer's stored data, as {@link Store.exportCustomer} gives it. */
