@@ -211,8 +211,10 @@ export async function startService(config: Config, options: { logger?: Logger; c
 
   // The admin API exists only with ADMIN_TOKEN: without it /admin/* is a plain 404.
   const admin = config.admin ? createAdminRouter({ token: config.admin.token, store, logger, onOutboxQueued: () => outbox.wake() }) : undefined;
+  // Texts for staff (the insights page, spike alerts) in AGENT_LANGUAGE.
+  const staffTexts = createStaffTexts();
   // The staff insights page signs in with ADMIN_TOKEN: without it /insights does not exist either.
-  const insightsPage = config.admin ? createInsightsPage({ token: config.admin.token, store, logger }) : undefined;
+  const insightsPage = config.admin ? createInsightsPage({ token: config.admin.token, store, logger, texts: staffTexts, language: config.agentLanguage }) : undefined;
   const app = createApp({
     store,
     logger,
@@ -226,7 +228,6 @@ export async function startService(config: Config, options: { logger?: Logger; c
     config.surveys &&
     createSurveySweeper({ store, translator, logger, afterMinutes: config.surveys.afterMinutes, onOutboxQueued: () => outbox.wake(), ...(options.clock && { clock: options.clock }) });
   // Spike alerts go to the Slack queue channel: without the desk there is nowhere to post them.
-  const staffTexts = createStaffTexts();
   const spikes =
     handoff &&
     createSpikeAlerts({ store, channel: handoff.alerts, texts: staffTexts, language: config.agentLanguage, minCount: config.alerts.minCount, logger, ...(options.clock && { clock: options.clock }) });

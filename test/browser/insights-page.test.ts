@@ -80,6 +80,26 @@ describe('insights page in Chromium', function () {
     await context.close();
   });
 
+  it('speaks the staff language: the page and the figures drawn in German with AGENT_LANGUAGE=de', async () => {
+    const germanDir = await mkdtemp(join(tmpdir(), 'switchboard-insights-de-'));
+    const german = await startService(loadConfig({ PORT: '0', DATA_DIR: germanDir, LANGUAGES: 'en', ADMIN_TOKEN: TOKEN, AGENT_LANGUAGE: 'de' }), { logger: createCollectingLogger().logger });
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${german.url}/insights`);
+      await page.getByLabel('Admin-Token').fill(TOKEN);
+      await page.getByRole('button', { name: 'Anmelden' }).click();
+      await page.getByRole('heading', { name: 'Kundenzufriedenheit' }).waitFor();
+      await page.locator('#table-csat td', { hasText: 'Nur Bot' }).waitFor();
+      assert.equal(await page.locator('#table-conversations caption').textContent(), '0 Gespräche');
+      assert.equal(await page.locator('#table-unanswered td').textContent(), 'Keine in diesem Zeitraum.');
+    } finally {
+      await context.close();
+      await german.stop();
+      await rm(germanDir, { recursive: true, force: true });
+    }
+  });
+
   it('gives the figures only to a signed-in session', async () => {
     assert.equal((await fetch(`${service.url}/insights/data`)).status, 401);
     const forged = await fetch(`${service.url}/insights/data`, { headers: { cookie: `switchboard_insights=${Date.now() + 60_000}.AAAA` } });
