@@ -94,6 +94,15 @@ function describeCheck(name: string, open: () => Promise<Store>): void {
       await alerts.check();
       assert.equal(posted.length, 2, 'no second alert for a topic within the hour');
     });
+
+    it('claims a topic once per hour, and not again within 60 minutes across the turn of the hour', async () => {
+      const at = (time: string) => new Date(`2026-06-11T${time}:00.000Z`);
+      assert.equal(await store.claimSpikeAlert('entry:sizes', '2026-06-11T12', 6, at('12:59')), true);
+      assert.equal(await store.claimSpikeAlert('entry:sizes', '2026-06-11T12', 6, at('12:59')), false);
+      assert.equal(await store.claimSpikeAlert('entry:sizes', '2026-06-11T13', 7, at('13:05')), false);
+      assert.equal(await store.claimSpikeAlert('entry:colours', '2026-06-11T13', 7, at('13:05')), true);
+      assert.equal(await store.claimSpikeAlert('entry:sizes', '2026-06-11T14', 9, at('14:00')), true);
+    });
   });
 }
 

@@ -82,12 +82,16 @@ export async function topicExamples(db: Kysely<Database>, kind: TopicKind, key: 
   return [...new Set(texts.filter((text): text is string => text !== null && text.trim() !== ''))].slice(0, limit);
 }
 
+/**
+ * Records the alert unless the topic had one in the last hour: the unique (topic, hour) row settles a race between
+ * replicas, the look-back keeps two alerts from straddling the turn of an hour minutes apart.
+ */
 export async function claimSpikeAlert(db: Kysely<Database>, topic: string, hour: string, count: number, at: Date): Promise<boolean> {
-  const row = await db
-    .insertInto('spike_alerts')
-    .values({ topic, hour, count, created_at: toDbTime(at) })
-    .onConflict((oc) => oc.columns(['topic', 'hour']).doNothing())
-    .returning('topic')
-    .executeTakeFirst();
-  return row !== undefined;
+  const since = toDbTime(new Date(at.getTime() - 60 * 60 * 1000));
+  const result = await sql<{ topic: string }>`insert into spike_alerts (topic, hour, count, created_at)
+    select ${topic}, ${hour}, cast(${count} as integer), ${toDbTime(at)}
+    where not exists (select 1 from spike_alerts where topic = ${topic} and created_at > ${since})
+    on conflict (topic, hour) do nothing
+    returning topic`.execute(db);
+  return result.rows.length > 0;
 }

@@ -362,7 +362,7 @@ export interface Store {
   topicCounts(from: Date, to: Date): Promise<TopicCount[]>;
   /** Up to `limit` different customer messages of a topic since `since`, newest first (an escalation's: the message before it). */
   topicExamples(kind: TopicKind, key: string, since: Date, limit: number): Promise<string[]>;
-  /** Records the alert of a topic in an hour; false when one was recorded already (by another replica). */
+  /** Records the alert of a topic in an hour (YYYY-MM-DDTHH); false when the topic was alerted in that hour or the 60 minutes before `at`. */
   claimSpikeAlert(topic: string, hour: string, count: number, at: Date): Promise<boolean>;
 }
 
