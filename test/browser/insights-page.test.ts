@@ -83,7 +83,9 @@ describe('insights page in Chromium', function () {
     await page.locator('#table-unanswered td', { hasText: UNANSWERED }).waitFor();
     assert.equal(await page.locator('#table-conversations caption').textContent(), '2 conversations');
     // CSAT of the bot-only conversations: two asked, one answered with a 5.
-    assert.deepEqual(await page.locator('#table-csat tbody tr').first().locator('td').allTextContents(), ['Bot only', '2', '1', '5.0', '100 %']);
+    assert.deepEqual(await page.locator('#table-csat thead th').allTextContents(), ['Figure', 'Bot only', 'With a person']);
+    const botColumn = await page.locator('#table-csat tbody tr td:nth-child(2)').allTextContents();
+    assert.deepEqual(botColumn, ['2', '1', '5.0', '100 %']);
     assert.equal(await page.locator('#insights').getAttribute('aria-busy'), 'false');
     // Nothing wider than the phone's screen, and nothing fetched from anywhere else.
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360);
@@ -102,7 +104,7 @@ describe('insights page in Chromium', function () {
       await page.getByLabel('Admin-Token').fill(TOKEN);
       await page.getByRole('button', { name: 'Anmelden' }).click();
       await page.getByRole('heading', { name: 'Kundenzufriedenheit' }).waitFor();
-      await page.locator('#table-csat td', { hasText: 'Nur Bot' }).waitFor();
+      await page.locator('#table-csat th', { hasText: 'Nur Bot' }).waitFor();
       assert.equal(await page.locator('#table-conversations caption').textContent(), '0 Gespräche');
       assert.equal(await page.locator('#table-unanswered td').textContent(), 'Keine in diesem Zeitraum.');
     } finally {

@@ -90,10 +90,14 @@ function draw(report) {
 
   const claim = report.timeToClaimSeconds;
   document.getElementById('claim-summary').textContent = text('claimSummary', { median: minutes(claim.median), p90: minutes(claim.p90), claimed: claim.claimed });
-  const csatRow = (label, c) => [label, c.asked, c.answered, c.average === null ? '—' : c.average.toFixed(1), percent(c.satisfied)];
-  fillTable('table-csat', text('csatCaption'), [text('csatConversations'), text('csatAsked'), text('csatAnswered'), text('csatAverage'), text('csatSatisfied')], [
-    csatRow(text('csatBot'), report.csat.bot),
-    csatRow(text('csatHuman'), report.csat.human),
+  // Two narrow columns (bot only, with a person) rather than five wide ones: it fits a phone.
+  const { bot, human } = report.csat;
+  const average = (c) => (c.average === null ? '—' : c.average.toFixed(1));
+  fillTable('table-csat', text('csatCaption'), [text('csatFigure'), text('csatBot'), text('csatHuman')], [
+    [text('csatAsked'), bot.asked, human.asked],
+    [text('csatAnswered'), bot.answered, human.answered],
+    [text('csatAverage'), average(bot), average(human)],
+    [text('csatSatisfied'), percent(bot.satisfied), percent(human.satisfied)],
   ]);
   fillTable('table-reasons', text('reasonsCaption'), [text('reason'), text('handoffs')], report.handoffsByReason.map((r) => [r.reason, r.count]));
   fillTable('table-languages', text('languagesCaption'), [text('language'), text('conversations')], report.languages.map((l) => [l.language, l.count]));
