@@ -1,8 +1,10 @@
 /**
  * Insights benchmark (`npm run bench:insights [-- --conversations 100000]`): seeds a week of conversations (each a
- * customer message and the bot's reply; 5 % unanswered, 10 % handed over and claimed) into a fresh SQLite file and
- * a throwaway PostgreSQL database (127.0.0.1:5432), then prints how long the 7-day insights take on each, as
- * GET /admin/insights computes them: the median and worst of 5 runs after one warm-up.
+ * customer message and the bot's reply; 5 % unanswered, the others answered by a knowledge entry, 10 % handed over
+ * and claimed, 60 % asked the satisfaction survey and two thirds of those answered) into a fresh SQLite file and a
+ * throwaway PostgreSQL database (127.0.0.1:5432), then prints how long the 7-day insights take on each, as
+ * GET /admin/insights computes them, and the spike check's week of hourly topic counts: the median and worst of 5
+ * runs after one warm-up.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ const FROM = new Date('2026-06-01T00:00:00.000Z');
 const BATCH = 1000;
 const CHANNELS = ['web', 'sms', 'whatsapp'];
 const LANGUAGES = ['en', 'lv', 'ru', 'de'];
+const ENTRIES = ['shipping', 'returns', 'payment', 'order-tracking'];
 const GAPS = ['do you ship to Mars', 'is there a student discount', 'can I pay with bitcoin', 'do you sell gift wrap', 'opening hours on holidays'];
 
 async function seed(db: Kysely<Database>): Promise<void> {
@@ -38,7 +41,7 @@ async function seed(db: Kysely<Database>): Promise<void> {
       .insertInto('messages')
       .values(
         ids.flatMap((id) => [
-          { conversation_id: id, direction: 'in', author: 'customer', agent_name: null, text: id % 20 === 0 ? `${GAPS[(id / 20) % 5] ?? ''}? (${id})` : 'how long does shipping take?', media: '[]', channel: CHANNELS[id % 3] ?? 'web', external_id: `in${id}`, delivery_status: null, created_at: at(id), processed_at: at(id), unanswered: id % 20 === 0 ? 1 : 0 },
+          { conversation_id: id, direction: 'in', author: 'customer', agent_name: null, text: id % 20 === 0 ? `${GAPS[(id / 20) % 5] ?? ''}? (${id})` : 'how long does shipping take?', media: '[]', channel: CHANNELS[id % 3] ?? 'web', external_id: `in${id}`, delivery_status: null, created_at: at(id), processed_at: at(id), unanswered: id % 20 === 0 ? 1 : 0, knowledge_entry: id % 20 === 0 ? null : ENTRIES[id % 4] ?? null },
           { conversation_id: id, direction: 'out', author: 'bot', agent_name: null, text: 'Here is how.', media: '[]', channel: CHANNELS[id % 3] ?? 'web', external_id: `out${id}`, delivery_status: 'sent', created_at: at(id), processed_at: null, unanswered: 0 },
         ]),
       )
@@ -50,7 +53,27 @@ async function seed(db: Kysely<Database>): Promise<void> {
         .values(handedOver.map((id) => ({ conversation_id: id, status: 'closed', reason: id % 3 === 0 ? 'asked_for_human' : 'frustration', language: 'en', desk_channel: null, desk_thread: null, claimed_by: 'U1', claimed_by_name: 'Ann', paged_at: at(id), last_paged_at: at(id), repaged_count: 0, claimed_at: new Date(Date.parse(at(id)) + (id % 600) * 1000).toISOString(), ended_at: at(id), created_at: at(id), updated_at: at(id), summary_language: null, summary_text: null, reason_detail: null })))
         .execute();
     }
+    const surveyed = ids.filter((id) => id % 5 >= 1 && id % 5 <= 3);
+    if (surveyed.length > 0) {
+      await db
+        .insertInto('surveys')
+        .values(surveyed.map((id) => ({ conversation_id: id, customer_id: id, handled_by: id % 10 === 3 ? 'human' : 'bot', language: 'en', asked_at: at(id), rating: id % 3 === 0 ? null : 1 + (Math.floor(id / 7) % 5), answered_at: id % 3 === 0 ? null : at(id) })))
+        .execute();
+    }
   }
+}
+
+/** The median and worst of 5 timed runs after one warm-up, in ms. */
+async function time<T>(run: () => Promise<T>): Promise<{ median: string; worst: string; result: T }> {
+  let result = await run();
+  const times: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const started = performance.now();
+    result = await run();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[2]?.toFixed(0) ?? '', worst: times[4]?.toFixed(0) ?? '', result };
 }
 
 async function measure(name: string, store: Store, db: Kysely<Database>): Promise<void> {
@@ -58,19 +81,16 @@ async function measure(name: string, store: Store, db: Kysely<Database>): Promis
   const seeding = performance.now();
   await seed(db);
   const seeded = ((performance.now() - seeding) / 1000).toFixed(1);
-  await buildInsights(store, { from: FROM, to: NOW }, NOW);
-  const times: number[] = [];
-  let report;
-  for (let run = 0; run < 5; run += 1) {
-    const started = performance.now();
-    report = await buildInsights(store, { from: FROM, to: NOW }, NOW);
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
+  const insights = await time(() => buildInsights(store, { from: FROM, to: NOW }, NOW));
+  const report = insights.result;
   console.log(
-    `${name.padEnd(10)} ${CONVERSATIONS} conversations (seeded in ${seeded} s): insights median ${times[2]?.toFixed(0)} ms, worst ${times[4]?.toFixed(0)} ms;` +
-      ` ${report?.conversations.total} counted, ${report?.unansweredQuestions.length} unanswered groups, resolution ${((report?.automatedResolution.rate ?? 0) * 100).toFixed(1)} %`,
+    `${name.padEnd(10)} ${CONVERSATIONS} conversations (seeded in ${seeded} s): insights median ${insights.median} ms, worst ${insights.worst} ms;` +
+      ` ${report.conversations.total} counted, ${report.unansweredQuestions.length} unanswered groups, resolution ${((report.automatedResolution.rate ?? 0) * 100).toFixed(1)} %,` +
+      ` CSAT bot ${report.csat.bot.average?.toFixed(2)} (${report.csat.bot.answered}), human ${report.csat.human.average?.toFixed(2)} (${report.csat.human.answered})`,
   );
+  // The spike check's baseline: every topic's hourly counts over the week.
+  const week = await time(() => store.topicCounts(FROM, NOW));
+  console.log(`${name.padEnd(10)} spike check, a week of hourly topic counts: median ${week.median} ms, worst ${week.worst} ms; ${week.result.length} topic-hours`);
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-insights-'));

@@ -30,6 +30,15 @@ const variables = {
     z.coerce.number().int().min(1).max(36_500).optional(),
     'set it to the whole number of days conversations are kept after their last activity, at least 1, e.g. RETENTION_DAYS=90, or unset it to keep them forever',
   ],
+  CSAT: [z.enum(['on', 'off']).default('on'), 'set it to on (ask customers for a 1–5 rating when a conversation ends) or off'],
+  CSAT_AFTER_MINUTES: [
+    z.coerce.number().int('must be a whole number').min(1).max(24 * 60).default(30),
+    'set it to the minutes a conversation with the bot stays quiet before the satisfaction survey is sent, between 1 and 1440, e.g. CSAT_AFTER_MINUTES=30',
+  ],
+  ALERT_MIN_COUNT: [
+    z.coerce.number().int('must be a whole number').min(1).max(100_000).default(5),
+    'set it to the fewest occurrences in an hour that can raise a spike alert in Slack, at least 1, e.g. ALERT_MIN_COUNT=5',
+  ],
   OUTBOX_SEND_TIMEOUT_MS: [z.coerce.number().int().min(100).max(120_000).default(10_000), 'set it to the milliseconds one delivery may take before it is retried, between 100 and 120000, e.g. OUTBOX_SEND_TIMEOUT_MS=10000'],
   LANGUAGES: [
     z.string().regex(/^\s*[a-z]{2,3}(\s*,\s*[a-z]{2,3})*\s*$/, 'must be a comma-separated list of language codes').optional(),
@@ -122,6 +131,10 @@ export interface Config {
   outbox: { retryHours: number; sendTimeoutMs: number };
   /** Days conversations are kept after their last activity (RETENTION_DAYS); undefined keeps them forever. */
   retentionDays: number | undefined;
+  /** Spike alerts in the Slack queue channel (on with Slack): the fewest occurrences in an hour that count (ALERT_MIN_COUNT). */
+  alerts: { minCount: number };
+  /** The satisfaction survey at the end of a conversation; undefined with CSAT=off. */
+  surveys: { afterMinutes: number } | undefined;
   /** An OpenAI-compatible model for answers and translation; absent when OPENAI_API_KEY is unset (offline). */
   llm?: LlmConfig;
   /** The language staff read and write in the desk (AGENT_LANGUAGE). */
@@ -231,6 +244,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     handoff: { repageMinutes: v.HANDOFF_REPAGE_MINUTES, hours: v.HANDOFF_HOURS },
     outbox: { retryHours: v.OUTBOX_RETRY_HOURS, sendTimeoutMs: v.OUTBOX_SEND_TIMEOUT_MS },
     retentionDays: v.RETENTION_DAYS,
+    alerts: { minCount: v.ALERT_MIN_COUNT },
+    surveys: v.CSAT === 'on' ? { afterMinutes: v.CSAT_AFTER_MINUTES } : undefined,
     llm: readLlm(v, env),
     agentLanguage: v.AGENT_LANGUAGE,
     contactLine: v.CONTACT_LINE,

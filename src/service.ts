@@ -42,6 +42,10 @@ import { withLlmMetrics } from './insights/llm-metrics.js';
 import { withStoreMetrics } from './insights/store-metrics.js';
 import { createRetentionSweeper } from './insights/retention.js';
 import { createInsightsPage } from './insights/insights-page.js';
+import { createSurveySweeper } from './insights/survey-sweeper.js';
+import { createSurveyAnswerStep } from './insights/survey-answer.js';
+import { createSpikeAlerts } from './insights/spike-alerts.js';
+import { createStaffTexts } from './insights/staff-texts.js';
 
 export interface RunningService {
   url: string;
@@ -201,6 +205,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     }),
     ...(config.contactLine !== undefined && { contactLine: config.contactLine }),
     metrics,
+    ...(config.surveys && { surveyAnswer: createSurveyAnswerStep({ store, translator, logger, onOutboxQueued: () => outbox.wake() }) }),
   });
   // Webhooks answer once a message is recorded; its turn runs from the inbox, in order per customer.
   const inbox = createInboxWorker({ store, answer: (item) => engine.answer(item), logger });
@@ -214,8 +219,10 @@ export async function startService(config: Config, options: { logger?: Logger; c
 
   // The admin API exists only with ADMIN_TOKEN: without it /admin/* is a plain 404.
   const admin = config.admin ? createAdminRouter({ token: config.admin.token, store, logger, onOutboxQueued: () => outbox.wake() }) : undefined;
+  // Texts for staff (the insights page, spike alerts) in AGENT_LANGUAGE.
+  const staffTexts = createStaffTexts();
   // The staff insights page signs in with ADMIN_TOKEN: without it /insights does not exist either.
-  const insightsPage = config.admin ? createInsightsPage({ token: config.admin.token, store, logger }) : undefined;
+  const insightsPage = config.admin ? createInsightsPage({ token: config.admin.token, store, logger, texts: staffTexts, language: config.agentLanguage }) : undefined;
   const app = createApp({
     store,
     logger,
@@ -224,6 +231,14 @@ export async function startService(config: Config, options: { logger?: Logger; c
     routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.router] : []), ...(admin ? [admin] : []), ...(insightsPage ? [insightsPage] : [])],
   });
   const retention = config.retentionDays === undefined ? undefined : createRetentionSweeper({ store, logger, retentionDays: config.retentionDays });
+  // The injected clock (tests) drives the survey sweeps as it drives re-pages.
+  const surveys =
+    config.surveys &&
+    createSurveySweeper({ store, translator, logger, afterMinutes: config.surveys.afterMinutes, onOutboxQueued: () => outbox.wake(), ...(options.clock && { clock: options.clock }) });
+  // Spike alerts go to the Slack queue channel: without the desk there is nowhere to post them.
+  const spikes =
+    handoff &&
+    createSpikeAlerts({ store, channel: handoff.alerts, texts: staffTexts, language: config.agentLanguage, minCount: config.alerts.minCount, logger, ...(options.clock && { clock: options.clock }) });
   const server = createServer(app);
   web.attach(server);
   const port = await listen(server, config.port);
@@ -233,6 +248,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
   translations?.start();
   embeddings?.start();
   retention?.start();
+  surveys?.start();
+  spikes?.start();
   logger.info({ port, store: config.databaseUrl ? 'postgresql' : 'sqlite', channels: [...adapters.keys()] }, 'switchboard listening');
 
   return {
@@ -250,6 +267,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
       await translations?.stop();
       await embeddings?.stop();
       await retention?.stop();
+      await surveys?.stop();
+      await spikes?.stop();
       await outbox.stop();
       await limits.close();
       await store.close();

@@ -111,7 +111,7 @@ describe('admin API: customer data export and erasure', () => {
 
     const res = await admin('DELETE', 'web/visitor-admin-0003');
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { erased: { messages: 3, conversations: 1, handoffs: 1, outbox: 2 } });
+    assert.deepEqual(await res.json(), { erased: { messages: 3, conversations: 1, handoffs: 1, outbox: 2, surveys: 0 } });
 
     assert.equal((await admin('GET', 'web/visitor-admin-0003/export')).status, 404);
     assert.equal(await store.findCustomer('web', 'visitor-admin-0003'), undefined);

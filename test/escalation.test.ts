@@ -68,6 +68,11 @@ describe('escalation classifier: the shipped model', () => {
     assert.equal(classifier.classify(' 0 ').reason, 'asked_for_human');
   });
 
+  it('never takes a number, an order id or a survey rating for a request: only "0" is one', () => {
+    for (const text of ['4', '5/5', '12345', '#A-10023', '+371 2000 0000']) assert.equal(classifier.classify(text).reason, undefined, text);
+    assert.equal(classifier.classify('0').reason, 'asked_for_human');
+  });
+
   it('lists every locale keyword among the explicit requests', () => {
     const requests = readExplicitRequests();
     for (const language of translator.languages) assert.ok(requests.has(normalizeText(translator.t(language, 'humanKeyword'))), language);

@@ -389,7 +389,7 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
 
       it('erases a customer and every row of theirs in one go, leaving other customers alone', async () => {
         const { to, customer, first, second, inbound, outbox, handoff, bystander, bystanderOutbox } = await customerWithHistory();
-        assert.deepEqual(await store.eraseCustomer(customer.id), { messages: 4, conversations: 2, handoffs: 1, outbox: 2 });
+        assert.deepEqual(await store.eraseCustomer(customer.id), { messages: 4, conversations: 2, handoffs: 1, outbox: 2, surveys: 0 });
 
         assert.equal(await store.getCustomer(customer.id), undefined);
         assert.equal(await store.findCustomer('sms', to.id), undefined);

@@ -17,6 +17,8 @@ import { verifySlackSignature } from './slack-signature.js';
 import { ACTION_IDS, cardBlocks, cardText } from './slack-blocks.js';
 import { threadPostMessage } from './slack-thread-posts.js';
 import { blockActionSchema, messageEventSchema, type BlockAction } from './slack-payloads.js';
+import { alertMessage } from './slack-alert-blocks.js';
+import type { AlertChannel } from '../../src/insights/spike-alerts.js';
 
 export interface SlackDeskOptions {
   botToken: string;
@@ -33,7 +35,7 @@ export interface SlackDeskOptions {
   nowMs?: () => number;
 }
 
-export interface SlackDesk extends AgentDesk {
+export interface SlackDesk extends AgentDesk, AlertChannel {
   /** Checks the token (auth.test) and learns our bot's ids, so our own messages are never relayed. */
   start(): Promise<void>;
   routes(actions: HandoffActions): Router;
@@ -109,6 +111,10 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
       const result = await client.chat.postMessage({ channel: options.queueChannel, text: cardText(card), blocks: cardBlocks(card), unfurl_links: false });
       if (!result.ts || !result.channel) throw new Error('chat.postMessage returned no ts');
       return { channel: result.channel, thread: result.ts };
+    },
+
+    async postAlert(alert) {
+      await client.chat.postMessage({ channel: options.queueChannel, ...alertMessage(alert), unfurl_links: false, unfurl_media: false });
     },
 
     async updateCard(at, card) {

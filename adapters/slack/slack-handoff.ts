@@ -12,6 +12,7 @@ import type { Clock } from '../../src/handoff/clock.js';
 import { createHandoffQueue, type HandoffQueue } from '../../src/handoff/handoff-queue.js';
 import { createSlackDesk } from './slack-desk.js';
 import type { TextTranslator } from '../../src/engine/translate.js';
+import type { AlertChannel } from '../../src/insights/spike-alerts.js';
 
 export interface SlackHandoffOptions {
   slack: SlackConfig;
@@ -30,6 +31,8 @@ export interface SlackHandoffOptions {
 export interface SlackHandoff {
   queue: HandoffQueue;
   router: Router;
+  /** The queue channel, where spike alerts go. */
+  alerts: AlertChannel;
 }
 
 export async function startSlackHandoff(options: SlackHandoffOptions): Promise<SlackHandoff> {
@@ -57,5 +60,5 @@ export async function startSlackHandoff(options: SlackHandoffOptions): Promise<S
     ...(options.textTranslator && { textTranslator: options.textTranslator }),
     ...(options.agentLanguage !== undefined && { agentLanguage: options.agentLanguage }),
   });
-  return { queue, router: desk.routes(queue) };
+  return { queue, router: desk.routes(queue), alerts: desk };
 }

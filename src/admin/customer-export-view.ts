@@ -45,6 +45,8 @@ export interface CustomerExportView {
       claimedAt: string | null;
       endedAt: string | null;
     }[];
+    /** The satisfaction survey asked at its end, and the customer's rating (1 to 5) once answered; null when none was asked. */
+    survey: { askedAt: string; rating: number | null; answeredAt: string | null } | null;
   }[];
 }
 
@@ -63,7 +65,7 @@ export function toCustomerExportView(data: CustomerExport, now: Date): CustomerE
       optedOut: customer.optedOut,
       createdAt: customer.createdAt.toISOString(),
     },
-    conversations: data.conversations.map(({ conversation, messages, handoffs }) => ({
+    conversations: data.conversations.map(({ conversation, messages, handoffs, survey }) => ({
       state: conversation.state,
       language: conversation.language,
       languageReason: conversation.languageReason,
@@ -91,6 +93,7 @@ export function toCustomerExportView(data: CustomerExport, now: Date): CustomerE
         claimedAt: iso(h.claimedAt),
         endedAt: iso(h.endedAt),
       })),
+      survey: survey && { askedAt: survey.askedAt.toISOString(), rating: survey.rating, answeredAt: iso(survey.answeredAt) },
     })),
   };
 }

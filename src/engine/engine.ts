@@ -20,6 +20,7 @@ import type { LlmAnswerStep } from './llm-answer-step.js';
 import { shippedEscalationClassifier, type EscalationClassifier } from '../understanding/escalation-classifier.js';
 import { judgeEscalation, type EscalationSecondOpinion } from './escalation-step.js';
 import type { EngineMetrics } from '../metrics.js';
+import type { SurveyAnswerStep } from '../insights/survey-answer.js';
 
 /** A request for a person, with everything staff need to pick it up. */
 export interface EscalationEvent {
@@ -60,6 +61,8 @@ export interface EngineOptions {
   contactLine?: string;
   transcriptLength?: number;
   metrics?: EngineMetrics;
+  /** Takes a customer's rating that answers a satisfaction survey before the dialogue does (absent with CSAT=off). */
+  surveyAnswer?: SurveyAnswerStep;
 }
 
 /** An inbound message recorded in its conversation, ready to be answered. */
@@ -176,6 +179,8 @@ export function createEngine(options: EngineOptions): Engine {
       return;
     }
     const { admitted, inbound } = loaded;
+    // A rating answering a satisfaction survey is recorded on the survey and thanked, not answered as a question.
+    if (await options.surveyAnswer?.answer({ customer: admitted.customer, message: admitted.message, inbound })) return;
     const { customer, conversation, message } = admitted;
     const started = performance.now();
 
@@ -205,6 +210,10 @@ export function createEngine(options: EngineOptions): Engine {
     // A miss (the count of unanswered messages grew) is a knowledge gap for the insights; losing the flag must not cost the turn.
     if (decision.failedAnswers > conversation.failedAnswers) {
       await store.markUnanswered(message.id).catch((error: unknown) => logger.warn({ err: error, messageId: message.id }, 'could not flag an unanswered message'));
+    }
+    // The entry that answered is watched for spikes (src/insights/spike-alerts.ts); as above, a lost note costs nothing.
+    if (decision.entryId !== undefined) {
+      await store.recordAnswerEntry(message.id, decision.entryId).catch((error: unknown) => logger.warn({ err: error, messageId: message.id }, 'could not note the answering entry'));
     }
 
     if (options.desk) {

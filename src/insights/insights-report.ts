@@ -1,9 +1,10 @@
 /**
  * The insights of a period, from the store's figures: conversations per day by channel, automated resolution
- * and its daily trend, handoffs by reason, languages, time to claim (median and p90), and the unanswered
- * questions grouped by topic. The JSON of GET /admin/insights and the data of the /insights page.
+ * and its daily trend, handoffs by reason, languages, time to claim (median and p90), satisfaction (CSAT) of
+ * bot-only and human conversations from the survey answers, and the unanswered questions grouped by topic. The JSON of GET /admin/insights and the data of the /insights page.
  */
 import type { Store } from '../store/store.js';
+import type { InsightFigures } from '../store/insights-queries.js';
 import { groupQuestions, type QuestionGroup } from './question-groups.js';
 
 export interface InsightsReport {
@@ -18,7 +19,25 @@ export interface InsightsReport {
   handoffsByReason: { reason: string; count: number }[];
   languages: { language: string; count: number }[];
   timeToClaimSeconds: { claimed: number; median: number | null; p90: number | null };
+  /** Surveys asked in the period: conversations only the bot handled, and those a person took part in. */
+  csat: { bot: CsatFigures; human: CsatFigures };
   unansweredQuestions: QuestionGroup[];
+}
+
+/** One kind of conversation's survey results; the figures are null until a survey is answered. */
+export interface CsatFigures {
+  asked: number;
+  answered: number;
+  /** The mean rating, 1 to 5. */
+  average: number | null;
+  /** The share of answers rating 4 or 5 (the usual CSAT score). */
+  satisfied: number | null;
+}
+
+function csatOf(rows: InsightFigures['surveys'], handledBy: 'bot' | 'human'): CsatFigures {
+  const row = rows.find((r) => r.handledBy === handledBy);
+  if (!row || row.answered === 0) return { asked: row?.asked ?? 0, answered: 0, average: null, satisfied: null };
+  return { asked: row.asked, answered: row.answered, average: row.ratingSum / row.answered, satisfied: row.satisfied / row.answered };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -67,6 +86,7 @@ export async function buildInsights(store: Pick<Store, 'insightFigures'>, period
     handoffsByReason: figures.handoffReasons.map((r) => ({ reason: r.reason, count: r.handoffs })).sort((a, b) => b.count - a.count),
     languages: figures.languages.map((l) => ({ language: l.language, count: l.conversations })).sort((a, b) => b.count - a.count),
     timeToClaimSeconds: { claimed: waits.length, median: percentile(waits, 0.5), p90: percentile(waits, 0.9) },
+    csat: { bot: csatOf(figures.surveys, 'bot'), human: csatOf(figures.surveys, 'human') },
     unansweredQuestions: groupQuestions(figures.unanswered.map((u) => u.text)),
   };
 }

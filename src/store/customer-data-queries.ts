@@ -1,10 +1,10 @@
 /**
  * The data-subject half of the store: everything about one customer read out (access request) or deleted
  * (erasure request). Erasure is one transaction that deletes children before parents, because outbox rows
- * reference messages and conversations, and messages, handoffs and conversations reference their parents.
+ * reference messages and conversations, and messages, handoffs, surveys and conversations reference their parents.
  */
 import type { Kysely } from 'kysely';
-import { conversationFromRow, customerFromRow, handoffFromRow, messageFromRow } from './rows.js';
+import { conversationFromRow, customerFromRow, handoffFromRow, messageFromRow, surveyFromRow } from './rows.js';
 import type { Database } from './schema.js';
 import type { CustomerExport, ErasedCounts, Handoff, Message } from './store.js';
 
@@ -17,6 +17,8 @@ export async function exportCustomer(db: Kysely<Database>, customerId: number): 
   // Two queries for all conversations instead of two per conversation; `in ()` is invalid SQL, hence the guard.
   const messageRows = ids.length === 0 ? [] : await db.selectFrom('messages').selectAll().where('conversation_id', 'in', ids).orderBy('id').execute();
   const handoffRows = ids.length === 0 ? [] : await db.selectFrom('handoffs').selectAll().where('conversation_id', 'in', ids).orderBy('id').execute();
+  const surveyRows = ids.length === 0 ? [] : await db.selectFrom('surveys').selectAll().where('conversation_id', 'in', ids).execute();
+  const surveys = new Map(surveyRows.map((row) => [row.conversation_id, surveyFromRow(row)]));
   const messages = groupBy(messageRows.map(messageFromRow), (m: Message) => m.conversationId);
   const handoffs = groupBy(handoffRows.map(handoffFromRow), (h: Handoff) => h.conversationId);
   return {
@@ -25,6 +27,7 @@ export async function exportCustomer(db: Kysely<Database>, customerId: number): 
       conversation: conversationFromRow(row),
       messages: messages.get(row.id) ?? [],
       handoffs: handoffs.get(row.id) ?? [],
+      survey: surveys.get(row.id) ?? null,
     })),
   };
 }
@@ -38,6 +41,7 @@ export async function eraseCustomer(db: Kysely<Database>, customerId: number): P
     const outbox = await trx.deleteFrom('outbox').where('conversation_id', 'in', ofCustomer).executeTakeFirst();
     const messages = await trx.deleteFrom('messages').where('conversation_id', 'in', ofCustomer).executeTakeFirst();
     const handoffs = await trx.deleteFrom('handoffs').where('conversation_id', 'in', ofCustomer).executeTakeFirst();
+    const surveys = await trx.deleteFrom('surveys').where('customer_id', '=', customerId).executeTakeFirst();
     const conversations = await trx.deleteFrom('conversations').where('customer_id', '=', customerId).executeTakeFirst();
     await trx.deleteFrom('customers').where('id', '=', customerId).execute();
     return {
@@ -45,6 +49,7 @@ export async function eraseCustomer(db: Kysely<Database>, customerId: number): P
       conversations: Number(conversations.numDeletedRows),
       handoffs: Number(handoffs.numDeletedRows),
       outbox: Number(outbox.numDeletedRows),
+      surveys: Number(surveys.numDeletedRows),
     };
   });
 }

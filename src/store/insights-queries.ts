@@ -1,5 +1,5 @@
 /**
- * The operator half of the store: the outbox backlog for the metrics, the figures behind the insights, the flag
+ * The operator half of the store: the outbox backlog for the metrics, the figures behind the insights (CSAT included), the flag
  * on unanswered messages, and the retention sweep. Figures are aggregated in SQL (both dialects: ISO-8601 text
  * times, so a day is the first ten characters) so a period of 100,000 conversations stays one cheap read.
  */
@@ -23,6 +23,8 @@ export interface InsightFigures {
   claimWaits: number[];
   /** The period's unanswered customer messages, newest first (at most `unansweredLimit`). */
   unanswered: { text: string; at: Date }[];
+  /** Satisfaction surveys asked in the period, by who looked after the conversation: the answered ones' ratings summed, and how many were 4 or 5. */
+  surveys: { handledBy: string; asked: number; answered: number; ratingSum: number; satisfied: number }[];
 }
 
 /** Live outbox rows, for the pending gauges. */
@@ -54,7 +56,7 @@ export async function insightFigures(db: Kysely<Database>, period: InsightsPerio
     and not exists (select 1 from messages m where m.conversation_id = c.id and m.unanswered = 1)
     and not exists (select 1 from handoffs h where h.conversation_id = c.id)`;
   const day = sql<string>`substr(c.created_at, 1, 10)`;
-  const [days, languages, handoffReasons, claims, unanswered] = await Promise.all([
+  const [days, languages, handoffReasons, claims, unanswered, surveys] = await Promise.all([
     db
       .selectFrom('conversations as c')
       .select([
@@ -99,6 +101,19 @@ export async function insightFigures(db: Kysely<Database>, period: InsightsPerio
       .orderBy('created_at', 'desc')
       .limit(unansweredLimit)
       .execute(),
+    db
+      .selectFrom('surveys')
+      .select([
+        'handled_by',
+        sql<string | number>`count(*)`.as('asked'),
+        sql<string | number>`count(rating)`.as('answered'),
+        sql<string | number | null>`sum(rating)`.as('rating_sum'),
+        sql<string | number>`sum(case when rating >= 4 then 1 else 0 end)`.as('satisfied'),
+      ])
+      .where('asked_at', '>=', from)
+      .where('asked_at', '<', to)
+      .groupBy('handled_by')
+      .execute(),
   ]);
   return {
     days: days.map((r) => ({ day: r.day, channel: r.channel, conversations: Number(r.conversations), settled: Number(r.settled), resolved: Number(r.resolved) })),
@@ -106,12 +121,13 @@ export async function insightFigures(db: Kysely<Database>, period: InsightsPerio
     handoffReasons: handoffReasons.map((r) => ({ reason: r.reason, handoffs: Number(r.handoffs) })),
     claimWaits: claims.map((r) => (fromDbTime(r.claimed_at ?? r.paged_at).getTime() - fromDbTime(r.paged_at).getTime()) / 1000),
     unanswered: unanswered.map((r) => ({ text: r.text, at: fromDbTime(r.created_at) })),
+    surveys: surveys.map((r) => ({ handledBy: r.handled_by, asked: Number(r.asked), answered: Number(r.answered), ratingSum: Number(r.rating_sum ?? 0), satisfied: Number(r.satisfied) })),
   };
 }
 
 /**
  * Retention: deletes up to `limit` conversations with no activity since `before` — no message after it, no
- * reply still to deliver, no person still on it — with their outbox rows, messages and handoffs, children first,
+ * reply still to deliver, no person still on it — with their outbox rows, messages, handoffs and surveys, children first,
  * in one transaction. Customers stay (their opt-out must outlive their conversations). Returns how many went.
  */
 export async function deleteInactiveConversations(db: Kysely<Database>, before: Date, limit: number): Promise<number> {
@@ -138,6 +154,7 @@ export async function deleteInactiveConversations(db: Kysely<Database>, before: 
     await trx.deleteFrom('outbox').where('conversation_id', 'in', ids).execute();
     await trx.deleteFrom('messages').where('conversation_id', 'in', ids).execute();
     await trx.deleteFrom('handoffs').where('conversation_id', 'in', ids).execute();
+    await trx.deleteFrom('surveys').where('conversation_id', 'in', ids).execute();
     await trx.deleteFrom('conversations').where('id', 'in', ids).execute();
     return ids.length;
   });

@@ -27,6 +27,8 @@ import * as handoffs from './handoff-queries.js';
 import * as customerData from './customer-data-queries.js';
 import * as knowledgeTranslations from './knowledge-translation-queries.js';
 import * as insights from './insights-queries.js';
+import * as surveys from './survey-queries.js';
+import * as spikes from './spike-queries.js';
 import type { InsightFigures, InsightsPeriod } from './insights-queries.js';
 import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
 import { deliveryStatusesReplacedBy } from './delivery-status.js';
@@ -34,6 +36,12 @@ import type { Database } from './schema.js';
 import type {
   Conversation,
   ConversationPatch,
+  HandledBy,
+  NewSurvey,
+  Survey,
+  SurveyDueRule,
+  TopicCount,
+  TopicKind,
   Customer,
   CustomerExport,
   ErasedCounts,
@@ -443,6 +451,38 @@ export class KyselyStore implements Store {
 
   deleteInactiveConversations(before: Date, limit: number): Promise<number> {
     return insights.deleteInactiveConversations(this.db, before, limit);
+  }
+
+  listSurveysDue(rule: SurveyDueRule, limit: number): Promise<{ conversation: Conversation; handledBy: HandledBy }[]> {
+    return surveys.listSurveysDue(this.db, rule, limit);
+  }
+
+  claimSurvey(survey: NewSurvey): Promise<Survey | undefined> {
+    return surveys.claimSurvey(this.db, survey, this.now());
+  }
+
+  findAwaitingSurvey(customerId: number, since: Date, answer: number): Promise<Survey | undefined> {
+    return surveys.findAwaitingSurvey(this.db, customerId, since, answer);
+  }
+
+  answerSurvey(surveyId: number, rating: number, at: Date): Promise<boolean> {
+    return surveys.answerSurvey(this.db, surveyId, rating, at);
+  }
+
+  recordAnswerEntry(messageId: number, entryId: string): Promise<void> {
+    return spikes.recordAnswerEntry(this.db, messageId, entryId);
+  }
+
+  topicCounts(from: Date, to: Date): Promise<TopicCount[]> {
+    return spikes.topicCounts(this.db, from, to);
+  }
+
+  topicExamples(kind: TopicKind, key: string, since: Date, limit: number): Promise<string[]> {
+    return spikes.topicExamples(this.db, kind, key, since, limit);
+  }
+
+  claimSpikeAlert(topic: string, hour: string, count: number, at: Date): Promise<boolean> {
+    return spikes.claimSpikeAlert(this.db, topic, hour, count, at);
   }
 
   listKnowledgeTranslations(knowledgeHash: string): Promise<KnowledgeTranslation[]> {

@@ -339,6 +339,60 @@ function inboxLeases(): Migration {
   };
 }
 
+/**
+ * Satisfaction surveys: one row per surveyed conversation, written when a sweeper claims it (the unique
+ * conversation id is the claim, so replicas sweeping together ask once), answered by the customer's rating.
+ */
+function surveys(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await withId(db.schema.createTable('surveys'), dialect)
+        .addColumn('conversation_id', 'integer', (c) => c.notNull().unique().references('conversations.id'))
+        .addColumn('customer_id', 'integer', (c) => c.notNull().references('customers.id'))
+        .addColumn('handled_by', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('asked_at', 'text', (c) => c.notNull())
+        .addColumn('rating', 'integer')
+        .addColumn('answered_at', 'text')
+        .execute();
+      await db.schema.createIndex('surveys_customer_idx').on('surveys').columns(['customer_id', 'asked_at']).execute();
+      await db.schema.createIndex('surveys_asked_idx').on('surveys').column('asked_at').execute();
+      // The sweeper looks only at conversations whose customer wrote in the last day.
+      await db.schema.createIndex('conversations_last_inbound_idx').on('conversations').column('last_inbound_at').execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropIndex('conversations_last_inbound_idx').execute();
+      await db.schema.dropTable('surveys').execute();
+    },
+  };
+}
+
+/**
+ * Spike alerts: the knowledge entry that answered each inbound message (so a topic's rate can be watched), and one
+ * row per alerted topic and hour, whose unique key lets one replica alone post it.
+ */
+function spikeAlerts(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('messages').addColumn('knowledge_entry', 'text').execute();
+      await db.schema.createIndex('messages_knowledge_entry_idx').on('messages').column('created_at').where(sql.ref('knowledge_entry'), 'is not', null).execute();
+      await db.schema
+        .createTable('spike_alerts')
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('hour', 'text', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('spike_alerts_pkey', ['topic', 'hour'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('spike_alerts').execute();
+      await db.schema.dropIndex('messages_knowledge_entry_idx').execute();
+      await db.schema.alterTable('messages').dropColumn('knowledge_entry').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -349,13 +403,17 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0009_outbox_retry_window': outboxRetryWindow(),
     '0010_insights': insights(),
     '0011_inbox_leases': inboxLeases(),
+    '0012_surveys': surveys(dialect),
+    '0013_spike_alerts': spikeAlerts(),
   };
 }
 
 /** Applies pending migrations and returns the names applied; throws the first failure. */
 export async function migrateToLatest(db: Kysely<Database>, dialect: StoreDialect): Promise<string[]> {
   const migrations = storeMigrations(dialect);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Branches number their migrations ahead of merging: a database that applied a later one first (0012 before
+  // 0011 was merged) still takes the earlier one, instead of refusing to start.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

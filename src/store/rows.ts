@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
 import { CHANNELS, CONVERSATION_STATES } from '../model.js';
 import type { Outbound } from '../model.js';
-import type { CustomersTable, ConversationsTable, HandoffsTable, KnowledgeTranslationsTable, MessagesTable, OutboxTable } from './schema.js';
-import type { Conversation, Customer, DeliveryStatus, Handoff, KnowledgeTranslation, Message, OutboxItem } from './store.js';
+import type { CustomersTable, ConversationsTable, HandoffsTable, KnowledgeTranslationsTable, MessagesTable, OutboxTable, SurveysTable } from './schema.js';
+import type { Conversation, Customer, DeliveryStatus, Handoff, KnowledgeTranslation, Message, OutboxItem, Survey } from './store.js';
 
 const channel = z.enum(CHANNELS);
 const deliveryStatus = z.enum(['pending', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'read'] as const satisfies readonly DeliveryStatus[]);
@@ -147,5 +147,18 @@ export function knowledgeTranslationFromRow(row: Selectable<KnowledgeTranslation
     questions: z.array(z.string()).parse(parseJson(row.questions, 'knowledge_translations.questions')),
     answer: row.answer,
     ...(row.short !== null && { short: row.short }),
+  };
+}
+
+export function surveyFromRow(row: Selectable<SurveysTable>): Survey {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    customerId: row.customer_id,
+    handledBy: z.enum(['bot', 'human']).parse(row.handled_by),
+    language: row.language,
+    askedAt: fromDbTime(row.asked_at),
+    rating: row.rating,
+    answeredAt: fromDbTimeOrNull(row.answered_at),
   };
 }

@@ -58,6 +58,8 @@ export interface MessagesTable {
   inbox_attempts: Generated<number>;
   /** Inbound: JSON of the channel's hints (locale, country, name) for the turn; null when none were given. */
   hints: string | null;
+  /** Inbound: the id of the knowledge entry that answered it, watched for spikes; null otherwise. */
+  knowledge_entry: Generated<string | null>;
 }
 
 export interface OutboxTable {
@@ -130,6 +132,29 @@ export interface KnowledgeTranslationsTable {
   created_at: string;
 }
 
+/** A satisfaction survey asked at the end of a conversation, and the customer's rating once answered. */
+export interface SurveysTable {
+  id: Generated<number>;
+  conversation_id: number;
+  customer_id: number;
+  /** 'human' when the conversation had a handoff, else 'bot'. */
+  handled_by: string;
+  language: string;
+  asked_at: string;
+  /** 1 to 5; null until answered. */
+  rating: number | null;
+  answered_at: string | null;
+}
+
+/** A spike alert posted for a topic ("reason:frustration", "entry:shipping", "unanswered") in one UTC hour. */
+export interface SpikeAlertsTable {
+  topic: string;
+  /** YYYY-MM-DDTHH (UTC). */
+  hour: string;
+  count: number;
+  created_at: string;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   customers: CustomersTable;
@@ -139,4 +164,6 @@ export interface Database {
   handoffs: HandoffsTable;
   webhook_events: WebhookEventsTable;
   knowledge_translations: KnowledgeTranslationsTable;
+  surveys: SurveysTable;
+  spike_alerts: SpikeAlertsTable;
 }

@@ -174,6 +174,44 @@ export interface KnowledgeTranslation {
   short?: string;
 }
 
+/** Who looked after a conversation: only the bot, or a person at some point (it had a handoff). */
+export type HandledBy = 'bot' | 'human';
+
+/** A satisfaction survey asked at the end of a conversation (see src/insights/survey-sweeper.ts). */
+export interface Survey {
+  id: number;
+  conversationId: number;
+  customerId: number;
+  handledBy: HandledBy;
+  language: string;
+  askedAt: Date;
+  /** 1 to 5; null until the customer answers. */
+  rating: number | null;
+  answeredAt: Date | null;
+}
+
+/** A survey to record; the store stamps when it was asked, on the clock of the messages it is compared with. */
+export type NewSurvey = Pick<Survey, 'conversationId' | 'customerId' | 'handledBy' | 'language'>;
+
+/** When conversations become due for a survey, as the sweeper computes it from `CSAT_AFTER_MINUTES`. */
+export interface SurveyDueRule {
+  /** A conversation in the bot's hands is due once nothing was said since then and the last word was ours. */
+  idleBefore: Date;
+  /** Only conversations whose customer last wrote since then (older ones are past asking about). */
+  activeSince: Date;
+}
+
+/** What spike alerts watch: escalations by reason, answers by knowledge entry, and the unanswered messages. */
+export type TopicKind = 'reason' | 'entry' | 'unanswered';
+
+/** How often one topic occurred in one UTC hour (`hour` is YYYY-MM-DDTHH; `key` is '' for the unanswered). */
+export interface TopicCount {
+  kind: TopicKind;
+  key: string;
+  hour: string;
+  count: number;
+}
+
 export interface Store {
   /** Runs pending versioned migrations; called once at start. */
   migrate(): Promise<void>;
@@ -325,13 +363,37 @@ export interface Store {
   insightFigures(period: InsightsPeriod, now: Date, unansweredLimit: number): Promise<InsightFigures>;
   /** Retention: deletes up to `limit` conversations inactive since `before`, with their rows; returns how many. */
   deleteInactiveConversations(before: Date, limit: number): Promise<number>;
+
+  /**
+   * Up to `limit` conversations that ended and have no survey yet, of customers not opted out: closed by staff,
+   * or in the bot's hands and idle (see {@link SurveyDueRule}), each with who looked after it.
+   */
+  listSurveysDue(rule: SurveyDueRule, limit: number): Promise<{ conversation: Conversation; handledBy: HandledBy }[]>;
+  /** Records the survey of a conversation; undefined when it already has one (another replica asked). */
+  claimSurvey(survey: NewSurvey): Promise<Survey | undefined>;
+  /**
+   * The customer's newest unanswered survey asked since `since`, if they have written nothing after it but the
+   * recorded message `answer` (the one whose turn asks): only the message right after the question can answer it.
+   */
+  findAwaitingSurvey(customerId: number, since: Date, answer: number): Promise<Survey | undefined>;
+  /** Records the rating; false when the survey was answered already. */
+  answerSurvey(surveyId: number, rating: number, at: Date): Promise<boolean>;
+
+  /** Notes the knowledge entry that answered an inbound message (its rate is watched for spikes). */
+  recordAnswerEntry(messageId: number, entryId: string): Promise<void>;
+  /** Each topic's occurrences per UTC hour in [from, to). */
+  topicCounts(from: Date, to: Date): Promise<TopicCount[]>;
+  /** Up to `limit` different customer messages of a topic since `since`, newest first (an escalation's: the message before it). */
+  topicExamples(kind: TopicKind, key: string, since: Date, limit: number): Promise<string[]>;
+  /** Records the alert of a topic in an hour (YYYY-MM-DDTHH); false when the topic was alerted in that hour or the 60 minutes before `at`. */
+  claimSpikeAlert(topic: string, hour: string, count: number, at: Date): Promise<boolean>;
 }
 
 /** One customer's stored data, as {@link Store.exportCustomer} gives it. */
 export interface CustomerExport {
   customer: Customer;
-  /** Oldest first, each with its messages and handoffs oldest first. */
-  conversations: { conversation: Conversation; messages: Message[]; handoffs: Handoff[] }[];
+  /** Oldest first, each with its messages and handoffs oldest first, and its satisfaction survey if one was asked. */
+  conversations: { conversation: Conversation; messages: Message[]; handoffs: Handoff[]; survey: Survey | null }[];
 }
 
 /** Rows deleted by {@link Store.eraseCustomer}, per kind (the customer row itself is one). */
@@ -340,4 +402,5 @@ export interface ErasedCounts {
   conversations: number;
   handoffs: number;
   outbox: number;
+  surveys: number;
 }

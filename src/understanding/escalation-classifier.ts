@@ -55,6 +55,17 @@ export function verdictFromProbabilities(probabilities: Float64Array, thresholds
   return { label: probabilityOf('bot_question') > probabilityOf('none') ? 'bot_question' : 'none', score, source: 'classifier', uncertain };
 }
 
+/**
+ * A message of digits and punctuation with at most a letter ("12345", "#A-10023", a survey's "4") is an order
+ * number or a rating, not a request: the model folds every number to one mark, and learnt "0" (an explicit
+ * request, which the rule reads) as a request, so it would take every number for one. Emoji alone still speak.
+ */
+export function speaks(text: string): boolean {
+  return /\p{Extended_Pictographic}/u.test(text) || (text.match(/\p{L}/gu)?.length ?? 0) >= 2;
+}
+
+const QUIET: EscalationVerdict = { label: 'none', score: 0, source: 'classifier', uncertain: false };
+
 /** Longer than any whole-message request ("talk to a real person please"): no need to fold it to look. */
 const MAX_EXPLICIT_REQUEST = 80;
 
@@ -82,6 +93,7 @@ export function loadEscalationClassifier(modelPath = ESCALATION_MODEL_PATH, expl
       // What a customer wants is said in the first few sentences; the cut keeps hostile 50 KB texts cheap.
       const text = whole.slice(0, MAX_FEATURE_TEXT);
       if (text.length <= MAX_EXPLICIT_REQUEST && explicitRequests.has(normalizeText(text))) return { label: 'asked_for_human', reason: 'asked_for_human', score: 1, source: 'rule', uncertain: false };
+      if (!speaks(text)) return QUIET;
       // A cry for help after a routine question ("how long does shipping take? I want to kill myself") must not
       // be drowned by it: each sentence is judged too, and the most pressing verdict wins.
       const sentences = sentencesOf(text);

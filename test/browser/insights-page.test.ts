@@ -1,6 +1,6 @@
 /**
- * The staff insights page in Chromium at 360 px: after real web traffic (an answered and an unanswered question),
- * a wrong token is refused, the right one signs in with an HttpOnly, SameSite=Strict cookie, the charts are drawn
+ * The staff insights page in Chromium at 360 px: after real web traffic (an answered and an unanswered question,
+ * a satisfaction survey answered with a 5 after half an hour of quiet on a fake clock), a wrong token is refused, the right one signs in with an HttpOnly, SameSite=Strict cookie, the charts are drawn
  * by uPlot from our own origin and the unanswered question is listed by its text. Without ADMIN_TOKEN there is
  * no page at all.
  */
@@ -15,6 +15,7 @@ import { createCollectingLogger } from '../support/collecting-logger.js';
 import { customerMessages } from '../support/customer-messages.js';
 import { eventually } from '../support/eventually.js';
 import { postWebMessage } from '../support/web-requests.js';
+import { advanceUntil, clockOf, privateFakeClock, type FakeClock } from '../support/fake-clock.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 
 const TOKEN = 'test-admin-token-0123456789abcdef-0123';
@@ -25,6 +26,7 @@ describe('insights page in Chromium', function () {
   let browser: Browser;
   let dataDir: string;
   let service: RunningService;
+  let clock: FakeClock;
 
   before(async function () {
     if (!chromiumAvailable()) {
@@ -32,17 +34,25 @@ describe('insights page in Chromium', function () {
       this.skip();
     }
     dataDir = await mkdtemp(join(tmpdir(), 'switchboard-insights-page-'));
-    service = await startService(loadConfig({ PORT: '0', DATA_DIR: dataDir, LANGUAGES: 'en', ADMIN_TOKEN: TOKEN }), { logger: createCollectingLogger().logger });
+    // The survey sweeper runs on a private fake clock: half an hour of quiet passes in a moment.
+    clock = privateFakeClock(Date.now());
+    service = await startService(loadConfig({ PORT: '0', DATA_DIR: dataDir, LANGUAGES: 'en', ADMIN_TOKEN: TOKEN }), { logger: createCollectingLogger().logger, clock: clockOf(clock) });
     for (const [visitorId, text] of [['visitor-page-0001', 'how long does shipping take?'], ['visitor-page-0002', UNANSWERED]] as const) {
       assert.equal((await postWebMessage(service.url, { visitorId, clientMessageId: `msg_${visitorId}_01`, text })).status, 202);
       await eventually(async () => (await customerMessages(service.store, 'web', visitorId)).some((m) => m.direction === 'out'));
     }
+    // Both are asked how we did; the first answers with a 5.
+    const asked = async (visitorId: string) => (await customerMessages(service.store, 'web', visitorId)).some((m) => m.author === 'system');
+    await advanceUntil(clock, async () => (await asked('visitor-page-0001')) && asked('visitor-page-0002'), { stepMs: 60_000, maxMs: 40 * 60_000 });
+    assert.equal((await postWebMessage(service.url, { visitorId: 'visitor-page-0001', clientMessageId: 'msg_visitor-page-0001_02', text: '5' })).status, 202);
+    await eventually(async () => (await customerMessages(service.store, 'web', 'visitor-page-0001')).filter((m) => m.author === 'system').length === 2);
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
     await service?.stop();
+    clock?.uninstall();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -72,12 +82,36 @@ describe('insights page in Chromium', function () {
     await page.locator('#chart-resolution canvas').waitFor();
     await page.locator('#table-unanswered td', { hasText: UNANSWERED }).waitFor();
     assert.equal(await page.locator('#table-conversations caption').textContent(), '2 conversations');
+    // CSAT of the bot-only conversations: two asked, one answered with a 5.
+    assert.deepEqual(await page.locator('#table-csat thead th').allTextContents(), ['Figure', 'Bot only', 'With a person']);
+    const botColumn = await page.locator('#table-csat tbody tr td:nth-child(2)').allTextContents();
+    assert.deepEqual(botColumn, ['2', '1', '5.0', '100 %']);
     assert.equal(await page.locator('#insights').getAttribute('aria-busy'), 'false');
     // Nothing wider than the phone's screen, and nothing fetched from anywhere else.
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360);
     assert.deepEqual(offOrigin, []);
     await page.screenshot({ path: '/tmp/sb-insights.png', fullPage: true });
     await context.close();
+  });
+
+  it('speaks the staff language: the page and the figures drawn in German with AGENT_LANGUAGE=de', async () => {
+    const germanDir = await mkdtemp(join(tmpdir(), 'switchboard-insights-de-'));
+    const german = await startService(loadConfig({ PORT: '0', DATA_DIR: germanDir, LANGUAGES: 'en', ADMIN_TOKEN: TOKEN, AGENT_LANGUAGE: 'de' }), { logger: createCollectingLogger().logger });
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${german.url}/insights`);
+      await page.getByLabel('Admin-Token').fill(TOKEN);
+      await page.getByRole('button', { name: 'Anmelden' }).click();
+      await page.getByRole('heading', { name: 'Kundenzufriedenheit' }).waitFor();
+      await page.locator('#table-csat th', { hasText: 'Nur Bot' }).waitFor();
+      assert.equal(await page.locator('#table-conversations caption').textContent(), '0 Gespräche');
+      assert.equal(await page.locator('#table-unanswered td').textContent(), 'Keine in diesem Zeitraum.');
+    } finally {
+      await context.close();
+      await german.stop();
+      await rm(germanDir, { recursive: true, force: true });
+    }
   });
 
   it('gives the figures only to a signed-in session', async () => {

@@ -1,6 +1,16 @@
-/* The insights page's script: reads the chosen period, fetches /insights/data and draws it with uPlot. */
+/*
+ * The insights page's script: reads the chosen period, fetches /insights/data and draws it with uPlot. Its texts
+ * are the staff's language, from the page's JSON data block (locales/<lng>/staff.json, group "insights").
+ */
 /* global document, window, fetch, URLSearchParams, uPlot */
 'use strict';
+
+const TEXTS = JSON.parse(document.getElementById('insights-texts').textContent);
+
+/** The text of `key` with its {{variables}} filled in. */
+function text(key, vars = {}) {
+  return (TEXTS[key] || key).replace(/\{\{(\w+)\}\}/g, (_, name) => String(vars[name]));
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const COLORS = ['#1f6feb', '#d1242f', '#1a7f37', '#9a6700', '#8250df', '#bf3989', '#0a7ea4'];
@@ -35,7 +45,7 @@ function fillTable(id, caption, headers, rows) {
   if (rows.length === 0) {
     const cell = body.insertRow().insertCell();
     cell.colSpan = headers.length;
-    cell.textContent = 'None in this period.';
+    cell.textContent = text('none');
   }
   for (const row of rows) {
     const tr = body.insertRow();
@@ -48,7 +58,7 @@ function percent(rate) {
 }
 
 function minutes(seconds) {
-  return seconds === null ? '—' : `${(seconds / 60).toFixed(1)} min`;
+  return seconds === null ? '—' : text('minutes', { minutes: (seconds / 60).toFixed(1) });
 }
 
 function chart(id, series, xs, ys, yRange) {
@@ -70,20 +80,28 @@ function draw(report) {
   const xs = days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
   const channels = [...new Set(days.flatMap((d) => Object.keys(d.byChannel)))].sort();
   chart('chart-conversations', channels, xs, channels.map((c) => days.map((d) => d.byChannel[c] || 0)), [0, Math.max(4, ...days.flatMap((d) => Object.values(d.byChannel)))]);
-  fillTable('table-conversations', `${report.conversations.total} conversations`, ['Day', ...channels], days.map((d) => [d.day, ...channels.map((c) => d.byChannel[c] || 0)]));
+  fillTable('table-conversations', text('conversationsCaption', { count: report.conversations.total }), [text('day'), ...channels], days.map((d) => [d.day, ...channels.map((c) => d.byChannel[c] || 0)]));
 
   const resolution = report.automatedResolution;
-  document.getElementById('resolution-summary').textContent =
-    `${percent(resolution.rate)} resolved by the bot (${resolution.resolved} of ${resolution.settled} conversations quiet for 24 hours: answered, no handoff, nothing unanswered).`;
+  document.getElementById('resolution-summary').textContent = text('resolutionSummary', { rate: percent(resolution.rate), resolved: resolution.resolved, settled: resolution.settled });
   const rx = resolution.days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
-  chart('chart-resolution', ['Resolved %'], rx, [resolution.days.map((d) => (d.rate === null ? null : Math.round(d.rate * 100)))], [0, 100]);
-  fillTable('table-resolution', 'Automated resolution per day', ['Day', 'Settled', 'Resolved', 'Rate'], resolution.days.map((d) => [d.day, d.settled, d.resolved, percent(d.rate)]));
+  chart('chart-resolution', [text('resolvedSeries')], rx, [resolution.days.map((d) => (d.rate === null ? null : Math.round(d.rate * 100)))], [0, 100]);
+  fillTable('table-resolution', text('resolutionCaption'), [text('day'), text('settled'), text('resolved'), text('rate')], resolution.days.map((d) => [d.day, d.settled, d.resolved, percent(d.rate)]));
 
   const claim = report.timeToClaimSeconds;
-  document.getElementById('claim-summary').textContent = `Median ${minutes(claim.median)}, 90th percentile ${minutes(claim.p90)} (${claim.claimed} claimed).`;
-  fillTable('table-reasons', 'Handoffs by reason', ['Reason', 'Handoffs'], report.handoffsByReason.map((r) => [r.reason, r.count]));
-  fillTable('table-languages', 'Conversations by language', ['Language', 'Conversations'], report.languages.map((l) => [l.language, l.count]));
-  fillTable('table-unanswered', 'Unanswered questions grouped by similarity', ['Example', 'Times asked'], report.unansweredQuestions.map((q) => [q.example, q.count]));
+  document.getElementById('claim-summary').textContent = text('claimSummary', { median: minutes(claim.median), p90: minutes(claim.p90), claimed: claim.claimed });
+  // Two narrow columns (bot only, with a person) rather than five wide ones: it fits a phone.
+  const { bot, human } = report.csat;
+  const average = (c) => (c.average === null ? '—' : c.average.toFixed(1));
+  fillTable('table-csat', text('csatCaption'), [text('csatFigure'), text('csatBot'), text('csatHuman')], [
+    [text('csatAsked'), bot.asked, human.asked],
+    [text('csatAnswered'), bot.answered, human.answered],
+    [text('csatAverage'), average(bot), average(human)],
+    [text('csatSatisfied'), percent(bot.satisfied), percent(human.satisfied)],
+  ]);
+  fillTable('table-reasons', text('reasonsCaption'), [text('reason'), text('handoffs')], report.handoffsByReason.map((r) => [r.reason, r.count]));
+  fillTable('table-languages', text('languagesCaption'), [text('language'), text('conversations')], report.languages.map((l) => [l.language, l.count]));
+  fillTable('table-unanswered', text('unansweredCaption'), [text('example'), text('timesAsked')], report.unansweredQuestions.map((q) => [q.example, q.count]));
 }
 
 async function load() {
@@ -101,9 +119,9 @@ async function load() {
     const body = await res.json();
     if (!res.ok) throw new Error(body.error || `HTTP ${res.status}`);
     draw(body);
-    status.textContent = `${from} to ${to}`;
+    status.textContent = text('period', { from, to });
   } catch (error) {
-    status.textContent = `Could not load the figures: ${error.message}`;
+    status.textContent = text('loadFailed', { error: error.message });
   } finally {
     document.getElementById('insights').setAttribute('aria-busy', 'false');
   }
