@@ -100,6 +100,8 @@ describe('metrics and insights after real traffic', function () {
     const click = buttonClickBody({ actionId: ACTION_IDS.claim, value: String(handoff.id), userId: 'U0ANNA', ts: postTs });
     assert.equal((await postSignedSlack(service.url, click, { nowMs: clock.now })).status, 200);
     await eventually(async () => (await service.store.getHandoff(handoff.id))?.status === 'claimed');
+    // The claim queues "Anna joined" after it is recorded: wait for that notice too before counting replies.
+    await eventually(async () => (await customerMessages(service.store, 'web', 'visitor-escalated-01')).some((m) => m.author === 'system' && m.text.includes('Anna')));
     // Every reply accepted, not merely none due: a reply being sent at this moment still counts as pending.
     await eventually(async () => (await service.store.outboxBacklog()).pending === 0);
   });

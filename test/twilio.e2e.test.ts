@@ -91,8 +91,12 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       for (const message of sent) {
         const callback = new URL(message.statusCallback ?? '');
         assert.equal(`${callback.origin}${callback.pathname}`, `${PUBLIC_URL}/twilio/status`);
-        const row = await service.store.getOutboxItem(Number(callback.searchParams.get('outbox')));
-        assert.equal(row?.providerId, message.sid);
+        // The provider's id is recorded in its own write right after Twilio's response, which the fake has sent.
+        const row = await eventually(async () => {
+          const item = await service.store.getOutboxItem(Number(callback.searchParams.get('outbox')));
+          return item?.providerId ? item : undefined;
+        });
+        assert.equal(row.providerId, message.sid);
       }
     });
 
