@@ -1,8 +1,9 @@
 /**
  * The satisfaction survey end to end: the real service (SQLite in a temp dir, the real engine, outbox and survey
  * sweeper on a private fake clock), customers writing through a signed Twilio SMS webhook and the web widget's
- * API. After CSAT_AFTER_MINUTES of quiet the customer is asked once, in the conversation's language; a rating
- * is recorded and thanked instead of answered, and shows in the insights and the customer's data export.
+ * API. After CSAT_AFTER_MINUTES of quiet (or once staff close it in Slack) the customer is asked once, in the
+ * conversation's language; a rating is recorded and thanked instead of answered, and shows in the insights (bot-only
+ * or human) and the customer's data export.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +16,9 @@ import { startService, type RunningService } from '../src/service.js';
 import type { InsightsReport } from '../src/insights/insights-report.js';
 import type { CustomerExportView } from '../src/admin/customer-export-view.js';
 import { startFakeTwilio, type FakeTwilio } from './fakes/fake-twilio.js';
+import { startFakeSlack } from './fakes/fake-slack.js';
+import { ACTION_IDS } from '../adapters/slack/slack-blocks.js';
+import { buttonClickBody, postSignedSlack, slackTestEnv } from './support/slack-requests.js';
 import { createCollectingLogger } from './support/collecting-logger.js';
 import { customerMessages } from './support/customer-messages.js';
 import { eventually } from './support/eventually.js';
@@ -141,6 +145,41 @@ describe('satisfaction survey end to end', function () {
     assert.equal(survey?.rating, 5);
     assert.equal(survey?.handledBy, 'bot');
     assert.equal(survey?.language, 'de');
+  });
+
+  it('asks as soon as staff close a conversation in Slack, and counts the answer for human conversations', async () => {
+    const slack = await startFakeSlack({ users: { U0ANNA: 'Anna' } });
+    try {
+      await start(slackTestEnv(slack.apiUrl));
+      const visitorId = 'visitor-survey-closed-01';
+      assert.equal((await postWebMessage(service.url, { visitorId, clientMessageId: `msg_${visitorId}_1`, text: 'I want to talk to a human agent please' })).status, 202);
+      const [first] = await eventually(async () => {
+        const messages = await customerMessages(service.store, 'web', visitorId);
+        return messages.length > 0 && messages;
+      });
+      const handoff = await eventually(() => service.store.findActiveHandoff(first!.conversationId));
+      const ts = await eventually(async () => (await service.store.getHandoff(handoff.id))?.deskThread ?? undefined);
+      const click = async (actionId: string) => {
+        const body = buttonClickBody({ actionId, value: String(handoff.id), userId: 'U0ANNA', ts });
+        assert.equal((await postSignedSlack(service.url, body, { nowMs: clock.now })).status, 200);
+      };
+      await click(ACTION_IDS.claim);
+      await eventually(async () => (await service.store.getConversation(first!.conversationId))?.state === 'agent');
+      await click(ACTION_IDS.close);
+      await eventually(async () => (await service.store.getConversation(first!.conversationId))?.state === 'closed');
+
+      const texts = async () => (await customerMessages(service.store, 'web', visitorId)).map((m) => m.text);
+      await advanceUntil(clock, async () => (await texts()).includes(t('en', 'surveyQuestion')), { stepMs: MINUTE, maxMs: 5 * MINUTE });
+      assert.equal((await postWebMessage(service.url, { visitorId, clientMessageId: `msg_${visitorId}_2`, text: '2' })).status, 202);
+      await eventually(async () => (await texts()).at(-1) === t('en', 'surveyThanks'));
+      // The rating went to the closed conversation: no new one was opened for it.
+      const messages = await customerMessages(service.store, 'web', visitorId);
+      assert.ok(messages.every((m) => m.conversationId === first!.conversationId));
+      const report = await adminGet<InsightsReport>('/admin/insights');
+      assert.deepEqual(report.csat.human, { asked: 1, answered: 1, average: 2, satisfied: 0 });
+    } finally {
+      await slack.close();
+    }
   });
 
   it('CSAT=off asks nothing', async () => {
