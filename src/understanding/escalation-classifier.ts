@@ -61,8 +61,10 @@ export function verdictFromProbabilities(probabilities: Float64Array, thresholds
  * request, which the rule reads) as a request, so it would take every number for one. Emoji alone still speak.
  */
 export function speaks(text: string): boolean {
-  return /\p{Extended_Pictographic}/u.test(text) || (text.match(/\p{L}/gu)?.length ?? 0) >= 2;
+  return TWO_LETTERS_OR_EMOJI.test(text);
 }
+
+const TWO_LETTERS_OR_EMOJI = /\p{Extended_Pictographic}|\p{L}[^]*?\p{L}/u;
 
 const QUIET: EscalationVerdict = { label: 'none', score: 0, source: 'classifier', uncertain: false };
 
