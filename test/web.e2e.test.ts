@@ -112,6 +112,8 @@ function describeWebEndToEnd(backend: string, databaseUrl: () => string | undefi
 
       const second = await start();
       await postWebMessage(second.url, { visitorId: 'visitor-e2e-0004', clientMessageId: 'client-0002', text: 'how can I return an item?' });
+      // Both turns run after their acknowledgements (the first perhaps only after the restart): wait for the answer.
+      await second.idle();
       const { messages } = await history(second.url, 'visitor-e2e-0004');
       const disclosures = messages.filter((m) => /automated assistant/.test(m.text));
       assert.equal(disclosures.length, 1, 'one conversation, disclosed once');
