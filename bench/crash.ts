@@ -17,7 +17,7 @@ import { startFakeTwilio, type FakeTwilio } from '../test/fakes/fake-twilio.js';
 import { twilioTestEnv } from '../test/support/twilio-env.js';
 import { answerTo, ORDERED_QUESTIONS } from '../test/support/ordered-questions.js';
 import { sleep } from '../test/support/eventually.js';
-import { createBenchDatabase } from './bench-database.js';
+import { createThrowawayDatabase } from '../test/support/postgres-database.js';
 import { startServer, stopServer, type Server } from './service-process.js';
 
 const PUBLIC_URL = 'https://bench.example.com';
@@ -65,7 +65,7 @@ async function burst(fake: FakeTwilio, url: string, hooks: Webhook[], onAck: (ac
 async function run(storeName: 'SQLite' | 'PostgreSQL'): Promise<void> {
   const fake = await startFakeTwilio();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-crash-'));
-  const database = storeName === 'PostgreSQL' ? await createBenchDatabase('switchboard_bench') : undefined;
+  const database = storeName === 'PostgreSQL' ? await createThrowawayDatabase('switchboard_bench') : undefined;
   const env = {
     PORT: '0',
     DATA_DIR: dataDir,

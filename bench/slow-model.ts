@@ -14,7 +14,7 @@ import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { sleep } from '../test/support/eventually.js';
 import { postWebMessage } from '../test/support/web-requests.js';
-import { createBenchDatabase } from './bench-database.js';
+import { createThrowawayDatabase } from '../test/support/postgres-database.js';
 import { NO_FLOOD_LIMITS, startServer, stopServer } from './service-process.js';
 
 const MODEL_MS = Number(process.env.SLOW_MODEL_MS ?? 6000);
@@ -49,7 +49,7 @@ async function run(storeName: 'SQLite' | 'PostgreSQL'): Promise<void> {
   // The knowledge base's background translation is refused, so every slow request is a customer's.
   openai.respondWith((request) => (knowledgeTranslationOf(request) ? { status: 500 } : { delayMs: MODEL_MS, then: { text: 'We sell online only.' } }));
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-slow-model-'));
-  const database = storeName === 'PostgreSQL' ? await createBenchDatabase('switchboard_bench') : undefined;
+  const database = storeName === 'PostgreSQL' ? await createThrowawayDatabase('switchboard_bench') : undefined;
   const service = await startServer('src/main.ts', {
     PORT: '0',
     DATA_DIR: dataDir,

@@ -12,6 +12,7 @@
 import type { Logger } from '../logger.js';
 import type { InboxItem, Store } from '../store/store.js';
 import { SwitchboardError } from '../errors.js';
+import { createPumpLoop, type Wakes } from '../pump-loop.js';
 import { createSystemClock, type Clock, type ScheduledTimer } from '../handoff/clock.js';
 import { backoffDelay, type BackoffOptions } from '../outbox/backoff.js';
 
@@ -68,11 +69,6 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
 
   let running = false;
   let recovered = false;
-  let timer: ScheduledTimer | undefined;
-  /** A look is scheduled at once (a wake, or a finished turn freed its address). */
-  let soon = false;
-  let pumping: Promise<void> | undefined;
-  let wakeRequested = false;
   let renewal: ScheduledTimer | undefined;
   /** Turns in progress, by message id; each settles its message itself and never rejects. */
   const active = new Map<number, Promise<void>>();
@@ -113,81 +109,58 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
       .finally(() => {
         active.delete(item.message.id);
         // The address's next message is free now, and a slot too.
-        wake();
+        loop.wake();
       });
     active.set(item.message.id, turn);
     keepLeasesRenewed();
   }
 
   /** Claims due messages into the free slots until none are due or the slots are full. */
-  async function pump(): Promise<void> {
+  async function pump(wakes: Wakes): Promise<void> {
     if (!recovered) {
       recovered = true;
       const released = await store.releaseOrphanedInbox();
       if (released > 0) logger.warn({ released }, 'turns left unfinished by a previous process run again');
     }
     for (;;) {
-      wakeRequested = false;
+      wakes.clear();
       const free = concurrency - active.size;
       if (free <= 0 || !running) return;
       const items = await store.claimInbox(now(), leaseMs, free);
       for (const item of items) launch(item);
-      if (items.length < free && !wakeRequested) return;
+      if (items.length < free && !wakes.pending()) return;
     }
   }
 
-  function schedule(delay: number): void {
-    if (!running) return;
-    timer?.cancel();
-    soon = delay === 0;
-    timer = clock.schedule(tick, delay);
-  }
-
-  function tick(): void {
-    timer = undefined;
-    soon = false;
-    if (pumping) {
-      wakeRequested = true;
-      return;
-    }
-    pumping = pump()
-      .then(() => pollMs)
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'inbox cycle failed');
-        return pollMs;
-      })
-      .then((delay) => {
-        pumping = undefined;
-        schedule(wakeRequested ? 0 : delay);
-      });
-  }
-
-  function wake(): void {
-    if (!running) return;
-    if (pumping) wakeRequested = true;
-    else schedule(0);
-  }
+  const loop = createPumpLoop({
+    clock,
+    pollMs,
+    logger,
+    name: 'inbox',
+    pump: async (wakes) => {
+      await pump(wakes);
+      return pollMs;
+    },
+  });
 
   return {
     start() {
-      if (running) return;
       running = true;
-      schedule(0);
+      loop.start();
     },
-    wake,
+    wake: loop.wake,
     async idle() {
       for (;;) {
+        const pumping = loop.current();
         if (pumping) await pumping;
         else if (active.size > 0) await Promise.all(active.values());
-        else if (soon) await new Promise<void>((resolve) => clock.schedule(resolve, 1));
+        else if (loop.soon()) await new Promise<void>((resolve) => clock.schedule(resolve, 1));
         else return;
       }
     },
     async stop() {
       running = false;
-      timer?.cancel();
-      soon = false;
-      await pumping;
+      await loop.stop();
       await Promise.all(active.values());
       renewal?.cancel();
     },

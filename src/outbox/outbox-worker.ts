@@ -14,6 +14,7 @@ import type { Channel } from '../model.js';
 import type { OutboxItem, Store } from '../store/store.js';
 import type { Logger } from '../logger.js';
 import { ChannelError } from '../errors.js';
+import { createPumpLoop, type Wakes } from '../pump-loop.js';
 import { createSystemClock, type Clock, type ScheduledTimer } from '../handoff/clock.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { OutcomeUnknownError, type DeliveryAttempt, type OutboxChannel } from './delivery-attempt.js';
@@ -97,6 +98,9 @@ class AbandonedAttemptError extends ChannelError {
   }
 }
 
+/** The drain after stop claims what is due until its deadline; nothing wakes it. */
+const NO_WAKES: Wakes = { clear: () => undefined, pending: () => false };
+
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
@@ -111,11 +115,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const drainMs = options.drainMs ?? OUTBOX_DEFAULTS.drainMs;
   const now = () => clock.now();
 
-  let running = false;
   let recovered = false;
-  let timer: ScheduledTimer | undefined;
-  let pumping: Promise<void> | undefined;
-  let wakeRequested = false;
   /** Deliveries in progress, by row id; each settles its row itself and never rejects. */
   const active = new Map<number, Promise<void>>();
 
@@ -234,25 +234,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       .finally(() => {
         active.delete(item.id);
         // A settled row may release its conversation's next one, and frees a slot.
-        wake();
+        loop.wake();
       });
     active.set(item.id, delivery);
   }
 
   /** Claims due rows into the free slots until none are due or the slots are full. */
-  async function pump(): Promise<void> {
+  async function claimDue(wakes: Wakes): Promise<void> {
     if (!recovered) {
       recovered = true;
       const released = await store.releaseOrphanedOutbox(now());
       if (released > 0) logger.warn({ released }, 'deliveries left in flight by a previous process are due again; their outcome is unknown');
     }
     for (;;) {
-      wakeRequested = false;
+      wakes.clear();
       const free = concurrency - active.size;
       if (free <= 0) return;
       const items = await store.claimDueOutbox(now(), leaseMs, free);
       for (const item of items) launch(item);
-      if (items.length < free && !wakeRequested) return;
+      if (items.length < free && !wakes.pending()) return;
     }
   }
 
@@ -262,50 +262,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return Math.max(0, Math.min(pollMs, due.getTime() - now().getTime()));
   }
 
-  function schedule(delay: number): void {
-    if (!running) return;
-    timer?.cancel();
-    timer = clock.schedule(tick, delay);
-  }
-
-  function tick(): void {
-    timer = undefined;
-    if (pumping) {
-      wakeRequested = true;
-      return;
-    }
-    pumping = pump()
-      .then(sleepDelay)
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'outbox cycle failed');
-        return pollMs;
-      })
-      .then((delay) => {
-        pumping = undefined;
-        schedule(wakeRequested ? 0 : delay);
-      });
-  }
-
-  function wake(): void {
-    if (!running) return;
-    if (pumping) wakeRequested = true;
-    else schedule(0);
-  }
+  const loop = createPumpLoop({
+    clock,
+    pollMs,
+    logger,
+    name: 'outbox',
+    pump: async (wakes) => {
+      await claimDue(wakes);
+      return sleepDelay();
+    },
+  });
 
   return {
-    start() {
-      if (running) return;
-      running = true;
-      schedule(0);
-    },
-    wake,
+    start: loop.start,
+    wake: loop.wake,
     async stop() {
-      running = false;
-      timer?.cancel();
       const deadline = now().getTime() + drainMs;
-      await pumping;
+      await loop.stop();
       for (;;) {
-        if (now().getTime() < deadline) await pump();
+        if (now().getTime() < deadline) await claimDue(NO_WAKES);
         if (active.size === 0) return;
         await Promise.race(active.values());
       }
