@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
-import { shippedOffTopic, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample } from '../understanding/knowledge-matcher.js';
+import { createCandidateFinder, type Candidate } from '../understanding/answer-reranker.js';
+import { rankCandidates, rerankVerdict, shippedReranker, type RerankerModel } from '../understanding/reranker-model.js';
+import { FEATURES, shippedOffTopic, spellingOf, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample } from '../understanding/knowledge-matcher.js';
 import { shippedSynonymLexicon, type SynonymLexicon } from '../understanding/synonym-lexicon.js';
 import { normalizeText, words } from './text-normalize.js';
 
@@ -25,7 +27,7 @@ export interface KnowledgeEntry {
 
 export interface KnowledgeMatch {
   entry: KnowledgeEntry;
-  /** The matcher's probability that the message asks this entry's question; in [0, 1]. */
+  /** The reranker's probability that the message asks this entry's question; in [0, 1]. */
   score: number;
 }
 
@@ -48,7 +50,9 @@ export interface KnowledgeBase {
   understand(text: string, options?: KnowledgeSearchOptions): KnowledgeVerdict;
   /** The entry to answer with, or undefined (a question back, or nothing). */
   search(text: string, options?: KnowledgeSearchOptions): KnowledgeMatch | undefined;
-  /** Entries by descending probability: for grounding an LLM or debugging. */
+  /** The matcher's best entries with the reranker's features, and its probability of none (src/understanding/answer-reranker.ts): for training the reranker. */
+  look(text: string, options?: KnowledgeSearchOptions): { candidates: Candidate[]; none: number };
+  /** The matcher's best few entries (at most five), by descending reranked probability: for grounding an LLM or debugging. */
   rank(text: string, options?: KnowledgeSearchOptions & { limit?: number }): KnowledgeMatch[];
   /** The answer in `language`, else in the default language; `language` in the result says which it was. */
   answerFor(entry: KnowledgeEntry, language: string, options?: { short?: boolean }): { text: string; language: string };
@@ -59,6 +63,8 @@ export interface KnowledgeBase {
 export interface KnowledgeBaseOptions {
   /** The fallback answer language; every entry must answer in it. Default `en`. */
   defaultLanguage?: string;
+  /** The reranker's weights; default: the shipped data/knowledge/reranker.json. */
+  reranker?: RerankerModel;
   /** Examples of messages about none of the entries; default: the shipped data/knowledge/offtopic.tsv. */
   offTopic?: readonly { language: string; text: string }[];
   lexicon?: SynonymLexicon;
@@ -66,11 +72,8 @@ export interface KnowledgeBaseOptions {
   extraQuestions?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
-/** Below this probability the best entry is a guess: say so rather than answer. */
-export const MIN_ANSWER_PROBABILITY = 0.4;
-/** A runner-up at least this likely, while the best is under {@link SURE_PROBABILITY}, makes a question back. */
-export const CLARIFY_RUNNER_UP = 0.3;
-export const SURE_PROBABILITY = 0.7;
+/** A reranked score at or above this is sure enough that a configured model is not asked to do better (see decide.ts). */
+export const SURE_PROBABILITY = 0.8;
 /** Answers teach the matcher the entry's vocabulary, but they are not questions: they count this much. */
 const ANSWER_WEIGHT = 0.3;
 /** Lexicon-made examples (see lexiconExamples) are word lists, not questions: they count this much. */
@@ -149,22 +152,31 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
   const languages = [...new Set(entries.flatMap((entry) => Object.keys(entry.answers)))].sort();
   const lexicon = options.lexicon ?? shippedSynonymLexicon();
   const matcher: KnowledgeMatcher = trainKnowledgeMatcher(examplesOf(entries, options, lexicon), entries.length, lexicon);
+  const finder = createCandidateFinder(
+    entries.map((entry) => ({ questions: { ...entry.questions, ...options.extraQuestions?.[entry.id] }, answers: entry.answers })),
+    lexicon,
+    spellingOf,
+    FEATURES.dimensions,
+  );
+  const languageOf = (searchOptions: KnowledgeSearchOptions): string | undefined =>
+    searchOptions.language === undefined ? undefined : primaryLanguage(searchOptions.language);
 
-  const rank = (text: string, searchOptions: KnowledgeSearchOptions = {}): { ranked: KnowledgeMatch[]; none: number } => {
-    const language = searchOptions.language === undefined ? undefined : primaryLanguage(searchOptions.language);
-    const scores = matcher.score(text, language);
-    const ranked = entries.map((entry, i) => ({ entry, score: scores.entries[i] ?? 0 })).sort((a, b) => b.score - a.score);
-    return { ranked, none: scores.none };
+  // Read when first needed, not here: the reranker's own training builds bases before it has weights.
+  const reranker = (): RerankerModel => options.reranker ?? shippedReranker();
+
+  const look = (text: string, searchOptions: KnowledgeSearchOptions = {}): { candidates: Candidate[]; none: number } => {
+    const language = languageOf(searchOptions);
+    const view = matcher.score(text, language);
+    return { candidates: finder.candidates(text, language, view), none: view.none };
   };
 
   const understand = (text: string, searchOptions?: KnowledgeSearchOptions): KnowledgeVerdict => {
-    const { ranked, none } = rank(text, searchOptions);
-    const [first, second] = ranked;
-    if (first === undefined || none >= first.score) return { kind: 'none' };
-    if (second !== undefined && first.score < SURE_PROBABILITY && second.score >= CLARIFY_RUNNER_UP && second.score > none) {
-      return { kind: 'clarify', options: [first.entry, second.entry] };
-    }
-    return first.score >= MIN_ANSWER_PROBABILITY ? { kind: 'answer', match: first } : { kind: 'none' };
+    const found = look(text, searchOptions).candidates;
+    const verdict = rerankVerdict(reranker(), found);
+    const entryAt = (at: number): KnowledgeEntry => entries[found[at]?.index ?? 0] as KnowledgeEntry;
+    if (verdict.kind === 'clarify') return { kind: 'clarify', options: [entryAt(verdict.best.at), entryAt(verdict.runnerUp.at)] };
+    if (verdict.kind === 'answer') return { kind: 'answer', match: { entry: entryAt(verdict.best.at), score: verdict.best.score } };
+    return { kind: 'none' };
   };
 
   const answerLanguage = (record: Record<string, unknown>, language: string): string => {
@@ -176,12 +188,14 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
     entries,
     languages,
     understand,
+    look,
     search(text, searchOptions) {
       const verdict = understand(text, searchOptions);
       return verdict.kind === 'answer' ? verdict.match : undefined;
     },
     rank(text, rankOptions = {}) {
-      const { ranked } = rank(text, rankOptions);
+      const found = look(text, rankOptions).candidates;
+      const ranked = rankCandidates(reranker(), found).map(({ at, score }) => ({ entry: entries[found[at]?.index ?? 0] as KnowledgeEntry, score }));
       return rankOptions.limit === undefined ? ranked : ranked.slice(0, rankOptions.limit);
     },
     answerFor(entry, language, answerOptions = {}) {

@@ -22,6 +22,7 @@ export function createSwappableKnowledge(initial: KnowledgeBase): SwappableKnowl
     },
     understand: (text, options) => current.understand(text, options),
     search: (text, options) => current.search(text, options),
+    look: (text, options) => current.look(text, options),
     rank: (text, options) => current.rank(text, options),
     answerFor: (entry, language, options) => current.answerFor(entry, language, options),
     questionFor: (entry, language) => current.questionFor(entry, language),

@@ -2,10 +2,12 @@
  * Support-domain synonyms across languages (data/knowledge/synonyms.tsv: concept, language, `|`-separated
  * terms): "price", "cost", "how much", "Preis", "cuánto cuesta" all add the feature of one concept, so a
  * paraphrase the knowledge base never listed still lands on the entry whose variants use another term.
- * Terms match as folded word sequences, and single words also by stem in the text's language.
+ * Terms match as folded word sequences, and also by the stems of their words in the text's language, in any
+ * order and a few words apart ("sulgeda konto" in "kuidas ma saan oma konto sulgeda"): customers inflect and
+ * reorder the words a lexicon lists.
  */
 import { projectPath } from '../paths.js';
-import { normalizeText } from '../engine/text-normalize.js';
+import { normalizeText, words } from '../engine/text-normalize.js';
 import { readTsv } from './labelled-rows.js';
 import { stemmerFor } from './stemmers.js';
 
@@ -15,6 +17,15 @@ const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/
 
 /** Longest term, in words, worth looking for. */
 const MAX_TERM_WORDS = 4;
+
+/** How many other words may stand between the words of a term matched by stems. */
+const TERM_GAP = 2;
+
+/** A term of several words, by the stems of its words. */
+interface StemmedTerm {
+  stems: readonly string[];
+  concept: string;
+}
 
 export interface SynonymLexicon {
   /** The concepts named in already-folded words written in `language` (if known), each once. */
@@ -30,6 +41,8 @@ export interface SynonymLexicon {
 export function createSynonymLexicon(rows: readonly { concept: string; language: string; terms: readonly string[] }[]): SynonymLexicon {
   const byPhrase = new Map<string, Set<string>>();
   const byStem = new Map<string, Set<string>>();
+  // Several-word terms, under the stem of their first word (the other words are looked for around it).
+  const byFirstStem = new Map<string, StemmedTerm[]>();
   // Chinese and Japanese are written without spaces: a "word" there is a whole clause, so their terms are
   // looked for inside the text.
   const inside: { term: string; concept: string }[] = [];
@@ -51,7 +64,14 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       vocabulary.set(folded, languages);
       if (UNSPACED_SCRIPT.test(folded)) inside.push({ term: folded, concept });
       else add(byPhrase, folded, concept);
-      if (stem && !folded.includes(' ')) add(byStem, `${language}:${stem(folded)}`, concept);
+      if (!stem) continue;
+      const termWords = words(folded);
+      if (termWords.length === 1) add(byStem, `${language}:${stem(folded)}`, concept);
+      else if (termWords.length <= MAX_TERM_WORDS) {
+        const stems = termWords.map((word) => `${language}:${stem(word)}`);
+        const key = stems[0] ?? '';
+        byFirstStem.set(key, [...(byFirstStem.get(key) ?? []), { stems, concept }]);
+      }
     }
   }
   return {
@@ -61,12 +81,16 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
     concepts(folded, language) {
       const found = new Set<string>();
       const stem = language === undefined ? undefined : stemmerFor(language);
+      const stems = stem ? folded.map((word) => `${language ?? ''}:${stem(word)}`) : [];
       for (let i = 0; i < folded.length; i += 1) {
         for (let n = 1; n <= MAX_TERM_WORDS && i + n <= folded.length; n += 1) {
           for (const concept of byPhrase.get(folded.slice(i, i + n).join(' ')) ?? []) found.add(concept);
         }
-        const word = folded[i] ?? '';
-        if (stem) for (const concept of byStem.get(`${language ?? ''}:${stem(word)}`) ?? []) found.add(concept);
+        for (const concept of byStem.get(stems[i] ?? '') ?? []) found.add(concept);
+        for (const term of byFirstStem.get(stems[i] ?? '') ?? []) {
+          const near = stems.slice(Math.max(0, i - term.stems.length - TERM_GAP), i + term.stems.length + TERM_GAP + 1);
+          if (term.stems.every((key) => near.includes(key))) found.add(term.concept);
+        }
       }
       if (inside.length > 0 && folded.some((word) => UNSPACED_SCRIPT.test(word))) {
         const text = folded.join(' ');

@@ -1,0 +1,88 @@
+/**
+ * `npm run train:reranker`: learns the knowledge reranker's weights (data/knowledge/reranker.json) from every
+ * knowledge base of the dev sets (data/knowledge/dev: a base's `<name>.yaml` beside its customer questions
+ * `<name>.tsv`, else the shipped knowledge/<name>.yaml) and chooses its thresholds by leave-one-base-out
+ * cross-validation: each base is scored by weights learnt on the others, as a business's own base will be.
+ * Prints the cross-validated figures per base. Deterministic: the same data gives the same file.
+ */
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadKnowledgeBase } from '../src/engine/knowledge.js';
+import { projectPath } from '../src/paths.js';
+import { readTsv } from '../src/understanding/labelled-rows.js';
+import { RERANKER_PATH, rerankVerdict, trainReranker, type LabelledCandidates, type RerankerModel } from '../src/understanding/reranker-model.js';
+
+const DEV = projectPath('data', 'knowledge', 'dev');
+/** A wrong answer costs this many right ones: a customer misled is worse off than one offered a person. */
+const WRONG_COST = 3;
+/** A question back is worth this much of an answer when it offers the right entry (it costs a turn). */
+const CLARIFY_VALUE = 0.5;
+
+interface Message extends LabelledCandidates {
+  base: string;
+  offTopic: boolean;
+}
+
+function messagesOf(base: string): Message[] {
+  const own = projectPath('data', 'knowledge', 'dev', `${base}.yaml`);
+  const knowledge = loadKnowledgeBase(existsSync(own) ? own : projectPath('knowledge', `${base}.yaml`));
+  return readTsv(projectPath('data', 'knowledge', 'dev', `${base}.tsv`)).map((row) => {
+    const { candidates } = knowledge.look(row.text ?? '', { language: row.lang ?? 'en' });
+    const right = candidates.findIndex((candidate) => knowledge.entries[candidate.index]?.id === row.expected);
+    return { base, offTopic: row.expected === 'none', candidates, right: right < 0 ? undefined : right };
+  });
+}
+
+type Outcome = 'correct' | 'wrong' | 'clarified-right' | 'clarified-wrong' | 'declined';
+
+function outcome(model: RerankerModel, message: Message): Outcome {
+  const verdict = rerankVerdict(model, message.candidates);
+  if (verdict.kind === 'clarify') return verdict.best.at === message.right || verdict.runnerUp.at === message.right ? 'clarified-right' : 'clarified-wrong';
+  if (verdict.kind === 'none') return 'declined';
+  return verdict.best.at === message.right ? 'correct' : 'wrong';
+}
+
+function value(outcomes: readonly Outcome[]): number {
+  const worth: Record<Outcome, number> = { correct: 1, wrong: -WRONG_COST, 'clarified-right': CLARIFY_VALUE, 'clarified-wrong': -CLARIFY_VALUE, declined: 0 };
+  return outcomes.reduce((sum, o) => sum + worth[o], 0);
+}
+
+const started = performance.now();
+const bases = readdirSync(DEV).filter((name) => name.endsWith('.tsv')).map((name) => name.slice(0, -'.tsv'.length)).sort();
+const messages = bases.flatMap(messagesOf);
+const trainedOn = `${bases.length} dev knowledge bases (${bases.join(', ')}), ${messages.length} customer messages`;
+
+// Out-of-fold weights per base; thresholds chosen on all bases' out-of-fold outcomes.
+const folds = new Map(bases.map((base) => [base, trainReranker(messages.filter((m) => m.base !== base), { answerAt: 0.5, clarifyAt: 1 }, 'fold')]));
+const grid = Array.from({ length: 13 }, (_, i) => 0.3 + i * 0.05);
+let best = { answerAt: 0.5, clarifyAt: 1, value: -Infinity };
+for (const answerAt of grid) {
+  for (const clarifyAt of [...grid, 1]) {
+    const outcomes = messages.map((m) => outcome({ ...(folds.get(m.base) as RerankerModel), answerAt, clarifyAt }, m));
+    const v = value(outcomes);
+    if (process.env.GRID && clarifyAt > 0.29 && clarifyAt < 0.31) {
+      const inScope = outcomes.filter((_, i) => !messages[i]?.offTopic);
+      const off = outcomes.filter((_, i) => messages[i]?.offTopic);
+      console.log(answerAt.toFixed(2), (100 * inScope.filter((o) => o === 'correct').length / inScope.length).toFixed(1), (100 * inScope.filter((o) => o === 'wrong').length / inScope.length).toFixed(1), (100 * off.filter((o) => o === 'declined').length / off.length).toFixed(1));
+    }
+    if (v > best.value) best = { answerAt: Number(answerAt.toFixed(2)), clarifyAt: Number(clarifyAt.toFixed(2)), value: v };
+  }
+}
+const thresholds = { answerAt: best.answerAt, clarifyAt: best.clarifyAt };
+
+const pct = (n: number, d: number) => (d === 0 ? '    –' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
+console.log(`leave-one-base-out, answer at ${thresholds.answerAt}, ask back at ${thresholds.clarifyAt}:`);
+console.log('base        in-scope correct   wrong   asked  declined   out-of-scope declined');
+for (const base of [...bases, 'all']) {
+  const own = messages.filter((m) => base === 'all' || m.base === base);
+  const results = own.map((m) => ({ m, o: outcome({ ...(folds.get(m.base) as RerankerModel), ...thresholds }, m) }));
+  const inScope = results.filter((r) => !r.m.offTopic);
+  const offTopic = results.filter((r) => r.m.offTopic);
+  const count = (list: typeof results, ...kinds: Outcome[]) => list.filter((r) => kinds.includes(r.o)).length;
+  console.log(
+    `${base.padEnd(11)} ${String(inScope.length).padStart(4)}  ${pct(count(inScope, 'correct'), inScope.length)}  ${pct(count(inScope, 'wrong'), inScope.length)}  ${pct(count(inScope, 'clarified-right', 'clarified-wrong'), inScope.length)}  ${pct(count(inScope, 'declined'), inScope.length)}   ${String(offTopic.length).padStart(4)}  ${pct(count(offTopic, 'declined'), offTopic.length)}`,
+  );
+}
+
+const model = trainReranker(messages, thresholds, trainedOn);
+writeFileSync(RERANKER_PATH, `${JSON.stringify(model, null, 2)}\n`);
+console.log(`\nwrote ${RERANKER_PATH}: ${trainedOn}; ${((performance.now() - started) / 1000).toFixed(1)} s`);
