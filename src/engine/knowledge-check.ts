@@ -13,11 +13,13 @@ export interface VariantOutcome {
   text: string;
   /** What a matcher trained without this variant did with it: an entry id, "asked back" or "declined". */
   got: string;
+  /** The entry ranked first, answered or not: another entry here is a confusion even when the reply declined. */
+  first: string | undefined;
 }
 
 export interface KnowledgeFindings {
   duplicateQuestions: { text: string; entryIds: string[] }[];
-  /** Pairs of entries whose held-out variants went to each other, most confused first. */
+  /** Pairs of entries whose held-out variants ranked each other first, most confused first. */
   confusedPairs: { entryIds: [string, string]; count: number }[];
   missingAnswers: { entryId: string; language: string }[];
   longSmsAnswers: { entryId: string; language: string; segments: number }[];
@@ -69,15 +71,16 @@ export function checkKnowledgeBase(
           if (!inFold(entry)(language, i)) return;
           const verdict = knowledge.understand(text, { language });
           const got = verdict.kind === 'answer' ? verdict.match.entry.id : verdict.kind === 'clarify' ? 'asked back' : 'declined';
-          variants.push({ entryId: entry.id, language, text, got });
+          const first = knowledge.rank(text, { language, limit: 1 })[0]?.entry.id;
+          variants.push({ entryId: entry.id, language, text, got, first });
         });
       }
     }
   }
   const pairs = new Map<string, number>();
   for (const v of variants) {
-    if (v.got === v.entryId || !entries.some((e) => e.id === v.got)) continue;
-    const key = [v.entryId, v.got].sort().join('\t');
+    if (v.first === undefined || v.first === v.entryId) continue;
+    const key = [v.entryId, v.first].sort().join('\t');
     pairs.set(key, (pairs.get(key) ?? 0) + 1);
   }
   const confusedPairs = [...pairs]

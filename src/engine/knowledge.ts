@@ -73,7 +73,7 @@ export interface KnowledgeBaseOptions {
 }
 
 /** A reranked score at or above this is sure enough that a configured model is not asked to do better (see decide.ts). */
-export const SURE_PROBABILITY = 0.8;
+export const SURE_PROBABILITY = 0.9;
 /** Answers teach the matcher the entry's vocabulary, but they are not questions: they count this much. */
 const ANSWER_WEIGHT = 0.3;
 /** Lexicon-made examples (see lexiconExamples) are word lists, not questions: they count this much. */

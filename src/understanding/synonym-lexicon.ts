@@ -45,7 +45,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   const byFirstStem = new Map<string, StemmedTerm[]>();
   // Chinese and Japanese are written without spaces: a "word" there is a whole clause, so their terms are
   // looked for inside the text.
-  const inside: { term: string; concept: string }[] = [];
+  const inside = new Map<string, { term: string; concept: string }[]>();
   const listed = new Map<string, readonly string[]>();
   const vocabulary = new Map<string, string[]>();
   const add = (map: Map<string, Set<string>>, key: string, concept: string): void => {
@@ -62,7 +62,11 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       const languages = vocabulary.get(folded) ?? [];
       if (!languages.includes(language)) languages.push(language);
       vocabulary.set(folded, languages);
-      if (UNSPACED_SCRIPT.test(folded)) inside.push({ term: folded, concept });
+      if (UNSPACED_SCRIPT.test(folded)) {
+        // Under their first character: a message is searched at each of its characters for the terms starting there.
+        const first = folded[0] ?? '';
+        inside.set(first, [...(inside.get(first) ?? []), { term: folded, concept }]);
+      }
       else add(byPhrase, folded, concept);
       if (!stem) continue;
       const termWords = words(folded);
@@ -92,9 +96,11 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
           if (term.stems.every((key) => near.includes(key))) found.add(term.concept);
         }
       }
-      if (inside.length > 0 && folded.some((word) => UNSPACED_SCRIPT.test(word))) {
+      if (inside.size > 0 && folded.some((word) => UNSPACED_SCRIPT.test(word))) {
         const text = folded.join(' ');
-        for (const { term, concept } of inside) if (text.includes(term)) found.add(concept);
+        for (let at = 0; at < text.length; at += 1) {
+          for (const { term, concept } of inside.get(text[at] ?? '') ?? []) if (text.startsWith(term, at)) found.add(concept);
+        }
       }
       return [...found];
     },
