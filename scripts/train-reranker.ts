@@ -56,7 +56,7 @@ const folds = new Map(bases.map((base) => [base, trainReranker(messages.filter((
 const grid = Array.from({ length: 13 }, (_, i) => 0.3 + i * 0.05);
 let best = { answerAt: 0.5, clarifyAt: 1, value: -Infinity };
 for (const answerAt of grid) {
-  for (const clarifyAt of [...grid, 1]) {
+  for (const clarifyAt of [0.2, 0.25, ...grid, 1]) {
     const outcomes = messages.map((m) => outcome({ ...(folds.get(m.base) as RerankerModel), answerAt, clarifyAt }, m));
     const v = value(outcomes);
     if (process.env.GRID && clarifyAt > 0.29 && clarifyAt < 0.31) {

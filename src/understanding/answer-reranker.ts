@@ -165,9 +165,13 @@ export function createCandidateFinder(
         for (const concept of concepts) {
           const weight = conceptWeight.get(concept);
           if (weight === undefined) unknown += 1;
-          else if (profile.questionConcepts.has(concept)) (shared += weight), (covered += 1);
-          else if (profile.answerConcepts.has(concept)) (inAnswer += weight), (covered += 1);
-          else missing += weight;
+          else if (profile.questionConcepts.has(concept)) {
+            shared += weight;
+            covered += 1;
+          } else if (profile.answerConcepts.has(concept)) {
+            inAnswer += weight;
+            covered += 1;
+          } else missing += weight;
         }
         const definingCoverage = profile.defining.length === 0 ? 0 : profile.defining.filter((concept) => concepts.includes(concept)).length / profile.defining.length;
         const answerWords = stems.reduce((sum, key) => sum + (profile.answerStems.has(key) ? (stemWeight.get(key) ?? 0) : 0), 0);

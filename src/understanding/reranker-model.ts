@@ -48,7 +48,7 @@ export function rerankedProbabilities(model: RerankerModel, candidates: readonly
 }
 
 /** A runner-up (at least the model's `clarifyAt`) this close to the best makes a question back instead of a coin toss. */
-const CLARIFY_GAP = 0.2;
+const CLARIFY_GAP = 0.25;
 
 export interface RankedCandidate {
   /** Index into the candidates given. */
