@@ -117,10 +117,10 @@ describe('LLM answers end to end', function () {
     assert.equal(sent[0]?.body, t('lv', 'disclosure'));
     assert.equal(sent[1]?.body, 'Mums ir tikai interneta veikals; anna@example.lv saņems apstiprinājumu.');
 
-    const [request] = h.openai.requests;
+    // The answer request: the escalation classifier may also have asked the model for a second opinion.
+    const request = h.openai.requests.find((r) => POLICY_LINES.every((line) => systemOf(r).includes(line)));
     assert.ok(request);
     const system = systemOf(request);
-    for (const line of POLICY_LINES) assert.ok(system.includes(line));
     assert.match(system, /Always answer in Latvian \(language code lv\)/);
     assert.match(system, /at most 160 characters/);
     assert.match(system, /<passage n="1" id="[a-z-]+" lang="lv">/);
