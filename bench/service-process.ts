@@ -18,7 +18,9 @@ export interface Server {
 /** Starts a script in its own Node process and waits for its "listening" log line to learn the port. */
 export async function startServer(script: string, env: Record<string, string>): Promise<Server> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // BENCH_CPU_PROF=<dir> profiles every child (node --cpu-prof); the profile is written when it exits.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
     cwd: projectPath(),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
