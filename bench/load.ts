@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { baselineCredentials, driveTwilioWebhooks, measureTwilioWebhooks, PUBLIC_URL } from './twilio-webhooks.js';
-import { NO_FLOOD_LIMITS, startServer, stopServer } from './service-process.js';
+import { cpuMs, NO_FLOOD_LIMITS, startServer, stopServer } from './service-process.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -99,6 +99,7 @@ async function smsScenario(dataDir: string): Promise<void> {
     dataDir,
     start: (env) => startServer('src/main.ts', { PORT: '0', LOG_LEVEL: 'info', ...env }),
     stop: stopServer,
+    cpuMs,
   });
   const { full, half } = sms;
   const ackRatio = full.acksPerSecond / baseline.acksPerSecond;
@@ -107,6 +108,7 @@ async function smsScenario(dataDir: string): Promise<void> {
   console.log(`bare express Twilio webhook (form parse + signature check + TwiML): ${baseline.acksPerSecond.toFixed(0)} req/s, p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, non-2xx ${baseline.non2xx}`);
   console.log(`POST /twilio/messages (signed, acked with TwiML): ${full.acksPerSecond.toFixed(0)} webhooks/s, p50 ${full.p50} ms, p99 ${full.p99} ms, non-2xx ${full.non2xx}, errors ${full.errors}`);
   console.log(`replies delivered to the fake: ${full.replies} for ${full.acked} webhooks, ${full.repliesPerSecond.toFixed(0)} replies/s from the first request to the last reply (outbox drained ${(full.drainMs / 1000).toFixed(1)} s after the load)`);
+  console.log(`service CPU per webhook, from its ack to its reply accepted (including the quiet wait after): ${full.cpuMsPerMessage.toFixed(2)} ms`);
   console.log(`half load, ${sms.halfRate} webhooks/s offered: ${half.acksPerSecond.toFixed(0)} webhooks/s, p50 ${half.p50} ms, p99 ${half.p99} ms, non-2xx ${half.non2xx}, errors ${half.errors}; ${half.replies} replies for ${half.acked} webhooks (drained ${(half.drainMs / 1000).toFixed(1)} s after the load)`);
   console.log(`\nissue 10 bars (against the bare express Twilio webhook of this run):`);
   console.log(`  SMS end to end: ${endToEndRatio.toFixed(2)}x (bar >= ${BARS.endToEnd}x)  ${verdict(endToEndRatio >= BARS.endToEnd)}`);

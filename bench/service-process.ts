@@ -3,6 +3,7 @@
  * the port its "listening" log line names, stopped with SIGTERM like a container runtime would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { projectPath } from '../src/paths.js';
 
@@ -40,4 +41,11 @@ export async function stopServer(server: Server): Promise<void> {
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGTERM');
   await exited;
+}
+
+/** CPU time (user + system) the process has used so far, in milliseconds, from /proc (Linux). */
+export function cpuMs(server: Server): number {
+  const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name; in clock ticks (100/s).
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
 }

@@ -95,6 +95,8 @@ export interface TwilioWebhookOptions<S extends { url: string }> {
   /** Starts the service with these extra environment variables. */
   start: (env: Record<string, string>) => Promise<S>;
   stop: (server: S) => Promise<void>;
+  /** The service process's CPU time so far, in ms. */
+  cpuMs: (server: S) => number;
 }
 
 export interface EndToEndFigures extends AckFigures {
@@ -103,6 +105,8 @@ export interface EndToEndFigures extends AckFigures {
   repliesPerSecond: number;
   /** How long after the load the last reply arrived. */
   drainMs: number;
+  /** The service's CPU time from the first request until its replies drained, per webhook acked. */
+  cpuMsPerMessage: number;
 }
 
 export interface TwilioWebhookFigures {
@@ -137,12 +141,14 @@ export async function measureTwilioWebhooks<S extends { url: string }>(options: 
   /** One run, then the wait until no reply arrived for QUIET_MS. */
   async function run(rate: number | undefined): Promise<EndToEndFigures> {
     const repliesBefore = fake.messages.length;
+    const cpuBefore = options.cpuMs(server);
     const startedAt = performance.now();
     const acks = await driveTwilioWebhooks({ url: server.url, authToken: fake.authToken, accountSid: fake.accountSid, seconds: options.seconds, connections: options.connections, ...(rate !== undefined && { rate }) });
     const loadEndedAt = performance.now();
     while (performance.now() - Math.max(lastReplyAt, loadEndedAt) < QUIET_MS) await new Promise((resolve) => setTimeout(resolve, 100));
     const replies = fake.messages.length - repliesBefore;
-    return { ...acks, replies, repliesPerSecond: replies / ((lastReplyAt - startedAt) / 1000), drainMs: Math.max(0, lastReplyAt - loadEndedAt) };
+    const cpuMsPerMessage = (options.cpuMs(server) - cpuBefore) / Math.max(1, acks.acked);
+    return { ...acks, replies, repliesPerSecond: replies / ((lastReplyAt - startedAt) / 1000), drainMs: Math.max(0, lastReplyAt - loadEndedAt), cpuMsPerMessage };
   }
 
   try {
