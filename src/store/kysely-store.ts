@@ -99,6 +99,10 @@ export class KyselyStore implements Store {
     await this.db.destroy();
   }
 
+  atomically<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new KyselyStore({ db: trx, dialect: this.dialect, logger: this.logger, now: this.now })));
+  }
+
   async upsertCustomer(address: Address, displayName?: string): Promise<Customer> {
     const now = toDbTime(this.now());
     const ref = address.ref === undefined ? undefined : JSON.stringify(address.ref);

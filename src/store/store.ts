@@ -218,6 +218,11 @@ export interface Store {
   /** Throws when the database cannot be reached (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Runs `work` against a store bound to one transaction: its writes commit together, once, or not at all. Only
+   * for single-statement methods (the recorder's): those that open a transaction of their own cannot run inside.
+   */
+  atomically<T>(work: (store: Store) => Promise<T>): Promise<T>;
 
   /** Finds the customer at this address or creates one; refreshes the reply reference and name when given. */
   upsertCustomer(address: Address, displayName?: string): Promise<Customer>;
