@@ -299,6 +299,18 @@ export class KyselyStore implements Store {
     return (await query.execute()).map(messageFromRow);
   }
 
+  async recentMessages(conversationId: number, options: { throughInbound: number; limit: number }): Promise<Message[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where((eb) => eb.or([eb('direction', '=', 'out'), eb('id', '<=', options.throughInbound)]))
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+      .execute();
+    return rows.reverse().map(messageFromRow);
+  }
+
   async listCustomerMessages(customerId: number, options: { after?: number; limit?: number } = {}): Promise<Message[]> {
     let query = this.db
       .selectFrom('messages')

@@ -269,6 +269,11 @@ export interface Store {
   ): Promise<OutboxItem[]>;
   /** Messages of a conversation with id greater than `after`, oldest first. */
   listMessages(conversationId: number, options?: { after?: number; limit?: number }): Promise<Message[]>;
+  /**
+   * The newest `limit` messages of a conversation a turn may see, oldest first: every reply, and the inbound
+   * messages up to `throughInbound` (a burst's younger messages are not its turn's).
+   */
+  recentMessages(conversationId: number, options: { throughInbound: number; limit: number }): Promise<Message[]>;
   /** Messages of every conversation of this customer, oldest first: the widget's history. */
   listCustomerMessages(customerId: number, options?: { after?: number; limit?: number }): Promise<Message[]>;
   /**
