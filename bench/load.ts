@@ -102,6 +102,10 @@ async function smsScenario(dataDir: string): Promise<void> {
     cpuMs,
   });
   const { full, half } = sms;
+  // The same half rate against the bare webhook: the floor of the p99 this machine and this client can measure.
+  const bareAgain = await startServer('bench/bare-twilio.ts', { TWILIO_AUTH_TOKEN: credentials.authToken, PUBLIC_URL });
+  const bareHalf = await driveTwilioWebhooks({ url: bareAgain.url, ...credentials, seconds, connections, rate: sms.halfRate });
+  await stopServer(bareAgain);
   const ackRatio = full.acksPerSecond / baseline.acksPerSecond;
   const endToEndRatio = full.repliesPerSecond / baseline.acksPerSecond;
   console.log(`\ninbound SMS end to end, ${connections} connections, ${seconds} s, ${sms.customers} customers, embedded SQLite, fake Twilio REST API`);
@@ -110,6 +114,7 @@ async function smsScenario(dataDir: string): Promise<void> {
   console.log(`replies delivered to the fake: ${full.replies} for ${full.acked} webhooks, ${full.repliesPerSecond.toFixed(0)} replies/s from the first request to the last reply (outbox drained ${(full.drainMs / 1000).toFixed(1)} s after the load)`);
   console.log(`service CPU per webhook, from its ack to its reply accepted (including the quiet wait after): ${full.cpuMsPerMessage.toFixed(2)} ms`);
   console.log(`half load, ${sms.halfRate} webhooks/s offered: ${half.acksPerSecond.toFixed(0)} webhooks/s, p50 ${half.p50} ms, p99 ${half.p99} ms, non-2xx ${half.non2xx}, errors ${half.errors}; ${half.replies} replies for ${half.acked} webhooks (drained ${(half.drainMs / 1000).toFixed(1)} s after the load)`);
+  console.log(`bare express Twilio webhook at the same ${sms.halfRate} webhooks/s: p50 ${bareHalf.p50} ms, p99 ${bareHalf.p99} ms (what the client and machine add)`);
   console.log(`\nissue 10 bars (against the bare express Twilio webhook of this run):`);
   console.log(`  SMS end to end: ${endToEndRatio.toFixed(2)}x (bar >= ${BARS.endToEnd}x)  ${verdict(endToEndRatio >= BARS.endToEnd)}`);
   console.log(`  webhook acks:   ${ackRatio.toFixed(2)}x (bar >= ${BARS.acks}x)  ${verdict(ackRatio >= BARS.acks)}`);
