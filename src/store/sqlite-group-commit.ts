@@ -93,7 +93,7 @@ class GroupCommitDriver implements Driver {
     }
     this.openGroup();
     this.database.exec(`SAVEPOINT ${TRANSACTION_SAVEPOINT}`);
-    (connection as GroupConnection).inTransaction = true;
+    handle.inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
