@@ -3,6 +3,7 @@
  * the port its "listening" log line names, stopped with SIGTERM like a container runtime would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { projectPath } from '../src/paths.js';
 
@@ -18,7 +19,9 @@ export interface Server {
 /** Starts a script in its own Node process and waits for its "listening" log line to learn the port. */
 export async function startServer(script: string, env: Record<string, string>): Promise<Server> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // BENCH_CPU_PROF=<dir> profiles every child (node --cpu-prof); the profile is written when it exits.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
     cwd: projectPath(),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -38,4 +41,11 @@ export async function stopServer(server: Server): Promise<void> {
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGTERM');
   await exited;
+}
+
+/** CPU time (user + system) the process has used so far, in milliseconds, from /proc (Linux). */
+export function cpuMs(server: Server): number {
+  const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name; in clock ticks (100/s).
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
 }

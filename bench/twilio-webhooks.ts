@@ -1,8 +1,13 @@
 /**
  * The inbound-SMS scenario of bench/load.ts: autocannon posts Twilio message webhooks, each with a fresh
- * MessageSid and a real X-Twilio-Signature (HMAC-SHA1 over PUBLIC_URL + path and the form parameters), to the
- * service configured against the fake Twilio REST server running in this process. Acks are the webhook's
- * figures; replies are counted as the fake accepts the product's `messages.create` calls.
+ * MessageSid and a real X-Twilio-Signature (HMAC-SHA1 over PUBLIC_URL + path and the form parameters). The same
+ * requests drive a bare express Twilio webhook (the baseline) and the service configured against the fake Twilio
+ * REST server running in this process. Acks are the webhook's figures; replies are counted as the fake accepts
+ * the product's `messages.create` calls.
+ *
+ * The service is measured twice on one store, after a warm-up: at full load (as many requests as `connections` keep in flight),
+ * then — after its replies drained — at a fixed rate of half the acks per second it reached, where the ack's p99
+ * says how quickly a webhook is answered when the service is busy but not saturated.
  */
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
@@ -10,12 +15,79 @@ import autocannon from 'autocannon';
 import { startFakeTwilio } from '../test/fakes/fake-twilio.js';
 import { twilioTestEnv } from '../test/support/twilio-env.js';
 
-const PUBLIC_URL = 'https://bench.example.com';
+export const PUBLIC_URL = 'https://bench.example.com';
 const SMS_FROM = '+14155550100';
 const CUSTOMERS = 200;
 const QUESTIONS = ['How long does shipping take?', 'How can I return an item?', 'What payment methods do you accept?', 'hello', 'Where is my order?'];
 /** The outbox is taken as drained once no reply arrived for this long. */
 const QUIET_MS = 3000;
+const WARM_UP_SECONDS = 3;
+
+export interface WebhookLoad {
+  /** The server's base URL; requests go to `/twilio/messages` on it. */
+  url: string;
+  authToken: string;
+  accountSid: string;
+  seconds: number;
+  connections: number;
+  /** Requests per second in total; without it, as fast as the server answers. */
+  rate?: number;
+}
+
+export interface AckFigures {
+  acksPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  acked: number;
+}
+
+/** Posts signed message webhooks from CUSTOMERS numbers in turn for `seconds`. */
+export async function driveTwilioWebhooks(load: WebhookLoad): Promise<AckFigures> {
+  let counter = 0;
+  const signedUrl = `${PUBLIC_URL}/twilio/messages`;
+  const result = await autocannon({
+    url: `${load.url}/twilio/messages`,
+    method: 'POST',
+    connections: load.connections,
+    duration: load.seconds,
+    ...(load.rate !== undefined && { overallRate: load.rate }),
+    requests: [
+      {
+        setupRequest: (request) => {
+          counter += 1;
+          const sid = `SM${randomBytes(16).toString('hex')}`;
+          const params = {
+            MessageSid: sid,
+            SmsSid: sid,
+            AccountSid: load.accountSid,
+            From: `+4477009${String(counter % CUSTOMERS).padStart(5, '0')}`,
+            To: SMS_FROM,
+            Body: QUESTIONS[counter % QUESTIONS.length] ?? 'hello',
+            NumMedia: '0',
+          };
+          return {
+            ...request,
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              'x-twilio-signature': twilio.getExpectedTwilioSignature(load.authToken, signedUrl, params),
+            },
+            body: new URLSearchParams(params).toString(),
+          };
+        },
+      },
+    ],
+  });
+  return {
+    acksPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    acked: result['2xx'],
+  };
+}
 
 export interface TwilioWebhookOptions<S extends { url: string }> {
   seconds: number;
@@ -24,19 +96,31 @@ export interface TwilioWebhookOptions<S extends { url: string }> {
   /** Starts the service with these extra environment variables. */
   start: (env: Record<string, string>) => Promise<S>;
   stop: (server: S) => Promise<void>;
+  /** The service process's CPU time so far, in ms. */
+  cpuMs: (server: S) => number;
+}
+
+export interface EndToEndFigures extends AckFigures {
+  replies: number;
+  /** Replies from the first request to the last reply. */
+  repliesPerSecond: number;
+  /** How long after the load the last reply arrived. */
+  drainMs: number;
+  /** The service's CPU time from the first request until its replies drained, per webhook acked. */
+  cpuMsPerMessage: number;
 }
 
 export interface TwilioWebhookFigures {
   customers: number;
-  acksPerSecond: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  acked: number;
-  replies: number;
-  repliesPerSecond: number;
-  drainMs: number;
+  full: EndToEndFigures;
+  /** The fixed rate of the second run: half of `full.acksPerSecond`. */
+  halfRate: number;
+  half: EndToEndFigures;
+}
+
+/** A signed token for the baseline, which checks signatures as the service does. */
+export function baselineCredentials(): { authToken: string; accountSid: string } {
+  return { authToken: randomBytes(16).toString('hex'), accountSid: `AC${randomBytes(16).toString('hex')}` };
 }
 
 export async function measureTwilioWebhooks<S extends { url: string }>(options: TwilioWebhookOptions<S>): Promise<TwilioWebhookFigures> {
@@ -54,56 +138,28 @@ export async function measureTwilioWebhooks<S extends { url: string }>(options: 
     DATA_DIR: options.dataDir,
     ...twilioTestEnv(fake, { publicUrl: PUBLIC_URL, smsFrom: SMS_FROM }),
   });
-  try {
-    let counter = 0;
-    const signedUrl = `${PUBLIC_URL}/twilio/messages`;
+
+  /** One run, then the wait until no reply arrived for QUIET_MS. */
+  async function run(rate: number | undefined, seconds = options.seconds): Promise<EndToEndFigures> {
+    const repliesBefore = fake.messages.length;
+    const cpuBefore = options.cpuMs(server);
     const startedAt = performance.now();
-    const result = await autocannon({
-      url: `${server.url}/twilio/messages`,
-      method: 'POST',
-      connections: options.connections,
-      duration: options.seconds,
-      requests: [
-        {
-          setupRequest: (request) => {
-            counter += 1;
-            const sid = `SM${randomBytes(16).toString('hex')}`;
-            const params = {
-              MessageSid: sid,
-              SmsSid: sid,
-              AccountSid: fake.accountSid,
-              From: `+4477009${String(counter % CUSTOMERS).padStart(5, '0')}`,
-              To: SMS_FROM,
-              Body: QUESTIONS[counter % QUESTIONS.length] ?? 'hello',
-              NumMedia: '0',
-            };
-            return {
-              ...request,
-              headers: {
-                'content-type': 'application/x-www-form-urlencoded',
-                'x-twilio-signature': twilio.getExpectedTwilioSignature(fake.authToken, signedUrl, params),
-              },
-              body: new URLSearchParams(params).toString(),
-            };
-          },
-        },
-      ],
-    });
+    const acks = await driveTwilioWebhooks({ url: server.url, authToken: fake.authToken, accountSid: fake.accountSid, seconds, connections: options.connections, ...(rate !== undefined && { rate }) });
     const loadEndedAt = performance.now();
     while (performance.now() - Math.max(lastReplyAt, loadEndedAt) < QUIET_MS) await new Promise((resolve) => setTimeout(resolve, 100));
-    const replies = fake.messages.length;
-    return {
-      customers: CUSTOMERS,
-      acksPerSecond: result.requests.average,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      non2xx: result.non2xx,
-      errors: result.errors,
-      acked: result['2xx'],
-      replies,
-      repliesPerSecond: replies / ((lastReplyAt - startedAt) / 1000),
-      drainMs: Math.max(0, lastReplyAt - loadEndedAt),
-    };
+    const replies = fake.messages.length - repliesBefore;
+    const cpuMsPerMessage = (options.cpuMs(server) - cpuBefore) / Math.max(1, acks.acked);
+    return { ...acks, replies, repliesPerSecond: replies / ((lastReplyAt - startedAt) / 1000), drainMs: Math.max(0, lastReplyAt - loadEndedAt), cpuMsPerMessage };
+  }
+
+  try {
+    // A short warm-up first, not counted: the code is compiled by the time it is measured, start-up work that
+    // outlives "listening" is done, and the customers' conversations (and their first replies) exist.
+    await run(undefined, WARM_UP_SECONDS);
+    const full = await run(undefined);
+    const halfRate = Math.max(1, Math.round(full.acksPerSecond / 2));
+    const half = await run(halfRate);
+    return { customers: CUSTOMERS, full, halfRate, half };
   } finally {
     clearInterval(timer);
     await options.stop(server);

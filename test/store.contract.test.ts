@@ -230,6 +230,23 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
         assert.deepEqual(await store.listMessages(conversation.id, { after: ids[2] }), []);
       });
 
+      it("reads a turn's newest messages oldest first: every reply, and inbound ones only up to the turn's", async () => {
+        const { conversation, to } = await newConversation();
+        const inbound = async (text: string) => {
+          const m = await store.recordInbound({ conversationId: conversation.id, channel: 'sms', externalId: `${conversation.id}-${text}`, text, receivedAt: new Date() });
+          assert.ok(m);
+          return m.id;
+        };
+        await inbound('one');
+        await store.enqueueOutbound(conversation, replies('reply one'), to);
+        const two = await inbound('two');
+        await inbound('three (younger, in the same burst)');
+        await store.enqueueOutbound(conversation, replies('reply two'), to);
+        const texts = async (limit: number) => (await store.recentMessages(conversation.id, { throughInbound: two, limit })).map((m) => m.text);
+        assert.deepEqual(await texts(10), ['one', 'reply one', 'two', 'reply two']);
+        assert.deepEqual(await texts(2), ['two', 'reply two']);
+      });
+
       it('lists every conversation of a customer for the widget history', async () => {
         const to = address();
         const customer = await store.upsertCustomer(to);

@@ -33,6 +33,9 @@ export interface EscalationEvent {
   transcript: Message[];
 }
 
+/** The newest messages a turn reads: the model's history takes the last few (6 by default) with text. */
+const HISTORY_WINDOW = 24;
+
 /** The human side (the Slack desk), when one is configured. */
 export interface HumanDesk {
   escalate(event: EscalationEvent): Promise<void>;
@@ -102,12 +105,15 @@ export function createEngine(options: EngineOptions): Engine {
     const conversation = await store.getConversation(message.conversationId);
     const customer = conversation && (await store.getCustomer(conversation.customerId));
     if (!conversation || !customer) return undefined;
-    const all = await store.listMessages(conversation.id);
-    // Younger messages of a burst are recorded already; this turn must not see them.
-    const history = all.filter((m) => m.direction === 'out' || m.id <= message.id);
+    // Younger messages of a burst are recorded already; this turn must not see them. Only the newest are read: a
+    // turn uses a few (the model's history), and a long-lived conversation must not make every turn slower.
+    const history = await store.recentMessages(conversation.id, { throughInbound: message.id, limit: HISTORY_WINDOW });
+    // No reply among them: the conversation is new unless it is longer than the window and has one further back.
+    const created =
+      !history.some((m) => m.direction === 'out') && (history.length < HISTORY_WINDOW || !(await store.listMessages(conversation.id)).some((m) => m.direction === 'out'));
     const from: Address = { ...address, ...(customer.addressRef !== null && { ref: customer.addressRef }) };
     return {
-      admitted: { customer, conversation, created: !all.some((m) => m.direction === 'out'), message, history },
+      admitted: { customer, conversation, created, message, history },
       inbound: { externalId: message.externalId ?? '', from, text: message.text, media: message.media, receivedAt: message.createdAt },
     };
   }

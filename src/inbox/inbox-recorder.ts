@@ -6,7 +6,8 @@
 import type { Inbound, ReceiveResult } from '../model.js';
 import type { Message, Store } from '../store/store.js';
 
-export type InboxRecorderStore = Pick<Store, 'findInbound' | 'upsertCustomer' | 'openConversation' | 'recordInbound'>;
+type RecordingStore = Pick<Store, 'findInbound' | 'upsertCustomer' | 'openConversation' | 'recordInbound'>;
+export type InboxRecorderStore = RecordingStore & { atomically<T>(work: (store: RecordingStore) => Promise<T>): Promise<T> };
 
 export interface InboxRecorderOptions {
   store: InboxRecorderStore;
@@ -22,27 +23,30 @@ export interface InboxRecorder {
 const duplicateOf = (message: Message): ReceiveResult => ({ duplicate: true, conversationId: message.conversationId, messageId: message.id });
 
 export function createInboxRecorder(options: InboxRecorderOptions): InboxRecorder {
-  const { store, defaultLanguage } = options;
+  const { defaultLanguage } = options;
   return {
-    async record(inbound) {
-      const { channel } = inbound.from;
-      const seen = await store.findInbound(channel, inbound.externalId);
-      if (seen) return duplicateOf(seen);
-      const customer = await store.upsertCustomer(inbound.from, inbound.hints?.name);
-      const { conversation } = await store.openConversation(customer, defaultLanguage);
-      const message = await store.recordInbound({
-        conversationId: conversation.id,
-        channel,
-        externalId: inbound.externalId,
-        text: inbound.text,
-        media: inbound.media ?? [],
-        ...(inbound.hints && { hints: inbound.hints }),
-        receivedAt: inbound.receivedAt,
-      });
-      if (message) return { duplicate: false, conversationId: conversation.id, messageId: message.id };
-      // Another replica recorded the same event between our lookup and insert.
-      const winner = await store.findInbound(channel, inbound.externalId);
-      return winner ? duplicateOf(winner) : { duplicate: true, conversationId: conversation.id, messageId: 0 };
-    },
+    // One transaction: the webhook waits for one commit instead of one per row written.
+    record: (inbound) => options.store.atomically((store) => recordIn(store, inbound)),
   };
+
+  async function recordIn(store: RecordingStore, inbound: Inbound): Promise<ReceiveResult> {
+    const { channel } = inbound.from;
+    const seen = await store.findInbound(channel, inbound.externalId);
+    if (seen) return duplicateOf(seen);
+    const customer = await store.upsertCustomer(inbound.from, inbound.hints?.name);
+    const { conversation } = await store.openConversation(customer, defaultLanguage);
+    const message = await store.recordInbound({
+      conversationId: conversation.id,
+      channel,
+      externalId: inbound.externalId,
+      text: inbound.text,
+      media: inbound.media ?? [],
+      ...(inbound.hints && { hints: inbound.hints }),
+      receivedAt: inbound.receivedAt,
+    });
+    if (message) return { duplicate: false, conversationId: conversation.id, messageId: message.id };
+    // Another replica recorded the same event between our lookup and insert.
+    const winner = await store.findInbound(channel, inbound.externalId);
+    return winner ? duplicateOf(winner) : { duplicate: true, conversationId: conversation.id, messageId: 0 };
+  }
 }

@@ -55,20 +55,22 @@ export async function claimInbox(db: Kysely<Database>, now: Date, leaseMs: numbe
     .orderBy('messages.id')
     .limit(limit)
     .execute();
+  if (candidates.length === 0) return [];
+  const addressOf = new Map(candidates.map((c) => [c.id, c.address_id]));
+  // One UPDATE for the batch. The lease re-checked in its WHERE makes it a compare-and-set per row against another
+  // replica's claim: a row another claimer took meanwhile is simply not returned.
+  const rows = await db
+    .updateTable('messages')
+    .set((eb) => ({ inbox_lease_until: leaseUntil, inbox_attempts: eb('inbox_attempts', '+', 1) }))
+    .where('id', 'in', [...addressOf.keys()])
+    .where('processed_at', 'is', null)
+    .where((eb) => eb.or([eb('inbox_lease_until', 'is', null), eb('inbox_lease_until', '<=', at)]))
+    .returningAll()
+    .execute();
   const claimed: InboxItem[] = [];
-  for (const { id, address_id: addressId } of candidates) {
-    // The lease re-checked in the WHERE makes this a compare-and-set against another replica's claim.
-    const row = await db
-      .updateTable('messages')
-      .set((eb) => ({ inbox_lease_until: leaseUntil, inbox_attempts: eb('inbox_attempts', '+', 1) }))
-      .where('id', '=', id)
-      .where('processed_at', 'is', null)
-      .where((eb) => eb.or([eb('inbox_lease_until', 'is', null), eb('inbox_lease_until', '<=', at)]))
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) continue;
+  for (const row of rows.sort((a, b) => a.id - b.id)) {
     const message = messageFromRow(row);
-    claimed.push({ message, address: { channel: message.channel, id: addressId }, hints: hintsOf(row.hints), attempts: row.inbox_attempts });
+    claimed.push({ message, address: { channel: message.channel, id: addressOf.get(row.id) ?? '' }, hints: hintsOf(row.hints), attempts: row.inbox_attempts });
   }
   return claimed;
 }

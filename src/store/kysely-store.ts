@@ -99,6 +99,10 @@ export class KyselyStore implements Store {
     await this.db.destroy();
   }
 
+  atomically<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new KyselyStore({ db: trx, dialect: this.dialect, logger: this.logger, now: this.now })));
+  }
+
   async upsertCustomer(address: Address, displayName?: string): Promise<Customer> {
     const now = toDbTime(this.now());
     const ref = address.ref === undefined ? undefined : JSON.stringify(address.ref);
@@ -293,6 +297,18 @@ export class KyselyStore implements Store {
       .orderBy('id');
     if (options.limit !== undefined) query = query.limit(options.limit);
     return (await query.execute()).map(messageFromRow);
+  }
+
+  async recentMessages(conversationId: number, options: { throughInbound: number; limit: number }): Promise<Message[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where((eb) => eb.or([eb('direction', '=', 'out'), eb('id', '<=', options.throughInbound)]))
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+      .execute();
+    return rows.reverse().map(messageFromRow);
   }
 
   async listCustomerMessages(customerId: number, options: { after?: number; limit?: number } = {}): Promise<Message[]> {

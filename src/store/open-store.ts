@@ -5,9 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createKyselyStore } from './kysely-store.js';
+import { groupCommitSqliteDialect } from './sqlite-group-commit.js';
 import type { StoreLogger } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -38,30 +39,7 @@ function openSqlite(dataDir: string): Kysely<Database> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-}
-
-/** How many distinct prepared statements to keep; the store issues a few dozen query shapes. */
-const STATEMENT_CACHE_SIZE = 256;
-
-/**
- * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing was a tenth of the
- * service's CPU under load (bench/load.ts). Queries never stream, so a cached statement is never busy.
- */
-function withStatementCache(database: SqliteDatabase.Database): KyselySqliteDatabase {
-  const statements = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => database.close(),
-    prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = database.prepare(sql);
-        statements.set(sql, statement);
-        if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value ?? sql);
-      }
-      return statement;
-    },
-  };
+  return new Kysely<Database>({ dialect: groupCommitSqliteDialect(database) });
 }
 
 function openPostgres(databaseUrl: string, logger: StoreLogger | undefined): Kysely<Database> {

@@ -126,34 +126,31 @@ export async function claimDueOutbox(db: Kysely<Database>, now: Date, leaseMs: n
     .orderBy('id')
     .limit(limit)
     .execute();
-  const claimed: OutboxItem[] = [];
-  for (const { id } of candidates) {
-    // Re-checking dueness in the WHERE makes this a compare-and-set: a replica that claimed the row first
-    // has moved its lease into the future, and this update then matches nothing.
-    const row = await db
-      .updateTable('outbox')
-      .set((eb) => ({
-        status: 'inflight',
-        lease_until: leaseUntil,
-        attempts: eb('attempts', '+', 1),
-        updated_at: at,
-        attempt_started_at: at,
-        // An in-flight row is due only because its lease ran out: the worker holding it died or stalled mid-send,
-        // and whatever it sent since its attempt started is unknown. (SET reads the row's old values.)
-        outcome_unknown_since: eb
-          .case()
-          .when('status', '=', 'inflight')
-          .then(eb.fn.coalesce('outcome_unknown_since', 'attempt_started_at'))
-          .else(eb.ref('outcome_unknown_since'))
-          .end(),
-      }))
-      .where('id', '=', id)
-      .where((eb) => isDue(eb, at))
-      .returningAll()
-      .executeTakeFirst();
-    if (row) claimed.push(outboxItemFromRow(row));
-  }
-  return claimed;
+  if (candidates.length === 0) return [];
+  // One UPDATE for the batch. Re-checking dueness in its WHERE makes it a compare-and-set per row: a replica that
+  // claimed a row first has moved its lease into the future, and the row is then not returned.
+  const rows = await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'inflight',
+      lease_until: leaseUntil,
+      attempts: eb('attempts', '+', 1),
+      updated_at: at,
+      attempt_started_at: at,
+      // An in-flight row is due only because its lease ran out: the worker holding it died or stalled mid-send,
+      // and whatever it sent since its attempt started is unknown. (SET reads the row's old values.)
+      outcome_unknown_since: eb
+        .case()
+        .when('status', '=', 'inflight')
+        .then(eb.fn.coalesce('outcome_unknown_since', 'attempt_started_at'))
+        .else(eb.ref('outcome_unknown_since'))
+        .end(),
+    }))
+    .where('id', 'in', candidates.map((c) => c.id))
+    .where((eb) => isDue(eb, at))
+    .returningAll()
+    .execute();
+  return rows.sort((a, b) => a.id - b.id).map(outboxItemFromRow);
 }
 
 /** Extends the lease of attempt `attempt` of an in-flight row; false when the row moved on or another worker has it. */

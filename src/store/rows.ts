@@ -11,7 +11,15 @@ import type { Outbound } from '../model.js';
 import type { CustomersTable, ConversationsTable, HandoffsTable, KnowledgeTranslationsTable, MessagesTable, OutboxTable, SurveysTable } from './schema.js';
 import type { Conversation, Customer, DeliveryStatus, Handoff, KnowledgeTranslation, Message, OutboxItem, Survey } from './store.js';
 
+// Built once: building a zod schema costs far more than a parse, and every row read went through these.
 const channel = z.enum(CHANNELS);
+const conversationState = z.enum(CONVERSATION_STATES);
+const direction = z.enum(['in', 'out']);
+const author = z.enum(['customer', 'bot', 'agent', 'system']);
+const outboxStatus = z.enum(['pending', 'inflight', 'sent', 'dead', 'expired']);
+const handoffStatus = z.enum(['queued', 'claimed', 'released', 'closed']);
+const handledBy = z.enum(['bot', 'human']);
+const stringList = z.array(z.string());
 const deliveryStatus = z.enum(['pending', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'read'] as const satisfies readonly DeliveryStatus[]);
 const mediaList = z.array(z.object({ url: z.string(), contentType: z.string() }));
 const outboundPayload = z.object({
@@ -66,7 +74,7 @@ export function conversationFromRow(row: Selectable<ConversationsTable>): Conver
     customerId: row.customer_id,
     channel: channel.parse(row.channel),
     addressId: row.address_id,
-    state: z.enum(CONVERSATION_STATES).parse(row.state),
+    state: conversationState.parse(row.state),
     language: row.language,
     languageReason: row.language_reason,
     languageEvidence: row.language_evidence === null ? null : parseJson(row.language_evidence, 'conversations.language_evidence'),
@@ -81,11 +89,12 @@ export function messageFromRow(row: Selectable<MessagesTable>): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,
-    direction: z.enum(['in', 'out']).parse(row.direction),
-    author: z.enum(['customer', 'bot', 'agent', 'system']).parse(row.author),
+    direction: direction.parse(row.direction),
+    author: author.parse(row.author),
     agentName: row.agent_name,
     text: row.text,
-    media: mediaList.parse(parseJson(row.media, 'messages.media')),
+    // Most messages carry no media: their column is the same two characters every time.
+    media: row.media === '[]' ? [] : mediaList.parse(parseJson(row.media, 'messages.media')),
     channel: channel.parse(row.channel),
     externalId: row.external_id,
     deliveryStatus: row.delivery_status === null ? null : deliveryStatus.parse(row.delivery_status),
@@ -102,13 +111,13 @@ export function outboxItemFromRow(row: Selectable<OutboxTable>): OutboxItem {
     messageId: row.message_id,
     channel: channel.parse(row.channel),
     payload,
-    status: z.enum(['pending', 'inflight', 'sent', 'dead', 'expired']).parse(row.status),
+    status: outboxStatus.parse(row.status),
     attempts: row.attempts,
     nextAttemptAt: fromDbTime(row.next_attempt_at),
     leaseUntil: fromDbTimeOrNull(row.lease_until),
     lastError: row.last_error,
     providerId: row.provider_id,
-    sentParts: row.sent_parts === null ? [] : z.array(z.string()).parse(parseJson(row.sent_parts, 'outbox.sent_parts')),
+    sentParts: row.sent_parts === null ? [] : stringList.parse(parseJson(row.sent_parts, 'outbox.sent_parts')),
     createdAt: fromDbTime(row.created_at),
     updatedAt: fromDbTime(row.updated_at),
     attemptStartedAt: fromDbTimeOrNull(row.attempt_started_at),
@@ -121,7 +130,7 @@ export function handoffFromRow(row: Selectable<HandoffsTable>): Handoff {
   return {
     id: row.id,
     conversationId: row.conversation_id,
-    status: z.enum(['queued', 'claimed', 'released', 'closed']).parse(row.status),
+    status: handoffStatus.parse(row.status),
     reason: row.reason,
     reasonDetail: row.reason_detail,
     language: row.language,
@@ -144,7 +153,7 @@ export function knowledgeTranslationFromRow(row: Selectable<KnowledgeTranslation
   return {
     entryId: row.entry_id,
     language: row.language,
-    questions: z.array(z.string()).parse(parseJson(row.questions, 'knowledge_translations.questions')),
+    questions: stringList.parse(parseJson(row.questions, 'knowledge_translations.questions')),
     answer: row.answer,
     ...(row.short !== null && { short: row.short }),
   };
@@ -155,7 +164,7 @@ export function surveyFromRow(row: Selectable<SurveysTable>): Survey {
     id: row.id,
     conversationId: row.conversation_id,
     customerId: row.customer_id,
-    handledBy: z.enum(['bot', 'human']).parse(row.handled_by),
+    handledBy: handledBy.parse(row.handled_by),
     language: row.language,
     askedAt: fromDbTime(row.asked_at),
     rating: row.rating,

@@ -218,6 +218,11 @@ export interface Store {
   /** Throws when the database cannot be reached (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Runs `work` against a store bound to one transaction: its writes commit together, once, or not at all. Only
+   * for single-statement methods (the recorder's): those that open a transaction of their own cannot run inside.
+   */
+  atomically<T>(work: (store: Store) => Promise<T>): Promise<T>;
 
   /** Finds the customer at this address or creates one; refreshes the reply reference and name when given. */
   upsertCustomer(address: Address, displayName?: string): Promise<Customer>;
@@ -264,6 +269,11 @@ export interface Store {
   ): Promise<OutboxItem[]>;
   /** Messages of a conversation with id greater than `after`, oldest first. */
   listMessages(conversationId: number, options?: { after?: number; limit?: number }): Promise<Message[]>;
+  /**
+   * The newest `limit` messages of a conversation a turn may see, oldest first: every reply, and the inbound
+   * messages up to `throughInbound` (a burst's younger messages are not its turn's).
+   */
+  recentMessages(conversationId: number, options: { throughInbound: number; limit: number }): Promise<Message[]>;
   /** Messages of every conversation of this customer, oldest first: the widget's history. */
   listCustomerMessages(customerId: number, options?: { after?: number; limit?: number }): Promise<Message[]>;
   /**
