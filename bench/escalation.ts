@@ -58,6 +58,8 @@ function measureClassifier(showMistakes: boolean): void {
   report('THIRD FRESH set — model alone', fresh3, (t) => modelAlone.classify(t), { mistakes: false });
   const fresh4 = testSet('fresh4');
   report('FOURTH FRESH set (written apart from the code during session 4; measured before and after its data change) — model + rule', fresh4, (t) => withRules.classify(t), { mistakes: showMistakes });
+  const fresh5 = testSet('fresh5');
+  report('FIFTH FRESH set (written apart from the code during session 4, after the fourth; measured before and after the last data change) — model + rule', fresh5, (t) => withRules.classify(t), { mistakes: showMistakes });
 
   if (!process.argv.includes('--no-cv')) {
     const training = shippedTrainingRows();
@@ -70,7 +72,7 @@ function measureClassifier(showMistakes: boolean): void {
     );
   }
 
-  const texts = [...frozen, ...fresh, ...fresh2, ...fresh3, ...fresh4].map((row) => row.text);
+  const texts = [...frozen, ...fresh, ...fresh2, ...fresh3, ...fresh4, ...fresh5].map((row) => row.text);
   const times: number[] = [];
   for (let round = 0; round < 20; round += 1) {
     for (const text of texts) {

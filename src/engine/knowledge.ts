@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
 import { createCandidateFinder, type Candidate } from '../understanding/answer-reranker.js';
 import { rankCandidates, rerankVerdict, shippedReranker, type RerankerModel } from '../understanding/reranker-model.js';
-import { FEATURES, shippedOffTopic, spellingOf, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample } from '../understanding/knowledge-matcher.js';
+import { FEATURES, readMessage, shippedOffTopic, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample } from '../understanding/knowledge-matcher.js';
 import { shippedSynonymLexicon, type SynonymLexicon } from '../understanding/synonym-lexicon.js';
 import { normalizeText, words } from './text-normalize.js';
 
@@ -121,6 +121,16 @@ function lexiconExamples(entry: number, questions: readonly (readonly [string, r
     }));
 }
 
+/** An entry's question variants with the extra ones (translations) added, language by language. */
+function withExtraQuestions(
+  questions: Readonly<Record<string, readonly string[]>>,
+  extra: Readonly<Record<string, readonly string[]>> | undefined,
+): Record<string, readonly string[]> {
+  const merged: Record<string, readonly string[]> = { ...questions };
+  for (const [language, texts] of Object.entries(extra ?? {})) merged[language] = [...(merged[language] ?? []), ...texts];
+  return merged;
+}
+
 function examplesOf(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions, lexicon: SynonymLexicon): MatcherExample[] {
   const examples: MatcherExample[] = [];
   entries.forEach((entry, index) => {
@@ -152,10 +162,10 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
   const languages = [...new Set(entries.flatMap((entry) => Object.keys(entry.answers)))].sort();
   const lexicon = options.lexicon ?? shippedSynonymLexicon();
   const matcher: KnowledgeMatcher = trainKnowledgeMatcher(examplesOf(entries, options, lexicon), entries.length, lexicon);
+  const read = (text: string, language: string | undefined) => readMessage(text, language, lexicon);
   const finder = createCandidateFinder(
-    entries.map((entry) => ({ questions: { ...entry.questions, ...options.extraQuestions?.[entry.id] }, answers: entry.answers })),
-    lexicon,
-    spellingOf,
+    entries.map((entry) => ({ questions: withExtraQuestions(entry.questions, options.extraQuestions?.[entry.id]), answers: entry.answers })),
+    read,
     FEATURES.dimensions,
   );
   const languageOf = (searchOptions: KnowledgeSearchOptions): string | undefined =>
@@ -166,8 +176,9 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
 
   const look = (text: string, searchOptions: KnowledgeSearchOptions = {}): { candidates: Candidate[]; none: number } => {
     const language = languageOf(searchOptions);
-    const view = matcher.score(text, language);
-    return { candidates: finder.candidates(text, language, view), none: view.none };
+    const reading = read(text, language);
+    const view = matcher.score(reading);
+    return { candidates: finder.candidates(text, language, reading, view), none: view.none };
   };
 
   const understand = (text: string, searchOptions?: KnowledgeSearchOptions): KnowledgeVerdict => {

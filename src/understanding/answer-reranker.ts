@@ -11,7 +11,7 @@
 import { normalizeText, words } from '../engine/text-normalize.js';
 import { MAX_FEATURE_TEXT, type SparseVector } from './hashed-features.js';
 import { stemmerFor } from './stemmers.js';
-import type { SynonymLexicon } from './synonym-lexicon.js';
+import type { MessageReading } from './knowledge-matcher.js';
 
 /** The parts of a knowledge entry the reranker reads. */
 export interface RerankedEntry {
@@ -83,9 +83,6 @@ function stemKeys(text: string, language: string): string[] {
     .map((word) => `${language}:${stem(word)}`);
 }
 
-function conceptsOf(text: string, language: string | undefined, lexicon: SynonymLexicon): string[] {
-  return lexicon.concepts(words(normalizeText(text.slice(0, MAX_FEATURE_TEXT))), language);
-}
 
 /** Sparse dot product of `vector` with the dense `query` (both unit length: a cosine). */
 function dot(vector: SparseVector, query: Float32Array): number {
@@ -96,17 +93,16 @@ function dot(vector: SparseVector, query: Float32Array): number {
 
 export interface CandidateFinder {
   /** The matcher's best entries for a message, with their features, best first. */
-  candidates(text: string, language: string | undefined, view: MatcherView): Candidate[];
+  candidates(text: string, language: string | undefined, reading: MessageReading, view: MatcherView): Candidate[];
 }
 
 /**
- * Prepares a base's entries for the second look. `spelling` is the matcher's spelling view of a text (its
- * n-grams, words and stems), so "close to a variant" means the same as in the matcher.
+ * Prepares a base's entries for the second look. `read` is the matcher's reading of a text (its spelling
+ * view — n-grams, words and stems — and its concepts), so "close to a variant" means the same as in the matcher.
  */
 export function createCandidateFinder(
   entries: readonly RerankedEntry[],
-  lexicon: SynonymLexicon,
-  spelling: (text: string, language: string | undefined) => SparseVector,
+  read: (text: string, language: string | undefined) => MessageReading,
   dimensions: number,
 ): CandidateFinder {
   const profiles: EntryProfile[] = entries.map((entry) => {
@@ -116,9 +112,10 @@ export function createCandidateFinder(
     let variantCount = 0;
     for (const [language, texts] of Object.entries(entry.questions)) {
       for (const text of texts) {
-        variants.push(spelling(text, language));
+        const reading = read(text, language);
+        variants.push(reading.spelling);
         variantCount += 1;
-        for (const concept of conceptsOf(text, language, lexicon)) {
+        for (const concept of reading.concepts) {
           questionConcepts.add(concept);
           counts.set(concept, (counts.get(concept) ?? 0) + 1);
         }
@@ -127,7 +124,7 @@ export function createCandidateFinder(
     const answerConcepts = new Set<string>();
     const answerStems = new Set<string>();
     for (const [language, text] of Object.entries(entry.answers)) {
-      for (const concept of conceptsOf(text, language, lexicon)) answerConcepts.add(concept);
+      for (const concept of read(text, language).concepts) answerConcepts.add(concept);
       for (const key of stemKeys(text, language)) answerStems.add(key);
     }
     const defining = [...counts].filter(([, count]) => count * 3 >= variantCount).map(([concept]) => concept);
@@ -145,12 +142,12 @@ export function createCandidateFinder(
   const query = new Float32Array(dimensions);
 
   return {
-    candidates(text, language, view) {
+    candidates(text, language, reading, view) {
       const order = [...view.entries.keys()].sort((a, b) => (view.entries[b] ?? 0) - (view.entries[a] ?? 0)).slice(0, CANDIDATES);
       const best = view.entries[order[0] ?? 0] ?? 0;
-      const message = spelling(text, language);
+      const message = reading.spelling;
       message.indices.forEach((bucket, i) => (query[bucket] = message.values[i] ?? 0));
-      const concepts = conceptsOf(text, language, lexicon);
+      const { concepts } = reading;
       const stems = language === undefined ? [] : [...new Set(stemKeys(text, language))];
       const languageAsked = language !== undefined && askedLanguages.has(language) ? 1 : 0;
       const rows = order.map((index) => {

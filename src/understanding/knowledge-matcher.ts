@@ -34,8 +34,14 @@ export interface MatcherScores {
   none: number;
 }
 
+/** What the matcher reads of a message, once: its spelling view and the concepts it names (the reranker reads them too). */
+export interface MessageReading {
+  spelling: SparseVector;
+  concepts: string[];
+}
+
 export interface KnowledgeMatcher {
-  score(text: string, language: string | undefined): MatcherScores;
+  score(reading: MessageReading): MatcherScores;
 }
 
 export const FEATURES: FeatureOptions = { dimensions: 1 << 16, charNgrams: [2, 4], wordBigrams: true };
@@ -63,27 +69,31 @@ function stemsOf(text: string, language: string | undefined): string[] {
 }
 
 /**
- * The synonym concepts a text names, scaled to length {@link MEANING_WEIGHT} on their own: in one vector with
- * the n-grams, a long message's hundreds of n-grams would drown the few concepts it shares with a variant in
- * another language, and those are what a paraphrase or a translation has in common with it.
+ * Concepts as features, scaled to length {@link MEANING_WEIGHT} on their own: in one vector with the n-grams, a
+ * long message's hundreds of n-grams would drown the few concepts it shares with a variant in another language,
+ * and those are what a paraphrase or a translation has in common with it.
  */
-function meaningOf(text: string, language: string | undefined, lexicon: SynonymLexicon, weight: number): SparseVector {
+function meaningOf(concepts: readonly string[], weight: number): SparseVector {
   // A concept counts twice: it is the one feature a paraphrase shares with a variant that uses other words.
-  const concepts = lexicon.concepts(words(normalizeText(text)), language).flatMap((concept) => [`k:${concept}`, `k:${concept}`]);
-  const meaning = hashedFeatures('', NAMED_ONLY, concepts);
+  const meaning = hashedFeatures('', NAMED_ONLY, concepts.flatMap((concept) => [`k:${concept}`, `k:${concept}`]));
   for (let i = 0; i < meaning.values.length; i += 1) meaning.values[i] = (meaning.values[i] ?? 0) * weight;
   return meaning;
 }
 
-/** The letters, words and stems of a text (unit length), plus its concepts (see {@link meaningOf}). */
-export function matcherFeatures(whole: string, language: string | undefined, lexicon: SynonymLexicon): SparseVector {
+/** Reads a message or example: its letters, words and stems (unit length) and the lexicon's concepts it names. */
+export function readMessage(whole: string, language: string | undefined, lexicon: SynonymLexicon): MessageReading {
   // The same cut as the n-grams' for the stems and concepts: a question is in the first few sentences.
   const text = whole.slice(0, MAX_FEATURE_TEXT);
-  return sumOfVectors(spellingOf(text, language), meaningOf(text, language, lexicon, MEANING_WEIGHT));
+  return { spelling: spellingOf(text, language), concepts: lexicon.concepts(words(normalizeText(text)), language) };
+}
+
+/** The matcher's features of a reading: its spelling plus its concepts (see {@link meaningOf}). */
+function featuresOf(reading: MessageReading): SparseVector {
+  return sumOfVectors(reading.spelling, meaningOf(reading.concepts, MEANING_WEIGHT));
 }
 
 /** The letters, words and stems of a text, as one unit vector: the matcher's spelling view. */
-export function spellingOf(text: string, language: string | undefined): SparseVector {
+function spellingOf(text: string, language: string | undefined): SparseVector {
   return hashedFeatures(text, FEATURES, stemsOf(text, language));
 }
 
@@ -108,21 +118,22 @@ export function trainKnowledgeMatcher(examples: readonly MatcherExample[], entry
   const model: LinearModel = train(
     examples.flatMap((example) => {
       const text = example.text.slice(0, MAX_FEATURE_TEXT);
+      const reading = readMessage(text, example.language, lexicon);
       const learnt = {
-        features: example.conceptsOnly ? meaningOf(text, example.language, lexicon, 1) : matcherFeatures(text, example.language, lexicon),
+        features: example.conceptsOnly ? meaningOf(reading.concepts, 1) : featuresOf(reading),
         label: example.entry ?? entryCount,
         weight: example.entry === undefined ? example.weight * offTopicScale : example.weight,
       };
       // Each question variant is also learnt from its letters and words alone, so that a message whose concepts
       // the lexicon does not know ("rimborzo", "levertjid") is still recognised by its spelling.
       if (example.entry === undefined || example.weight !== QUESTION_WEIGHT) return [learnt];
-      return [learnt, { features: spellingOf(text, example.language), label: example.entry, weight: QUESTION_WEIGHT }];
+      return [learnt, { features: reading.spelling, label: example.entry, weight: QUESTION_WEIGHT }];
     }),
     { ...TRAINING, classes: entryCount + 1, dimensions: FEATURES.dimensions },
   );
   return {
-    score(text, language) {
-      const probabilities = predict(model, matcherFeatures(text, language, lexicon));
+    score(reading) {
+      const probabilities = predict(model, featuresOf(reading));
       return { entries: probabilities.subarray(0, entryCount), none: probabilities[entryCount] ?? 0 };
     },
   };

@@ -18,6 +18,14 @@ const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/
 /** Longest term, in words, worth looking for. */
 const MAX_TERM_WORDS = 4;
 
+/**
+ * Languages that write compounds as one word ("reiseforsikring", "Reisekrankenversicherung", "matkavakuutus"):
+ * a word there is also looked up by its first and last parts, so the lexicon's "reise" and "forsikring" are found.
+ */
+const COMPOUNDING = new Set(['da', 'de', 'et', 'fi', 'nb', 'nl', 'sv']);
+/** The shortest part of a compound worth looking up: shorter ones are too often the start of unrelated words. */
+const MIN_COMPOUND_PART = 4;
+
 /** How many other words may stand between the words of a term matched by stems. */
 const TERM_GAP = 2;
 
@@ -66,8 +74,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
         // Under their first character: a message is searched at each of its characters for the terms starting there.
         const first = folded[0] ?? '';
         inside.set(first, [...(inside.get(first) ?? []), { term: folded, concept }]);
-      }
-      else add(byPhrase, folded, concept);
+      } else add(byPhrase, folded, concept);
       if (!stem) continue;
       const termWords = words(folded);
       if (termWords.length === 1) add(byStem, `${language}:${stem(folded)}`, concept);
@@ -78,6 +85,17 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       }
     }
   }
+  /** The concepts a compound's first or last part names, as a word or by its stem. */
+  const compoundParts = (word: string, language: string, stem: (word: string) => string): string[] => {
+    const found: string[] = [];
+    for (let cut = MIN_COMPOUND_PART; cut <= word.length - MIN_COMPOUND_PART; cut += 1) {
+      for (const part of [word.slice(0, cut), word.slice(cut)]) {
+        for (const concept of byPhrase.get(part) ?? []) found.push(concept);
+        for (const concept of byStem.get(`${language}:${stem(part)}`) ?? []) found.push(concept);
+      }
+    }
+    return found;
+  };
   return {
     languages: [...new Set(rows.map((row) => row.language))].sort(),
     vocabulary,
@@ -91,6 +109,9 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
           for (const concept of byPhrase.get(folded.slice(i, i + n).join(' ')) ?? []) found.add(concept);
         }
         for (const concept of byStem.get(stems[i] ?? '') ?? []) found.add(concept);
+        if (stem && language !== undefined && COMPOUNDING.has(language)) {
+          for (const concept of compoundParts(folded[i] ?? '', language, stem)) found.add(concept);
+        }
         for (const term of byFirstStem.get(stems[i] ?? '') ?? []) {
           const near = stems.slice(Math.max(0, i - term.stems.length - TERM_GAP), i + term.stems.length + TERM_GAP + 1);
           if (term.stems.every((key) => near.includes(key))) found.add(term.concept);
