@@ -10,6 +10,9 @@ import { emissionIntervalMs, type BucketStore } from './token-bucket.js';
 
 const TABLE = 'limit_buckets';
 
+/** PostgreSQL error codes of a CREATE TABLE IF NOT EXISTS that lost a race with another replica's. */
+const TABLE_RACE_CODES = new Set(['23505', '42710', '42P07']);
+
 /** How often buckets that have refilled completely are deleted. */
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 
@@ -27,8 +30,9 @@ SELECT (SELECT tat FROM taken) AS taken, (SELECT tat FROM ${TABLE} WHERE key = $
 /** Creates the table if needed (several replicas may race to: that is harmless) and returns the store. */
 export async function createPostgresBucketStore(pool: Pool, logger: Logger): Promise<BucketStore> {
   await pool.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (key text PRIMARY KEY, tat bigint NOT NULL)`).catch((error: unknown) => {
-    // Two replicas creating the table at once: the loser sees a unique violation on the type name.
-    if ((error as { code?: string }).code !== '23505') throw error;
+    // Two replicas creating the table at once: the loser sees a unique violation on the type name (23505), or
+    // "type … already exists" (42710) or "relation … already exists" (42P07), depending on where it lost the race.
+    if (!TABLE_RACE_CODES.has((error as { code?: string }).code ?? '')) throw error;
   });
   const sweep = setInterval(() => {
     pool.query(`DELETE FROM ${TABLE} WHERE tat < $1`, [Date.now()]).catch((error: unknown) => logger.warn({ err: error }, 'full rate-limit buckets could not be deleted'));
