@@ -51,20 +51,23 @@ function softmaxInPlace(scores: Float64Array): Float64Array {
   return scores;
 }
 
-function scoresOf(weights: Float32Array | Float64Array, bias: Float32Array | Float64Array, classes: number, x: SparseVector): Float64Array {
+/** Class scores of the sum of `parts` (the model is linear: the parts' scores add up, no summed vector needed). */
+function scoresOf(weights: Float32Array | Float64Array, bias: Float32Array | Float64Array, classes: number, ...parts: SparseVector[]): Float64Array {
   const scores = new Float64Array(classes);
   for (let c = 0; c < classes; c += 1) scores[c] = bias[c] ?? 0;
-  for (let i = 0; i < x.indices.length; i += 1) {
-    const row = (x.indices[i] ?? 0) * classes;
-    const value = x.values[i] ?? 0;
-    for (let c = 0; c < classes; c += 1) scores[c] = (scores[c] ?? 0) + value * (weights[row + c] ?? 0);
+  for (const x of parts) {
+    for (let i = 0; i < x.indices.length; i += 1) {
+      const row = (x.indices[i] ?? 0) * classes;
+      const value = x.values[i] ?? 0;
+      for (let c = 0; c < classes; c += 1) scores[c] = (scores[c] ?? 0) + value * (weights[row + c] ?? 0);
+    }
   }
   return scores;
 }
 
-/** Class probabilities for one text's features. */
-export function predict(model: LinearModel, x: SparseVector): Float64Array {
-  return softmaxInPlace(scoresOf(model.weights, model.bias, model.classes, x));
+/** Class probabilities for one text's features, given whole or as parts that add up to them. */
+export function predict(model: LinearModel, ...parts: SparseVector[]): Float64Array {
+  return softmaxInPlace(scoresOf(model.weights, model.bias, model.classes, ...parts));
 }
 
 /** Trains with AdaGrad on the cross-entropy loss, one example at a time in a seeded order each epoch. */

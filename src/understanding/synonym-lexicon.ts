@@ -48,6 +48,9 @@ export interface SynonymLexicon {
 
 export function createSynonymLexicon(rows: readonly { concept: string; language: string; terms: readonly string[] }[]): SynonymLexicon {
   const byPhrase = new Map<string, Set<string>>();
+  // The first words of terms of several words: only a message word among them can start one (saves building
+  // every 2-, 3- and 4-word sequence of every message).
+  const phraseStarts = new Set<string>();
   const byStem = new Map<string, Set<string>>();
   // Several-word terms, under the stem of their first word (the other words are looked for around it).
   const byFirstStem = new Map<string, StemmedTerm[]>();
@@ -74,7 +77,10 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
         // Under their first character: a message is searched at each of its characters for the terms starting there.
         const first = folded[0] ?? '';
         inside.set(first, [...(inside.get(first) ?? []), { term: folded, concept }]);
-      } else add(byPhrase, folded, concept);
+      } else {
+        add(byPhrase, folded, concept);
+        if (folded.includes(' ')) phraseStarts.add(folded.slice(0, folded.indexOf(' ')));
+      }
       if (!stem) continue;
       const termWords = words(folded);
       if (termWords.length === 1) add(byStem, `${language}:${stem(folded)}`, concept);
@@ -105,8 +111,11 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       const stem = language === undefined ? undefined : stemmerFor(language);
       const stems = stem ? folded.map((word) => `${language ?? ''}:${stem(word)}`) : [];
       for (let i = 0; i < folded.length; i += 1) {
-        for (let n = 1; n <= MAX_TERM_WORDS && i + n <= folded.length; n += 1) {
-          for (const concept of byPhrase.get(folded.slice(i, i + n).join(' ')) ?? []) found.add(concept);
+        for (const concept of byPhrase.get(folded[i] ?? '') ?? []) found.add(concept);
+        if (phraseStarts.has(folded[i] ?? '')) {
+          for (let n = 2; n <= MAX_TERM_WORDS && i + n <= folded.length; n += 1) {
+            for (const concept of byPhrase.get(folded.slice(i, i + n).join(' ')) ?? []) found.add(concept);
+          }
         }
         for (const concept of byStem.get(stems[i] ?? '') ?? []) found.add(concept);
         if (stem && language !== undefined && COMPOUNDING.has(language)) {
