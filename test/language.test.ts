@@ -108,6 +108,17 @@ describe('language', () => {
       assert.equal(detector.detect('hai ricevuto il mio ordine di ieri?').language, 'it');
     });
 
+    it('takes Arabizi for Arabic by its words and the digits it writes for letters, but not English chat or ordinals', () => {
+      assert.equal(detector.detect('salam 3alaykom, 3ayez alghi el eshtirak law sama7t').language, 'ar');
+      assert.equal(detector.detect('marhaba, talabi ra2m 88120 ma wosel, fi ta2khir?').language, 'ar');
+      assert.equal(detector.detect('see you 2day at 5pm, the 3rd floor, gr8').language, 'en');
+    });
+
+    it('takes an inverted question or exclamation mark for Spanish', () => {
+      assert.equal(detector.detect('¿devolución?').language, 'es');
+      assert.equal(detector.detect('¡gracias!').language, 'es');
+    });
+
     it('counts a word for each language that writes it, and none for a word every language writes', () => {
       const vocabulary = createLanguageVocabulary(
         createSynonymLexicon([

@@ -2,8 +2,9 @@
  * Per-message language scores, restricted to the languages the deployment serves, from evidence in this order:
  * 1. a phrase several languages share ("hallo", "hej") names its few languages and no other (language-lexicon.ts);
  * 2. a script only one served language writes decides it (kana, Arabic, Devanagari; language-letters.ts);
- * 3. Latin text with two of Hindi's function words is Hindi ("bhai mera refund kab aayega"; romanized-hindi.ts),
- *    which the n-grams take for Czech or English;
+ * 3. Latin text with two of Hindi's or Arabic's markers is Hindi or Arabic ("bhai mera refund kab aayega",
+ *    "3ayez alghi el eshtirak law sama7t"; romanized.ts), which the n-grams take for Czech, English or Romanian;
+ *    and Latin text with "¿" or "¡" is Spanish;
  * 4. letters only some languages of the script use rule the others out strongly ("і", "ł", "ß");
  * 5. n-gram scores from `eld` (Nito-ELD, pure JS; chosen over franc after bench/language.ts: markedly more
  *    accurate on short support messages and an order of magnitude faster), on top of 2 and 4;
@@ -16,8 +17,10 @@ import { deriveLetterTable, languageTexts, letterEvidence, type LetterTable } fr
 import { sharedPhraseLanguages } from './language-lexicon.js';
 import { closeGroupVotes, hanVotes, MARKER_NATS } from './language-pairs.js';
 import { createLanguageVocabulary, type LanguageVocabulary } from './language-vocabulary.js';
-import { isRomanizedHindi } from './romanized-hindi.js';
+import { romanizedLanguage } from './romanized.js';
 import { shippedSynonymLexicon } from '../understanding/synonym-lexicon.js';
+
+const SPANISH_MARKS = /[¿¡]/u;
 
 /** eld's detection result, as much of it as we read. */
 interface EldResult {
@@ -256,7 +259,11 @@ export function languageDetectorFrom(eld: EldInstance, model: DetectorModel, opt
       if (letters === 0) return { language: undefined, scores: {}, letters };
 
       const evidence = letterEvidence(text, table);
-      if (evidence.script === 'Latin' && served.has('hi') && isRomanizedHindi(text)) return { language: 'hi', scores: { hi: 0 }, letters };
+      // The raw message: the digits inside Arabizi words ("ra2m") make them look like ids, which the bearing text drops.
+      const romanized = evidence.script === 'Latin' ? romanizedLanguage(raw, served) : undefined;
+      if (romanized !== undefined) return { language: romanized, scores: { [romanized]: 0 }, letters };
+      // Inverted question and exclamation marks are Spanish's alone among the served languages ("¿reembolso?").
+      if (evidence.script === 'Latin' && served.has('es') && SPANISH_MARKS.test(raw)) return { language: 'es', scores: { es: 0 }, letters };
       const candidates = evidence.languages.filter((l) => served.has(l));
       const only = candidates.length === 1 ? candidates[0] : undefined;
       if (only !== undefined) return { language: only, scores: { [only]: 0 }, letters, decisive: { language: only, by: 'script' } };
