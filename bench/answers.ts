@@ -106,8 +106,10 @@ function matchTime(): void {
   const large = createKnowledgeBase(entries, { defaultLanguage: 'en' });
   const trainMs = performance.now() - started;
   const queries = readTsv(projectPath('data', 'knowledge', 'dev', 'demo.tsv')).map((row) => ({ text: row.text ?? '', language: row.lang ?? 'en' }));
+  // One untimed pass first: the code is compiled and the training's garbage collected, as in a running service.
+  for (const { text, language } of queries) large.understand(text, { language });
   const times: number[] = [];
-  for (let round = 0; round < 5; round += 1) {
+  for (let round = 0; round < 20; round += 1) {
     for (const { text, language } of queries) {
       const at = performance.now();
       large.understand(text, { language });
