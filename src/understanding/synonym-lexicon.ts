@@ -26,6 +26,9 @@ const COMPOUNDING = new Set(['da', 'de', 'et', 'fi', 'nb', 'nl', 'sv']);
 /** The shortest part of a compound worth looking up: shorter ones are too often the start of unrelated words. */
 const MIN_COMPOUND_PART = 4;
 
+/** Remembered word stems (see stemKey) before the memory is emptied. */
+const STEM_CACHE_SIZE = 100_000;
+
 /** How many other words may stand between the words of a term matched by stems. */
 const TERM_GAP = 2;
 
@@ -91,13 +94,26 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       }
     }
   }
+  // Stems of the words messages and examples use, remembered: a knowledge base's training looks up thousands of
+  // texts, and every cut of a compound is stemmed. Bounded, so hostile traffic cannot grow it without limit.
+  const stemKeys = new Map<string, string>();
+  const stemKey = (language: string, stem: (word: string) => string, word: string): string => {
+    const cacheKey = `${language}:${word}`;
+    let key = stemKeys.get(cacheKey);
+    if (key === undefined) {
+      if (stemKeys.size >= STEM_CACHE_SIZE) stemKeys.clear();
+      key = `${language}:${stem(word)}`;
+      stemKeys.set(cacheKey, key);
+    }
+    return key;
+  };
   /** The concepts a compound's first or last part names, as a word or by its stem. */
   const compoundParts = (word: string, language: string, stem: (word: string) => string): string[] => {
     const found: string[] = [];
     for (let cut = MIN_COMPOUND_PART; cut <= word.length - MIN_COMPOUND_PART; cut += 1) {
       for (const part of [word.slice(0, cut), word.slice(cut)]) {
         for (const concept of byPhrase.get(part) ?? []) found.push(concept);
-        for (const concept of byStem.get(`${language}:${stem(part)}`) ?? []) found.push(concept);
+        for (const concept of byStem.get(stemKey(language, stem, part)) ?? []) found.push(concept);
       }
     }
     return found;
@@ -109,7 +125,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
     concepts(folded, language) {
       const found = new Set<string>();
       const stem = language === undefined ? undefined : stemmerFor(language);
-      const stems = stem ? folded.map((word) => `${language ?? ''}:${stem(word)}`) : [];
+      const stems = stem ? folded.map((word) => stemKey(language ?? '', stem, word)) : [];
       for (let i = 0; i < folded.length; i += 1) {
         for (const concept of byPhrase.get(folded[i] ?? '') ?? []) found.add(concept);
         if (phraseStarts.has(folded[i] ?? '')) {
