@@ -59,11 +59,6 @@ for (const answerAt of grid) {
   for (const clarifyAt of [0.2, 0.25, ...grid, 1]) {
     const outcomes = messages.map((m) => outcome({ ...(folds.get(m.base) as RerankerModel), answerAt, clarifyAt }, m));
     const v = value(outcomes);
-    if (process.env.GRID && clarifyAt > 0.29 && clarifyAt < 0.31) {
-      const inScope = outcomes.filter((_, i) => !messages[i]?.offTopic);
-      const off = outcomes.filter((_, i) => messages[i]?.offTopic);
-      console.log(answerAt.toFixed(2), (100 * inScope.filter((o) => o === 'correct').length / inScope.length).toFixed(1), (100 * inScope.filter((o) => o === 'wrong').length / inScope.length).toFixed(1), (100 * off.filter((o) => o === 'declined').length / off.length).toFixed(1));
-    }
     if (v > best.value) best = { answerAt: Number(answerAt.toFixed(2)), clarifyAt: Number(clarifyAt.toFixed(2)), value: v };
   }
 }

@@ -1,6 +1,6 @@
-import { rerankVerdict, shippedReranker, type RerankerModel } from '../src/understanding/reranker-model.js';
-import { RERANK_FEATURES } from '../src/understanding/answer-reranker.js';
 import assert from 'node:assert/strict';
+import { RERANK_FEATURES } from '../src/understanding/answer-reranker.js';
+import { rerankVerdict, shippedReranker, type RerankerModel } from '../src/understanding/reranker-model.js';
 import { createSynonymLexicon } from '../src/understanding/synonym-lexicon.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import {
   type KnowledgeBase,
   type KnowledgeEntry,
 } from '../src/engine/knowledge.js';
-import { normalizeText } from '../src/engine/text-normalize.js';
+import { normalizeText, words } from '../src/engine/text-normalize.js';
 import { projectPath } from '../src/paths.js';
 
 const REQUIRED_LANGUAGES = ['en', 'es', 'de', 'fr', 'lv'];
@@ -285,5 +285,33 @@ describe('knowledge base', () => {
       assert.equal(normalizeText('Pasūtījumu?!  ÉTÉ—Straße'), 'pasutijumu ete strasse');
       assert.equal(normalizeText('  ¿Dónde   está? '), 'donde esta');
     });
+  });
+});
+
+describe('synonym lexicon', () => {
+  const lexicon = createSynonymLexicon([
+    { concept: 'close_account', language: 'et', terms: ['sulgeda konto'] },
+    { concept: 'travel', language: 'nb', terms: ['reise'] },
+    { concept: 'insurance', language: 'nb', terms: ['forsikring'] },
+    { concept: 'refund', language: 'zh', terms: ['退款'] },
+    { concept: 'close_account', language: 'pl', terms: ['zamknąć rachunek'] },
+  ]);
+  const concepts = (text: string, language: string) => lexicon.concepts(words(normalizeText(text)), language).sort();
+
+  it('finds a term of several words in another order, a few words apart', () => {
+    assert.deepEqual(concepts('kuidas ma saan oma konto sulgeda', 'et'), ['close_account']);
+    assert.deepEqual(concepts('konto on meil juba ammu olnud ja nüüd tahan selle sulgeda', 'et'), []);
+  });
+
+  it('finds inflected words through truncation stems where no rule stemmer exists', () => {
+    assert.deepEqual(concepts('ile trwa zamknięcie rachunku?', 'pl'), ['close_account']);
+  });
+
+  it('finds the parts of a compound in a compounding language', () => {
+    assert.deepEqual(concepts('har dere reiseforsikring?', 'nb'), ['insurance', 'travel']);
+  });
+
+  it('finds terms inside unspaced Chinese text', () => {
+    assert.deepEqual(concepts('我的退款什么时候到账', 'zh'), ['refund']);
   });
 });

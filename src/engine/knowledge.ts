@@ -134,7 +134,7 @@ function withExtraQuestions(
 function examplesOf(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions, lexicon: SynonymLexicon): MatcherExample[] {
   const examples: MatcherExample[] = [];
   entries.forEach((entry, index) => {
-    const questions = [Object.entries(entry.questions), Object.entries(options.extraQuestions?.[entry.id] ?? {})].flat();
+    const questions = Object.entries(withExtraQuestions(entry.questions, options.extraQuestions?.[entry.id]));
     for (const [language, variants] of questions) for (const text of variants) examples.push({ entry: index, language, text, weight: 1 });
     for (const [language, text] of Object.entries(entry.answers)) examples.push({ entry: index, language, text, weight: ANSWER_WEIGHT });
     examples.push(...lexiconExamples(index, questions, lexicon));
@@ -178,7 +178,7 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
     const language = languageOf(searchOptions);
     const reading = read(text, language);
     const view = matcher.score(reading);
-    return { candidates: finder.candidates(text, language, reading, view), none: view.none };
+    return { candidates: finder.candidates(language, reading, view), none: view.none };
   };
 
   const understand = (text: string, searchOptions?: KnowledgeSearchOptions): KnowledgeVerdict => {

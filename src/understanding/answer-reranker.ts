@@ -8,8 +8,7 @@
  * a logistic model learnt across many knowledge bases and their customers' questions
  * (data/knowledge/dev, `npm run train:reranker`), so it carries to a base it never saw.
  */
-import { normalizeText, words } from '../engine/text-normalize.js';
-import { MAX_FEATURE_TEXT, type SparseVector } from './hashed-features.js';
+import type { SparseVector } from './hashed-features.js';
 import { stemmerFor } from './stemmers.js';
 import type { MessageReading } from './knowledge-matcher.js';
 
@@ -76,11 +75,24 @@ const MIN_CONTENT_WORD = 4;
 
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
-function stemKeys(text: string, language: string): string[] {
+/** `language:stem` of the content words among already-folded words. */
+function stemKeys(folded: readonly string[], language: string): string[] {
   const stem = stemmerFor(language) ?? ((word: string) => word);
-  return words(normalizeText(text.slice(0, MAX_FEATURE_TEXT)))
-    .filter((word) => word.length >= MIN_CONTENT_WORD && !UNSPACED.test(word))
-    .map((word) => `${language}:${stem(word)}`);
+  return folded.filter((word) => word.length >= MIN_CONTENT_WORD && !UNSPACED.test(word)).map((word) => `${language}:${stem(word)}`);
+}
+
+/** The indices of the `count` largest values, largest first (a partial selection: bases have hundreds of entries). */
+function largest(values: Float64Array, count: number): number[] {
+  const chosen: number[] = [];
+  for (let i = 0; i < values.length; i += 1) {
+    const value = values[i] ?? 0;
+    if (chosen.length === count && value <= (values[chosen[count - 1] ?? 0] ?? 0)) continue;
+    let at = chosen.length;
+    while (at > 0 && value > (values[chosen[at - 1] ?? 0] ?? 0)) at -= 1;
+    chosen.splice(at, 0, i);
+    if (chosen.length > count) chosen.pop();
+  }
+  return chosen;
 }
 
 
@@ -93,7 +105,7 @@ function dot(vector: SparseVector, query: Float32Array): number {
 
 export interface CandidateFinder {
   /** The matcher's best entries for a message, with their features, best first. */
-  candidates(text: string, language: string | undefined, reading: MessageReading, view: MatcherView): Candidate[];
+  candidates(language: string | undefined, reading: MessageReading, view: MatcherView): Candidate[];
 }
 
 /**
@@ -124,8 +136,9 @@ export function createCandidateFinder(
     const answerConcepts = new Set<string>();
     const answerStems = new Set<string>();
     for (const [language, text] of Object.entries(entry.answers)) {
-      for (const concept of read(text, language).concepts) answerConcepts.add(concept);
-      for (const key of stemKeys(text, language)) answerStems.add(key);
+      const reading = read(text, language);
+      for (const concept of reading.concepts) answerConcepts.add(concept);
+      for (const key of stemKeys(reading.words, language)) answerStems.add(key);
     }
     const defining = [...counts].filter(([, count]) => count * 3 >= variantCount).map(([concept]) => concept);
     return { variants, questionConcepts, answerConcepts, defining, answerStems, languages: new Set(Object.keys(entry.questions)) };
@@ -142,13 +155,13 @@ export function createCandidateFinder(
   const query = new Float32Array(dimensions);
 
   return {
-    candidates(text, language, reading, view) {
-      const order = [...view.entries.keys()].sort((a, b) => (view.entries[b] ?? 0) - (view.entries[a] ?? 0)).slice(0, CANDIDATES);
+    candidates(language, reading, view) {
+      const order = largest(view.entries, CANDIDATES);
       const best = view.entries[order[0] ?? 0] ?? 0;
       const message = reading.spelling;
       message.indices.forEach((bucket, i) => (query[bucket] = message.values[i] ?? 0));
       const { concepts } = reading;
-      const stems = language === undefined ? [] : [...new Set(stemKeys(text, language))];
+      const stems = language === undefined ? [] : [...new Set(stemKeys(reading.words, language))];
       const languageAsked = language !== undefined && askedLanguages.has(language) ? 1 : 0;
       const rows = order.map((index) => {
         const profile = profiles[index] as EntryProfile;
@@ -194,7 +207,7 @@ export function createCandidateFinder(
             answerWords,
             languageAsked,
             entryAsked,
-            Math.log(1 + words(normalizeText(text.slice(0, MAX_FEATURE_TEXT))).length),
+            Math.log(1 + reading.words.length),
             spellingScore * languageAsked,
             probability * languageAsked,
           ],

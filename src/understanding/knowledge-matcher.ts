@@ -37,6 +37,8 @@ export interface MatcherScores {
 /** What the matcher reads of a message, once: its spelling view and the concepts it names (the reranker reads them too). */
 export interface MessageReading {
   spelling: SparseVector;
+  /** Its folded words (of the part that is read). */
+  words: string[];
   concepts: string[];
 }
 
@@ -84,7 +86,8 @@ function meaningOf(concepts: readonly string[], weight: number): SparseVector {
 export function readMessage(whole: string, language: string | undefined, lexicon: SynonymLexicon): MessageReading {
   // The same cut as the n-grams' for the stems and concepts: a question is in the first few sentences.
   const text = whole.slice(0, MAX_FEATURE_TEXT);
-  return { spelling: spellingOf(text, language), concepts: lexicon.concepts(words(normalizeText(text)), language) };
+  const folded = words(normalizeText(text));
+  return { spelling: spellingOf(text, language), words: folded, concepts: lexicon.concepts(folded, language) };
 }
 
 /** The matcher's features of a reading: its spelling plus its concepts (see {@link meaningOf}). */
