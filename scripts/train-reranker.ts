@@ -78,6 +78,16 @@ for (const base of [...bases, 'all']) {
   );
 }
 
+// What other answer thresholds would give (same ask-back rule), for a reader weighing right answers against wrong ones.
+console.log('\nanswer at   correct   wrong   out-of-scope declined');
+for (const answerAt of [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]) {
+  const outcomes = messages.map((m) => ({ m, o: outcome({ ...(folds.get(m.base) as RerankerModel), ...thresholds, answerAt }, m) }));
+  const inScope = outcomes.filter((r) => !r.m.offTopic);
+  const offTopic = outcomes.filter((r) => r.m.offTopic);
+  const share = (list: typeof outcomes, kind: Outcome) => pct(list.filter((r) => r.o === kind).length, list.length);
+  console.log(`${answerAt.toFixed(2).padStart(9)}   ${share(inScope, 'correct')}  ${share(inScope, 'wrong')}  ${share(offTopic, 'declined')}`);
+}
+
 const model = trainReranker(messages, thresholds, trainedOn);
 writeFileSync(RERANKER_PATH, `${JSON.stringify(model, null, 2)}\n`);
 console.log(`\nwrote ${RERANKER_PATH}: ${trainedOn}; ${((performance.now() - started) / 1000).toFixed(1)} s`);

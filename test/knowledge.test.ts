@@ -295,8 +295,13 @@ describe('synonym lexicon', () => {
     { concept: 'insurance', language: 'nb', terms: ['forsikring'] },
     { concept: 'refund', language: 'zh', terms: ['退款'] },
     { concept: 'close_account', language: 'pl', terms: ['zamknąć rachunek'] },
+    { concept: 'pets', language: 'en', terms: ['cat'] },
+    { concept: 'price', language: 'ro', terms: ['cât costă'] },
+    { concept: 'membership', language: 'sv', terms: ['medlemskap'] },
+    { concept: 'locker', language: 'sv', terms: ['skåp'] },
+    ...['en', 'de', 'fr'].map((language) => ({ concept: 'wifi', language, terms: ['wifi'] })),
   ]);
-  const concepts = (text: string, language: string) => lexicon.concepts(words(normalizeText(text)), language).sort();
+  const concepts = (text: string, language: string | undefined) => lexicon.concepts(words(normalizeText(text)), language).sort();
 
   it('finds a term of several words in another order, a few words apart', () => {
     assert.deepEqual(concepts('kuidas ma saan oma konto sulgeda', 'et'), ['close_account']);
@@ -309,6 +314,18 @@ describe('synonym lexicon', () => {
 
   it('finds the parts of a compound in a compounding language', () => {
     assert.deepEqual(concepts('har dere reiseforsikring?', 'nb'), ['insurance', 'travel']);
+  });
+
+  it("counts a word only in the languages that list it, unless it is international or the language is unknown", () => {
+    assert.deepEqual(concepts('cat costa o pisica?', 'ro'), ['price'], 'Romanian "cât" is not an English cat');
+    assert.deepEqual(concepts('do you take my cat?', 'en'), ['pets']);
+    assert.deepEqual(concepts('cat costa o pisica?', undefined), ['pets', 'price']);
+    assert.deepEqual(concepts('ca marche le wifi?', 'fr'), ['wifi']);
+    assert.deepEqual(concepts('ist das wifi kostenlos?', 'nl'), ['wifi'], 'listed in three languages: an international word');
+  });
+
+  it('does not cut a compound the lexicon knows whole', () => {
+    assert.deepEqual(concepts('vad kostar ett medlemskap?', 'sv'), ['membership']);
   });
 
   it('finds terms inside unspaced Chinese text', () => {

@@ -29,6 +29,13 @@ const MIN_COMPOUND_PART = 4;
 /** Remembered word stems (see stemKey) before the memory is emptied. */
 const STEM_CACHE_SIZE = 100_000;
 
+/**
+ * A term listed in at least this many languages is an international word ("wifi", "app", "internet"): it counts
+ * in a message of any language. Any other term counts only in the languages that list it, or where the message's
+ * language is unknown — else Romanian "cât" (how much) is an English "cat" and Spanish "como" an Italian chest of drawers.
+ */
+const INTERNATIONAL_LANGUAGES = 3;
+
 /** How many other words may stand between the words of a term matched by stems. */
 const TERM_GAP = 2;
 
@@ -50,7 +57,8 @@ export interface SynonymLexicon {
 }
 
 export function createSynonymLexicon(rows: readonly { concept: string; language: string; terms: readonly string[] }[]): SynonymLexicon {
-  const byPhrase = new Map<string, Set<string>>();
+  // Folded term → concept → the languages listing it under that concept.
+  const byPhrase = new Map<string, Map<string, Set<string>>>();
   // The first words of terms of several words: only a message word among them can start one (saves building
   // every 2-, 3- and 4-word sequence of every message).
   const phraseStarts = new Set<string>();
@@ -81,7 +89,9 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
         const first = folded[0] ?? '';
         inside.set(first, [...(inside.get(first) ?? []), { term: folded, concept }]);
       } else {
-        add(byPhrase, folded, concept);
+        const concepts = byPhrase.get(folded) ?? new Map<string, Set<string>>();
+        concepts.set(concept, (concepts.get(concept) ?? new Set<string>()).add(language));
+        byPhrase.set(folded, concepts);
         if (folded.includes(' ')) phraseStarts.add(folded.slice(0, folded.indexOf(' ')));
       }
       if (!stem) continue;
@@ -107,12 +117,18 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
     }
     return key;
   };
+  /** The concepts a folded phrase names in `language` (any language's when it is unknown). */
+  const phraseConcepts = function* (phrase: string, language: string | undefined): Generator<string> {
+    for (const [concept, languages] of byPhrase.get(phrase) ?? []) {
+      if (language === undefined || languages.has(language) || languages.size >= INTERNATIONAL_LANGUAGES) yield concept;
+    }
+  };
   /** The concepts a compound's first or last part names, as a word or by its stem. */
   const compoundParts = (word: string, language: string, stem: (word: string) => string): string[] => {
     const found: string[] = [];
     for (let cut = MIN_COMPOUND_PART; cut <= word.length - MIN_COMPOUND_PART; cut += 1) {
       for (const part of [word.slice(0, cut), word.slice(cut)]) {
-        for (const concept of byPhrase.get(part) ?? []) found.push(concept);
+        for (const concept of phraseConcepts(part, language)) found.push(concept);
         for (const concept of byStem.get(stemKey(language, stem, part)) ?? []) found.push(concept);
       }
     }
@@ -127,14 +143,16 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       const stem = language === undefined ? undefined : stemmerFor(language);
       const stems = stem ? folded.map((word) => stemKey(language ?? '', stem, word)) : [];
       for (let i = 0; i < folded.length; i += 1) {
-        for (const concept of byPhrase.get(folded[i] ?? '') ?? []) found.add(concept);
+        const before = found.size;
+        for (const concept of phraseConcepts(folded[i] ?? '', language)) found.add(concept);
         if (phraseStarts.has(folded[i] ?? '')) {
           for (let n = 2; n <= MAX_TERM_WORDS && i + n <= folded.length; n += 1) {
-            for (const concept of byPhrase.get(folded.slice(i, i + n).join(' ')) ?? []) found.add(concept);
+            for (const concept of phraseConcepts(folded.slice(i, i + n).join(' '), language)) found.add(concept);
           }
         }
         for (const concept of byStem.get(stems[i] ?? '') ?? []) found.add(concept);
-        if (stem && language !== undefined && COMPOUNDING.has(language)) {
+        // A word the lexicon knows whole is not cut: "medlemskap" is a membership, not "medlem" and a cupboard.
+        if (found.size === before && stem && language !== undefined && COMPOUNDING.has(language)) {
           for (const concept of compoundParts(folded[i] ?? '', language, stem)) found.add(concept);
         }
         for (const term of byFirstStem.get(stems[i] ?? '') ?? []) {
