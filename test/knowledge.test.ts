@@ -296,6 +296,7 @@ describe('synonym lexicon', () => {
     { concept: 'refund', language: 'zh', terms: ['退款'] },
     { concept: 'close_account', language: 'pl', terms: ['zamknąć rachunek'] },
     { concept: 'pets', language: 'en', terms: ['cat'] },
+    { concept: 'statement', language: 'et', terms: ['väljavõte'] },
     { concept: 'price', language: 'ro', terms: ['cât costă'] },
     { concept: 'membership', language: 'sv', terms: ['medlemskap'] },
     { concept: 'locker', language: 'sv', terms: ['skåp'] },
@@ -322,6 +323,11 @@ describe('synonym lexicon', () => {
     assert.deepEqual(concepts('cat costa o pisica?', undefined), ['pets', 'price']);
     assert.deepEqual(concepts('ca marche le wifi?', 'fr'), ['wifi']);
     assert.deepEqual(concepts('ist das wifi kostenlos?', 'nl'), ['wifi'], 'listed in three languages: an international word');
+  });
+
+  it("matches a cut stem only in a word of about the term's length: an inflection, not another word", () => {
+    assert.deepEqual(concepts('kas ma saan raha välja võtta?', 'et'), []);
+    assert.deepEqual(concepts('kust ma saan väljavõtteid?', 'et'), ['statement']);
   });
 
   it('does not cut a compound the lexicon knows whole', () => {

@@ -37,6 +37,14 @@ const STEMMERS: Readonly<Record<string, Stemmer>> = {
   uk: ukrainian, cs: truncate, pl: truncate, lv: truncate, et: truncate,
 };
 
+/**
+ * Whether `language`'s words are cut rather than stemmed: a cut does not look at the ending, so "välja" (out) and
+ * "väljavõte" (a bank statement) share one; callers that match words by stem compare their lengths too.
+ */
+export function isTruncationStemmed(language: string): boolean {
+  return STEMMERS[language] === truncate;
+}
+
 /** The stemmer of a language (ISO 639-1), or undefined where none exists. */
 export function stemmerFor(language: string): Stemmer | undefined {
   return STEMMERS[language];

@@ -9,7 +9,7 @@
 import { projectPath } from '../paths.js';
 import { normalizeText, words } from '../engine/text-normalize.js';
 import { readTsv } from './labelled-rows.js';
-import { stemmerFor } from './stemmers.js';
+import { isTruncationStemmed, stemmerFor } from './stemmers.js';
 
 export const SYNONYMS_PATH = projectPath('data', 'knowledge', 'synonyms.tsv');
 
@@ -35,6 +35,12 @@ const STEM_CACHE_SIZE = 100_000;
  * language is unknown — else Romanian "cât" (how much) is an English "cat" and Spanish "como" an Italian chest of drawers.
  */
 const INTERNATIONAL_LANGUAGES = 3;
+
+/**
+ * Where words are cut to a stem (isTruncationStemmed), a word and a one-word term of the same cut match only if
+ * their lengths differ by at most this: an inflection, not another word that starts alike.
+ */
+const TRUNCATED_LENGTH_SLACK = 3;
 
 /** How many other words may stand between the words of a term matched by stems. */
 const TERM_GAP = 2;
@@ -62,7 +68,8 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   // The first words of terms of several words: only a message word among them can start one (saves building
   // every 2-, 3- and 4-word sequence of every message).
   const phraseStarts = new Set<string>();
-  const byStem = new Map<string, Set<string>>();
+  // One-word terms by stem: concept → the lengths of the terms (see TRUNCATED_LENGTH_SLACK).
+  const byStem = new Map<string, Map<string, number[]>>();
   // Several-word terms, under the stem of their first word (the other words are looked for around it).
   const byFirstStem = new Map<string, StemmedTerm[]>();
   // Chinese and Japanese are written without spaces: a "word" there is a whole clause, so their terms are
@@ -70,11 +77,6 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   const inside = new Map<string, { term: string; concept: string }[]>();
   const listed = new Map<string, readonly string[]>();
   const vocabulary = new Map<string, string[]>();
-  const add = (map: Map<string, Set<string>>, key: string, concept: string): void => {
-    const set = map.get(key) ?? new Set<string>();
-    set.add(concept);
-    map.set(key, set);
-  };
   for (const { concept, language, terms } of rows) {
     listed.set(`${concept}\t${language}`, terms);
     const stem = stemmerFor(language);
@@ -96,7 +98,12 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       }
       if (!stem) continue;
       const termWords = words(folded);
-      if (termWords.length === 1) add(byStem, `${language}:${stem(folded)}`, concept);
+      if (termWords.length === 1) {
+        const key = `${language}:${stem(folded)}`;
+        const concepts = byStem.get(key) ?? new Map<string, number[]>();
+        concepts.set(concept, [...(concepts.get(concept) ?? []), folded.length]);
+        byStem.set(key, concepts);
+      }
       else if (termWords.length <= MAX_TERM_WORDS) {
         const stems = termWords.map((word) => `${language}:${stem(word)}`);
         const key = stems[0] ?? '';
@@ -117,6 +124,13 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
     }
     return key;
   };
+  /** The concepts a word names by its stem in `language`. */
+  const stemConcepts = function* (word: string, key: string, language: string): Generator<string> {
+    const truncated = isTruncationStemmed(language);
+    for (const [concept, lengths] of byStem.get(key) ?? []) {
+      if (!truncated || lengths.some((length) => Math.abs(length - word.length) <= TRUNCATED_LENGTH_SLACK)) yield concept;
+    }
+  };
   /** The concepts a folded phrase names in `language` (any language's when it is unknown). */
   const phraseConcepts = function* (phrase: string, language: string | undefined): Generator<string> {
     for (const [concept, languages] of byPhrase.get(phrase) ?? []) {
@@ -129,7 +143,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
     for (let cut = MIN_COMPOUND_PART; cut <= word.length - MIN_COMPOUND_PART; cut += 1) {
       for (const part of [word.slice(0, cut), word.slice(cut)]) {
         for (const concept of phraseConcepts(part, language)) found.push(concept);
-        for (const concept of byStem.get(stemKey(language, stem, part)) ?? []) found.push(concept);
+        for (const concept of stemConcepts(part, stemKey(language, stem, part), language)) found.push(concept);
       }
     }
     return found;
@@ -150,7 +164,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
             for (const concept of phraseConcepts(folded.slice(i, i + n).join(' '), language)) found.add(concept);
           }
         }
-        for (const concept of byStem.get(stems[i] ?? '') ?? []) found.add(concept);
+        if (language !== undefined) for (const concept of stemConcepts(folded[i] ?? '', stems[i] ?? '', language)) found.add(concept);
         // A word the lexicon knows whole is not cut: "medlemskap" is a membership, not "medlem" and a cupboard.
         if (found.size === before && stem && language !== undefined && COMPOUNDING.has(language)) {
           for (const concept of compoundParts(folded[i] ?? '', language, stem)) found.add(concept);
