@@ -50,6 +50,8 @@ export const RERANK_FEATURES = [
   'length',
   'spellingIfAsked',
   'probabilityIfAsked',
+  'ownWords',
+  'ownWordsMargin',
 ] as const;
 
 export interface Candidate {
@@ -67,6 +69,8 @@ interface EntryProfile {
   defining: string[];
   /** `language:stem` of its answers' words. */
   answerStems: Set<string>;
+  /** `language:stem` of its question variants' and answers' words. */
+  ownStems: Set<string>;
   languages: Set<string>;
 }
 
@@ -119,6 +123,7 @@ export function createCandidateFinder(
 ): CandidateFinder {
   const profiles: EntryProfile[] = entries.map((entry) => {
     const variants: SparseVector[] = [];
+    const ownStems = new Set<string>();
     const questionConcepts = new Set<string>();
     const counts = new Map<string, number>();
     let variantCount = 0;
@@ -126,6 +131,7 @@ export function createCandidateFinder(
       for (const text of texts) {
         const reading = read(text, language);
         variants.push(reading.spelling);
+        for (const key of stemKeys(reading.words, language)) ownStems.add(key);
         variantCount += 1;
         for (const concept of reading.concepts) {
           questionConcepts.add(concept);
@@ -138,10 +144,13 @@ export function createCandidateFinder(
     for (const [language, text] of Object.entries(entry.answers)) {
       const reading = read(text, language);
       for (const concept of reading.concepts) answerConcepts.add(concept);
-      for (const key of stemKeys(reading.words, language)) answerStems.add(key);
+      for (const key of stemKeys(reading.words, language)) {
+        answerStems.add(key);
+        ownStems.add(key);
+      }
     }
     const defining = [...counts].filter(([, count]) => count * 3 >= variantCount).map(([concept]) => concept);
-    return { variants, questionConcepts, answerConcepts, defining, answerStems, languages: new Set(Object.keys(entry.questions)) };
+    return { variants, questionConcepts, answerConcepts, defining, answerStems, ownStems, languages: new Set(Object.keys(entry.questions)) };
   });
   // A concept or word many entries share tells them apart less than one only this entry names.
   const inverseFrequency = (keyed: (profile: EntryProfile) => Set<string>): Map<string, number> => {
@@ -151,6 +160,7 @@ export function createCandidateFinder(
   };
   const conceptWeight = inverseFrequency((profile) => new Set([...profile.questionConcepts, ...profile.answerConcepts]));
   const stemWeight = inverseFrequency((profile) => profile.answerStems);
+  const ownStemWeight = inverseFrequency((profile) => profile.ownStems);
   const askedLanguages = new Set(profiles.flatMap((profile) => [...profile.languages]));
   const query = new Float32Array(dimensions);
 
@@ -185,6 +195,7 @@ export function createCandidateFinder(
         }
         const definingCoverage = profile.defining.length === 0 ? 0 : profile.defining.filter((concept) => concepts.includes(concept)).length / profile.defining.length;
         const answerWords = stems.reduce((sum, key) => sum + (profile.answerStems.has(key) ? (stemWeight.get(key) ?? 0) : 0), 0);
+        const ownWords = stems.reduce((sum, key) => sum + (profile.ownStems.has(key) ? (ownStemWeight.get(key) ?? 0) : 0), 0);
         const entryAsked = language !== undefined && profile.languages.has(language) ? 1 : 0;
         return {
           index,
@@ -210,6 +221,8 @@ export function createCandidateFinder(
             Math.log(1 + reading.words.length),
             spellingScore * languageAsked,
             probability * languageAsked,
+            ownWords,
+            0,
           ],
         };
       });
@@ -223,6 +236,7 @@ export function createCandidateFinder(
         const features = Float64Array.from(row.values);
         features[RERANK_FEATURES.indexOf('spellingMargin')] = marginOver(row, spellingAt);
         features[RERANK_FEATURES.indexOf('conceptMargin')] = marginOver(row, sharedAt);
+        features[RERANK_FEATURES.indexOf('ownWordsMargin')] = marginOver(row, RERANK_FEATURES.indexOf('ownWords'));
         // The matcher's lead over the best other candidate, in log odds: a clear winner is surer than a close one.
         const otherBest = rows.reduce((max, other) => (other === row ? max : Math.max(max, view.entries[other.index] ?? 0)), 0);
         features[RERANK_FEATURES.indexOf('lead')] = Math.log(((view.entries[row.index] ?? 0) + 1e-4) / (otherBest + 1e-4));
