@@ -153,6 +153,7 @@ describe('first reply language', () => {
       ['große Bestellung', 'de'],
       ['mañana?', 'es'],
       ['teşekkürler', 'tr'],
+      ['iade?', 'tr'],
     ] as const) {
       it(`"${text}" → ${language}`, () => {
         assert.equal(reply(text).language, language);
@@ -174,6 +175,7 @@ describe('first reply language', () => {
       ['hvor er pakken min?', 'nb'],
       ['heisann, kommer pakken snart?', 'nb'],
       ['hvornår kommer min pakke?', 'da'],
+      ['Tak, det hjalp 👍', 'da'],
       ['var är mitt paket?', 'sv'],
       ['dobry den, mam problem s uctem', 'cs'],
       ['nefunguje mi wifi', 'cs'],

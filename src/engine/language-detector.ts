@@ -278,13 +278,12 @@ export function languageDetectorFrom(eld: EldInstance, model: DetectorModel, opt
       }
 
       const combined = ngramScores(text, ngrams, candidates);
+      // Support words count even where the n-grams found nothing: "iade?" is Turkish, though too short for eld.
+      const supportWords = letters <= VOCABULARY_MAX_LETTERS ? vocabulary.votes(text) : new Map<string, number>();
       // Nothing known about these words ("xyzzy") is no evidence, not a uniform verdict.
-      if (evidence.judged === 0 && candidates.every((l) => combined[l] === SCORE_FLOOR)) return { language: undefined, scores: {}, letters };
+      if (evidence.judged === 0 && supportWords.size === 0 && candidates.every((l) => combined[l] === SCORE_FLOOR)) return { language: undefined, scores: {}, letters };
       for (const language of candidates) combined[language] = (combined[language] ?? SCORE_FLOOR) - LETTER_NATS * Math.min(evidence.misses[language] ?? 0, MAX_LETTER_WORDS);
-      if (letters <= VOCABULARY_MAX_LETTERS) {
-        const votes = vocabulary.votes(text);
-        for (const language of candidates) combined[language] = (combined[language] ?? SCORE_FLOOR) + VOCABULARY_NATS * Math.min(votes.get(language) ?? 0, MAX_VOCABULARY_WORDS);
-      }
+      for (const language of candidates) combined[language] = (combined[language] ?? SCORE_FLOOR) + VOCABULARY_NATS * Math.min(supportWords.get(language) ?? 0, MAX_VOCABULARY_WORDS);
       const leader = best(combined);
       const votes = leader !== undefined && letters <= PAIR_MAX_LETTERS ? closeGroupVotes(text, leader) : undefined;
       if (votes) {

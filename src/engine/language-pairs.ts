@@ -60,7 +60,7 @@ export const CLOSE_GROUPS: readonly CloseGroup[] = [
     words: {
       nb: 'jeg ikke hva hvordan av etter nå noen noe meg deg seg ennå ut opp takk fått fikk gikk ble hjelp gjerne når enn bare kanskje hvorfor hvem hvilken og å fra til vil skal være dere mitt ditt fortsatt kjøpt pakken pakka bestillingen pengene sendt',
       da: 'jeg ikke hvad hvordan af efter nu nogen noget mig dig sig endnu ud op tak fået fik gik blev hjælp gerne hvornår end bare måske hvorfor hvem hvilken og at fra til vil skal være jer os mit dit stadig købt pakken bestillingen pengene sendt kun',
-      sv: 'jag inte vad hur av efter nu någon något mig dig sig ännu ut upp tack fått fick gick blev hjälp gärna när än bara kanske varför vem vilken och att från till vill ska måste vara ni oss mitt ditt fortfarande köpt paketet beställningen pengarna skickat',
+      sv: 'jag inte vad hur av efter nu någon något mig dig sig ännu ut upp tack fått fick gick blev gärna när än bara kanske varför vem vilken och att från till vill ska måste vara ni oss mitt ditt fortfarande köpt paketet beställningen pengarna skickat',
     },
     // Norwegian and Swedish write "av-" where Danish writes "af-" (avbestille/afbestille).
     spellings: { nb: /^av./u, sv: /^av./u, da: /^af./u },
