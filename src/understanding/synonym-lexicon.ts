@@ -89,7 +89,9 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       if (UNSPACED_SCRIPT.test(folded)) {
         // Under their first character: a message is searched at each of its characters for the terms starting there.
         const first = folded[0] ?? '';
-        inside.set(first, [...(inside.get(first) ?? []), { term: folded, concept }]);
+        const starting = inside.get(first) ?? [];
+        starting.push({ term: folded, concept });
+        inside.set(first, starting);
       } else {
         const concepts = byPhrase.get(folded) ?? new Map<string, Set<string>>();
         concepts.set(concept, (concepts.get(concept) ?? new Set<string>()).add(language));
@@ -101,13 +103,17 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       if (termWords.length === 1) {
         const key = `${language}:${stem(folded)}`;
         const concepts = byStem.get(key) ?? new Map<string, number[]>();
-        concepts.set(concept, [...(concepts.get(concept) ?? []), folded.length]);
+        const lengths = concepts.get(concept) ?? [];
+        lengths.push(folded.length);
+        concepts.set(concept, lengths);
         byStem.set(key, concepts);
       }
       else if (termWords.length <= MAX_TERM_WORDS) {
         const stems = termWords.map((word) => `${language}:${stem(word)}`);
         const key = stems[0] ?? '';
-        byFirstStem.set(key, [...(byFirstStem.get(key) ?? []), { stems, concept }]);
+        const starting = byFirstStem.get(key) ?? [];
+        starting.push({ stems, concept });
+        byFirstStem.set(key, starting);
       }
     }
   }
