@@ -22,6 +22,7 @@ import { createLlmTranslator } from './engine/translate.js';
 import { servedLanguages } from './engine/language.js';
 import { createLanguageDetector } from './engine/language-detector.js';
 import { createOutboxWorker } from './outbox/outbox-worker.js';
+import { createOutbox } from './outbox/outbox.js';
 import { createInboxRecorder } from './inbox/inbox-recorder.js';
 import { createInboxWorker } from './inbox/inbox-worker.js';
 import { ChannelError } from './errors.js';
@@ -87,6 +88,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
   const metrics = new Metrics({ outboxBacklog: () => openedStore.outboxBacklog() });
   // Handoffs created and claimed are counted by the store every path goes through (see src/insights/store-metrics.ts).
   const store = withStoreMetrics(openedStore, metrics);
+  // The one way replies are queued; the delivery worker built below subscribes to be woken.
+  const outbox = createOutbox(store);
   const limits = await openLimits({ limits: config.limits, databaseUrl: config.databaseUrl, logger });
 
   const web = createWebAdapter({
@@ -115,7 +118,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
         ...config.twilio,
         store,
         logger,
-        onOutboxQueued: () => outbox.wake(),
+        outbox,
         personLabel,
         // A held WhatsApp reply pages staff when a desk is configured; without one the adapter logs it.
         ...(config.slack && {
@@ -143,7 +146,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     adapters.set(botframework.channel, botframework);
   }
 
-  const outbox = createOutboxWorker({
+  const outboxWorker = createOutboxWorker({
     store,
     adapters,
     logger,
@@ -159,6 +162,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
       if (!handled && handoff) await escalateConversation(store, handoff.queue, item.conversationId, 'delivery_failed', { detail });
     },
   });
+  outbox.onQueued(() => outboxWorker.wake());
   // Without OPENAI_API_KEY there is no model: every answer is the offline one and relays are untranslated.
   const llm = config.llm ? withLlmMetrics(createLlm({ ...config.llm, logger }), metrics) : undefined;
   // Background work for the model, started once the service listens: the knowledge base translated into the
@@ -184,7 +188,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
         store,
         translator,
         logger,
-        onOutboxQueued: () => outbox.wake(),
+        outbox,
         ...(options.clock && { clock: options.clock }),
         ...(llm && { textTranslator: createLlmTranslator(llm) }),
         agentLanguage: config.agentLanguage,
@@ -196,7 +200,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     translator,
     defaultLanguage: config.defaultLanguage,
     logger,
-    onOutboxQueued: () => outbox.wake(),
+    outbox,
     detector,
     ...(handoff && { desk: handoff.queue }),
     ...(llm && {
@@ -205,7 +209,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     }),
     ...(config.contactLine !== undefined && { contactLine: config.contactLine }),
     metrics,
-    ...(config.surveys && { surveyAnswer: createSurveyAnswerStep({ store, translator, logger, onOutboxQueued: () => outbox.wake() }) }),
+    ...(config.surveys && { surveyAnswer: createSurveyAnswerStep({ store, outbox, translator, logger }) }),
   });
   // Webhooks answer once a message is recorded; its turn runs from the inbox, in order per customer.
   const inbox = createInboxWorker({ store, answer: (item) => engine.answer(item), logger });
@@ -218,7 +222,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
   };
 
   // The admin API exists only with ADMIN_TOKEN: without it /admin/* is a plain 404.
-  const admin = config.admin ? createAdminRouter({ token: config.admin.token, store, logger, onOutboxQueued: () => outbox.wake() }) : undefined;
+  const admin = config.admin ? createAdminRouter({ token: config.admin.token, store, logger, outbox }) : undefined;
   // Texts for staff (the insights page, spike alerts) in AGENT_LANGUAGE.
   const staffTexts = createStaffTexts();
   // The staff insights page signs in with ADMIN_TOKEN: without it /insights does not exist either.
@@ -234,7 +238,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
   // The injected clock (tests) drives the survey sweeps as it drives re-pages.
   const surveys =
     config.surveys &&
-    createSurveySweeper({ store, translator, logger, afterMinutes: config.surveys.afterMinutes, onOutboxQueued: () => outbox.wake(), ...(options.clock && { clock: options.clock }) });
+    createSurveySweeper({ store, translator, logger, afterMinutes: config.surveys.afterMinutes, outbox, ...(options.clock && { clock: options.clock }) });
   // Spike alerts go to the Slack queue channel: without the desk there is nowhere to post them.
   const spikes =
     handoff &&
@@ -242,7 +246,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
   const server = createServer(app);
   web.attach(server);
   const port = await listen(server, config.port);
-  outbox.start();
+  outboxWorker.start();
   inbox.start();
   handoff?.queue.start();
   translations?.start();
@@ -269,7 +273,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
       await retention?.stop();
       await surveys?.stop();
       await spikes?.stop();
-      await outbox.stop();
+      await outboxWorker.stop();
       await limits.close();
       await store.close();
       logger.info('switchboard stopped');

@@ -13,6 +13,7 @@ import { createHandoffQueue, type HandoffQueue } from '../../src/handoff/handoff
 import { createSlackDesk } from './slack-desk.js';
 import type { TextTranslator } from '../../src/engine/translate.js';
 import type { AlertChannel } from '../../src/insights/spike-alerts.js';
+import type { Outbox } from '../../src/outbox/outbox.js';
 
 export interface SlackHandoffOptions {
   slack: SlackConfig;
@@ -21,7 +22,7 @@ export interface SlackHandoffOptions {
   store: Store;
   translator: Translator;
   logger: Logger;
-  onOutboxQueued: () => void;
+  outbox: Pick<Outbox, 'enqueue'>;
   clock?: Clock;
   /** Translation between the customer's language and `agentLanguage`, when a model is configured. */
   textTranslator?: TextTranslator;
@@ -53,7 +54,7 @@ export async function startSlackHandoff(options: SlackHandoffOptions): Promise<S
     desk,
     translator: options.translator,
     logger: options.logger,
-    onOutboxQueued: options.onOutboxQueued,
+    outbox: options.outbox,
     repageMinutes: options.repageMinutes,
     ...(options.hours !== undefined && { hours: parseBusinessHours(options.hours) }),
     ...(clock && { clock }),

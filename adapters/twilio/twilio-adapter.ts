@@ -13,6 +13,7 @@ import { createTwilioRouter } from './twilio-routes.js';
 import { createDeliveryEvents, type DeliveryEventsStore, type HeldMessage } from './twilio-delivery-events.js';
 import { publicWebhookUrl } from './twilio-signature.js';
 import type { PersonLabel } from '../../src/person-label.js';
+import type { Outbox } from '../../src/outbox/outbox.js';
 
 export type { HeldMessage } from './twilio-delivery-events.js';
 
@@ -31,8 +32,8 @@ export interface TwilioAdapterOptions {
   whatsappTemplateSid?: string;
   store: DeliveryEventsStore & Pick<Store, 'getConversation' | 'findCustomer' | 'findOutbound'>;
   logger: Logger;
-  /** Called after the adapter queues a message itself (a template retry), to wake the outbox worker. */
-  onOutboxQueued: () => void;
+  /** Where a message is queued again as the template (WhatsApp's window closed). */
+  outbox: Pick<Outbox, 'enqueue'>;
   onHeld?: (held: HeldMessage) => Promise<void>;
   /** Labels an agent's message as from a person, in the conversation's language. */
   personLabel: PersonLabel;
@@ -80,7 +81,7 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): TwilioAdapte
     store,
     logger,
     whatsappTemplateSid: options.whatsappTemplateSid,
-    onOutboxQueued: options.onOutboxQueued,
+    outbox: options.outbox,
     ...(options.onHeld ? { onHeld: options.onHeld } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

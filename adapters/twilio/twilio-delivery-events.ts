@@ -10,6 +10,7 @@ import { ChannelError } from '../../src/errors.js';
 import { OPTED_OUT, TWILIO_OUTSIDE_WINDOW, TWILIO_UNSUBSCRIBED, WHATSAPP_WINDOW_CLOSED } from './twilio-errors.js';
 import type { StatusUpdate } from './twilio-status.js';
 import type { TwilioRef } from './whatsapp-window.js';
+import type { Outbox } from '../../src/outbox/outbox.js';
 
 /** A WhatsApp message that could not go out because the window is closed and no template is configured. */
 export interface HeldMessage {
@@ -22,14 +23,14 @@ export interface HeldMessage {
 
 export type DeliveryEventsStore = Pick<
   Store,
-  'setDeliveryStatus' | 'getConversation' | 'enqueueOutbound' | 'listMessages' | 'findCustomer' | 'setOptedOut' | 'settleOutboxAccepted'
+  'setDeliveryStatus' | 'getConversation' | 'listMessages' | 'findCustomer' | 'setOptedOut' | 'settleOutboxAccepted'
 >;
 
 export interface DeliveryEventsOptions {
   store: DeliveryEventsStore;
   logger: Logger;
   whatsappTemplateSid: string | undefined;
-  onOutboxQueued: () => void;
+  outbox: Pick<Outbox, 'enqueue'>;
   /** Tells staff about a held message; defaults to a warning in the log. */
   onHeld?: (held: HeldMessage) => Promise<void>;
   now?: () => Date;
@@ -65,12 +66,11 @@ export function createDeliveryEvents(options: DeliveryEventsOptions): DeliveryEv
       return;
     }
     const ref: TwilioRef = { template: true };
-    await store.enqueueOutbound(
+    await options.outbox.enqueue(
       conversation,
       [{ author: failed.author, text: failed.text, ...(failed.agentName ? { agentName: failed.agentName } : {}) }],
       { channel: 'whatsapp', id: conversation.addressId, ref },
     );
-    options.onOutboxQueued();
   }
 
   const now = options.now ?? (() => new Date());

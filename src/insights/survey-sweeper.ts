@@ -11,16 +11,17 @@ import type { Logger } from '../logger.js';
 import type { Customer, Store } from '../store/store.js';
 import { createSystemClock, type Clock } from '../handoff/clock.js';
 import { createPeriodicTask } from './periodic-task.js';
+import type { Outbox } from '../outbox/outbox.js';
 import { isWithinWindow, WHATSAPP_WINDOW_MS } from '../../adapters/twilio/whatsapp-window.js';
 
 export interface SurveySweeperOptions {
-  store: Pick<Store, 'listSurveysDue' | 'claimSurvey' | 'getCustomer' | 'enqueueOutbound'>;
+  store: Pick<Store, 'listSurveysDue' | 'claimSurvey' | 'getCustomer'>;
+  /** Where the questions are queued for delivery. */
+  outbox: Pick<Outbox, 'enqueue'>;
   translator: Translator;
   logger: Logger;
   /** Minutes a conversation in the bot's hands stays quiet before it counts as ended (CSAT_AFTER_MINUTES). */
   afterMinutes: number;
-  /** Called after questions are queued so the outbox delivers them without waiting for its next poll. */
-  onOutboxQueued: () => void;
   clock?: Clock;
   /** How often to sweep; default every minute. */
   intervalMs?: number;
@@ -67,13 +68,10 @@ export function createSurveySweeper(options: SurveySweeperOptions): SurveySweepe
       if (!customer || customer.optedOut) continue;
       const survey = await store.claimSurvey({ conversationId: conversation.id, customerId: customer.id, handledBy, language: conversation.language });
       if (!survey) continue;
-      await store.enqueueOutbound(conversation, [{ author: 'system', text: translator.t(conversation.language, 'surveyQuestion') }], addressOf(customer));
+      await options.outbox.enqueue(conversation, [{ author: 'system', text: translator.t(conversation.language, 'surveyQuestion') }], addressOf(customer));
       asked += 1;
     }
-    if (asked > 0) {
-      options.onOutboxQueued();
-      logger.info({ asked }, 'satisfaction surveys asked');
-    }
+    if (asked > 0) logger.info({ asked }, 'satisfaction surveys asked');
     return asked;
   }
 
