@@ -25,14 +25,13 @@ import { createOutboxWorker } from './outbox/outbox-worker.js';
 import { createOutbox } from './outbox/outbox.js';
 import { createInboxRecorder } from './inbox/inbox-recorder.js';
 import { createInboxWorker } from './inbox/inbox-worker.js';
-import { ChannelError } from './errors.js';
 import { createWebAdapter } from '../adapters/web/web-adapter.js';
 import type { HistoryMessage } from '../adapters/web/types.js';
 import { createTwilioAdapter } from '../adapters/twilio/twilio-adapter.js';
 import { createBotFrameworkAdapter } from '../adapters/botframework/botframework-adapter.js';
 import { startSlackHandoff } from '../adapters/slack/slack-handoff.js';
 import type { Clock } from './handoff/clock.js';
-import { escalateConversation } from './engine/escalate-conversation.js';
+import { createDeliveryFollowUp } from './delivery/delivery-follow-up.js';
 import { createPersonLabel } from './person-label.js';
 import { createSwappableKnowledge } from './llm/swappable-knowledge.js';
 import { createKnowledgeTranslationJob } from './llm/knowledge-translation-job.js';
@@ -118,14 +117,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
         ...config.twilio,
         store,
         logger,
-        outbox,
+        reportDelivery: (report) => deliveryFollowUp.report(report),
         personLabel,
-        // A held WhatsApp reply pages staff when a desk is configured; without one the adapter logs it.
-        ...(config.slack && {
-          onHeld: async (held) => {
-            if (handoff) await escalateConversation(store, handoff.queue, held.conversationId, 'delivery_held');
-          },
-        }),
       })
     : undefined;
   // One Twilio adapter serves SMS and WhatsApp; it is registered under each channel it has a sender for.
@@ -154,13 +147,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     sendTimeoutMs: config.outbox.sendTimeoutMs,
     ...(options.outboxClock && { clock: options.outboxClock }),
     metrics,
-    onDeadLetter: async (item, error, status) => {
-      metrics.deadLettered(item.channel);
-      const handled = twilio && (item.channel === 'sms' || item.channel === 'whatsapp') ? await twilio.onDeadLetter(item, error) : false;
-      // Any other dead letter leaves a customer without a reply: staff are paged, as for a held one.
-      const detail = status === 'expired' ? 'undelivered for OUTBOX_RETRY_HOURS' : `refused${error instanceof ChannelError && error.providerCode ? ` (${error.providerCode})` : ''}`;
-      if (!handled && handoff) await escalateConversation(store, handoff.queue, item.conversationId, 'delivery_failed', { detail });
-    },
+    onDeadLetter: (item, error, status) => deliveryFollowUp.onDeadLetter(item, error, status),
   });
   outbox.onQueued(() => outboxWorker.wake());
   // Without OPENAI_API_KEY there is no model: every answer is the offline one and relays are untranslated.
@@ -194,6 +181,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
         agentLanguage: config.agentLanguage,
       })
     : undefined;
+  // What channels report about deliveries (dead letters, status callbacks) is acted on in one place.
+  const deliveryFollowUp = createDeliveryFollowUp({ store, outbox, desk: handoff?.queue, logger, metrics });
   const engine = createEngine({
     store,
     knowledge,

@@ -15,6 +15,7 @@ import { createPersonLabel } from '../src/person-label.js';
 import { openStore } from '../src/store/open-store.js';
 import type { OutboxItem, Store } from '../src/store/store.js';
 import { createOutbox } from '../src/outbox/outbox.js';
+import { createDeliveryFollowUp } from '../src/delivery/delivery-follow-up.js';
 import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from '../src/outbox/outbox-worker.js';
 import { startFakeTwilio, TWILIO_FAILURES, type FakeTwilio } from './fakes/fake-twilio.js';
 import { advanceBy, advanceUntil, clockOf, privateFakeClock, type FakeClock } from './support/fake-clock.js';
@@ -70,7 +71,7 @@ function useHarness(openTestStore: (now: () => Date) => Promise<Store>): () => H
       smsFrom: SMS_FROM,
       store,
       logger,
-      outbox,
+      reportDelivery: createDeliveryFollowUp({ store, outbox, logger }).report,
       personLabel,
     });
     harness = {

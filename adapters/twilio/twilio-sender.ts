@@ -109,6 +109,7 @@ export function createTwilioSender(options: TwilioSenderOptions): TwilioSender {
         `WhatsApp message ${outbound.messageId} held: the 24-hour window is closed and TWILIO_WHATSAPP_TEMPLATE_SID is not set`,
         false,
         WHATSAPP_WINDOW_CLOSED,
+        { refusal: 'window_closed' },
       );
     }
     return create(
@@ -127,7 +128,7 @@ export function createTwilioSender(options: TwilioSenderOptions): TwilioSender {
       // Only the compliance reply itself may reach an opted-out number; a system notice queued just before the
       // STOP (e.g. a handoff notice) must not follow its confirmation.
       if (outbound.compliance !== true && (await options.isOptedOut(outbound))) {
-        throw new ChannelError(`message ${outbound.messageId} not sent: the customer opted out`, false, OPTED_OUT);
+        throw new ChannelError(`message ${outbound.messageId} not sent: the customer opted out`, false, OPTED_OUT, { refusal: 'recipient_opted_out' });
       }
       const to = outbound.to.channel === 'whatsapp' ? withWhatsappPrefix(outbound.to.id) : outbound.to.id;
       const callback = options.statusCallbackUrl;
