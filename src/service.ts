@@ -1,6 +1,8 @@
 /**
  * The composition root: builds every part from the config, wires them together, and stops them in order.
- * Nothing else creates long-lived objects.
+ * Nothing else creates long-lived objects. Parts are built in dependency order — store, outbox, model, staff
+ * desk, delivery follow-up, engine, channels, delivery worker, inbox, routes — so every part is handed only parts
+ * that already exist, and no closure reaches one built later.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -87,69 +89,10 @@ export async function startService(config: Config, options: { logger?: Logger; c
   const metrics = new Metrics({ outboxBacklog: () => openedStore.outboxBacklog() });
   // Handoffs created and claimed are counted by the store every path goes through (see src/insights/store-metrics.ts).
   const store = withStoreMetrics(openedStore, metrics);
-  // The one way replies are queued; the delivery worker built below subscribes to be woken.
+  // The one way replies are queued: everything below queues through it; the delivery worker, built once the
+  // channels exist, subscribes to be woken.
   const outbox = createOutbox(store);
   const limits = await openLimits({ limits: config.limits, databaseUrl: config.databaseUrl, logger });
-
-  const web = createWebAdapter({
-    logger,
-    translator,
-    languages,
-    limits: limits.web,
-    trustProxy: config.trustProxy,
-    history: async (visitorId, after, limit): Promise<HistoryMessage[]> => {
-      const customer = await store.findCustomer('web', visitorId);
-      if (!customer) return [];
-      const messages = await store.listCustomerMessages(customer.id, { after, limit });
-      return messages.map((m) => ({
-        id: m.id,
-        author: m.author,
-        agentName: m.agentName,
-        text: m.text,
-        createdAt: m.createdAt.toISOString(),
-      }));
-    },
-  });
-  const adapters = new Map<Channel, ChannelAdapter>([[web.channel, web]]);
-  const personLabel = createPersonLabel(translator, config.defaultLanguage);
-  const twilio = config.twilio
-    ? createTwilioAdapter({
-        ...config.twilio,
-        store,
-        logger,
-        reportDelivery: (report) => deliveryFollowUp.report(report),
-        personLabel,
-      })
-    : undefined;
-  // One Twilio adapter serves SMS and WhatsApp; it is registered under each channel it has a sender for.
-  for (const channel of twilio?.channels ?? []) if (twilio) adapters.set(channel, twilio);
-  if (config.botFramework) {
-    const { botFramework } = config;
-    const botframework = createBotFrameworkAdapter({
-      credentials: botFramework.anonymous ? undefined : botFramework,
-      logger,
-      welcome: async (address, hints) => {
-        await engine.welcome(address, hints);
-      },
-      // The conversation's language (or, on older rows, a Bot Framework locale: i18next falls back es-ES → es → default).
-      personLabel,
-      // A conversation's stored reference is never replaced by one naming another serviceUrl.
-      storedReference: async (conversationId) => (await store.findCustomer('botframework', conversationId))?.addressRef,
-    });
-    adapters.set(botframework.channel, botframework);
-  }
-
-  const outboxWorker = createOutboxWorker({
-    store,
-    adapters,
-    logger,
-    retryWindowMs: config.outbox.retryHours * 60 * 60 * 1000,
-    sendTimeoutMs: config.outbox.sendTimeoutMs,
-    ...(options.outboxClock && { clock: options.outboxClock }),
-    metrics,
-    onDeadLetter: (item, error, status) => deliveryFollowUp.onDeadLetter(item, error, status),
-  });
-  outbox.onQueued(() => outboxWorker.wake());
   // Without OPENAI_API_KEY there is no model: every answer is the offline one and relays are untranslated.
   const llm = config.llm ? withLlmMetrics(createLlm({ ...config.llm, logger }), metrics) : undefined;
   // Background work for the model, started once the service listens: the knowledge base translated into the
@@ -200,6 +143,66 @@ export async function startService(config: Config, options: { logger?: Logger; c
     metrics,
     ...(config.surveys && { surveyAnswer: createSurveyAnswerStep({ store, outbox, translator, logger }) }),
   });
+
+  const web = createWebAdapter({
+    logger,
+    translator,
+    languages,
+    limits: limits.web,
+    trustProxy: config.trustProxy,
+    history: async (visitorId, after, limit): Promise<HistoryMessage[]> => {
+      const customer = await store.findCustomer('web', visitorId);
+      if (!customer) return [];
+      const messages = await store.listCustomerMessages(customer.id, { after, limit });
+      return messages.map((m) => ({
+        id: m.id,
+        author: m.author,
+        agentName: m.agentName,
+        text: m.text,
+        createdAt: m.createdAt.toISOString(),
+      }));
+    },
+  });
+  const adapters = new Map<Channel, ChannelAdapter>([[web.channel, web]]);
+  const personLabel = createPersonLabel(translator, config.defaultLanguage);
+  const twilio = config.twilio
+    ? createTwilioAdapter({
+        ...config.twilio,
+        store,
+        logger,
+        reportDelivery: deliveryFollowUp.report,
+        personLabel,
+      })
+    : undefined;
+  // One Twilio adapter serves SMS and WhatsApp; it is registered under each channel it has a sender for.
+  for (const channel of twilio?.channels ?? []) if (twilio) adapters.set(channel, twilio);
+  if (config.botFramework) {
+    const { botFramework } = config;
+    const botframework = createBotFrameworkAdapter({
+      credentials: botFramework.anonymous ? undefined : botFramework,
+      logger,
+      welcome: async (address, hints) => {
+        await engine.welcome(address, hints);
+      },
+      // The conversation's language (or, on older rows, a Bot Framework locale: i18next falls back es-ES → es → default).
+      personLabel,
+      // A conversation's stored reference is never replaced by one naming another serviceUrl.
+      storedReference: async (conversationId) => (await store.findCustomer('botframework', conversationId))?.addressRef,
+    });
+    adapters.set(botframework.channel, botframework);
+  }
+
+  const outboxWorker = createOutboxWorker({
+    store,
+    adapters,
+    logger,
+    retryWindowMs: config.outbox.retryHours * 60 * 60 * 1000,
+    sendTimeoutMs: config.outbox.sendTimeoutMs,
+    ...(options.outboxClock && { clock: options.outboxClock }),
+    metrics,
+    onDeadLetter: deliveryFollowUp.onDeadLetter,
+  });
+  outbox.onQueued(() => outboxWorker.wake());
   // Webhooks answer once a message is recorded; its turn runs from the inbox, in order per customer.
   const inbox = createInboxWorker({ store, answer: (item) => engine.answer(item), logger });
   const recorder = createInboxRecorder({ store, defaultLanguage: config.defaultLanguage });
