@@ -12,7 +12,8 @@ import { customerFacingText, type PersonLabel } from '../../src/person-label.js'
 import { splitForSms } from './sms-split.js';
 import { classifyTwilioError, OPTED_OUT, WHATSAPP_WINDOW_CLOSED } from './twilio-errors.js';
 import { findSentMessage } from './twilio-sent-lookup.js';
-import { isWithinWindow, twilioRefSchema } from './whatsapp-window.js';
+import { twilioRefSchema } from './whatsapp-window.js';
+import { withinReplyWindow } from '../../src/channel-capabilities.js';
 
 type MessageCreateParams = Parameters<twilio.Twilio['messages']['create']>[0];
 
@@ -99,7 +100,7 @@ export function createTwilioSender(options: TwilioSenderOptions): TwilioSender {
 
   async function sendWhatsapp(outbound: Outbound, base: MessageCreateParams, unknownSince: Date | undefined): Promise<string> {
     const forced = twilioRefSchema.parse(outbound.to.ref ?? {}).template === true;
-    const open = !forced && isWithinWindow(await options.lastInboundAt(outbound.conversationId), now());
+    const open = !forced && withinReplyWindow('whatsapp', await options.lastInboundAt(outbound.conversationId), now());
     const text = textOf(outbound);
     // An earlier attempt may have sent the free-form text or the template, whose body holds the text.
     const matches = (body: string) => body.includes(text);

@@ -3,6 +3,7 @@
  * update the conversation's language, decide the reply, queue it in the outbox, page or relay to the desk.
  * The inbox hands it one address's messages one at a time, in arrival order.
  */
+import { capabilitiesOf } from '../channel-capabilities.js';
 import type { Address, ChannelHints, Inbound } from '../model.js';
 import type { Conversation, Customer, InboxItem, Message, Store } from '../store/store.js';
 import type { Translator } from '../i18n.js';
@@ -128,7 +129,7 @@ export function createEngine(options: EngineOptions): Engine {
       phraseLanguage: detectSmallTalk(inbound.text)?.language,
       previous: created ? undefined : { language: conversation.language, evidence: conversation.languageEvidence },
       hints,
-      phoneNumber: channel === 'sms' || channel === 'whatsapp' ? inbound.from.id : undefined,
+      phoneNumber: capabilitiesOf(channel).phoneAddressed ? inbound.from.id : undefined,
       supported: options.detector.languages,
       defaultLanguage,
     });
