@@ -15,7 +15,7 @@ import { createTranslator } from './i18n.js';
 import { Metrics } from './metrics.js';
 import { createApp } from './app.js';
 import { openStore } from './store/open-store.js';
-import type { Store } from './store/store.js';
+import type { NewDeskEvent, Store } from './store/store.js';
 import { loadKnowledgeBase } from './engine/knowledge.js';
 import { createEngine } from './engine/engine.js';
 import { createLlm } from './engine/llm.js';
@@ -27,6 +27,8 @@ import { createOutboxWorker } from './outbox/outbox-worker.js';
 import { createOutbox } from './outbox/outbox.js';
 import { createInboxRecorder } from './inbox/inbox-recorder.js';
 import { createInboxWorker } from './inbox/inbox-worker.js';
+import { messageInbox } from './inbox/message-inbox.js';
+import { deskEventInbox } from './inbox/desk-event-inbox.js';
 import { createWebAdapter } from '../adapters/web/web-adapter.js';
 import type { HistoryMessage } from '../adapters/web/types.js';
 import { createTwilioAdapter } from '../adapters/twilio/twilio-adapter.js';
@@ -204,13 +206,21 @@ export async function startService(config: Config, options: { logger?: Logger; c
   });
   outbox.onQueued(() => outboxWorker.wake());
   // Webhooks answer once a message is recorded; its turn runs from the inbox, in order per customer.
-  const inbox = createInboxWorker({ store, answer: (item) => engine.answer(item), logger });
+  const inbox = createInboxWorker({ queue: messageInbox(store), answer: (item) => engine.answer(item), logger });
   const recorder = createInboxRecorder({ store, defaultLanguage: config.defaultLanguage });
   const receive: Receive = async (inbound) => {
     const result = await recorder.record(inbound);
     if (!result.duplicate) metrics.inboundMessage(inbound.from.channel);
     inbox.wake();
     return result;
+  };
+  // Staff events from the desk (thread replies, Claim / Hand back / Close) are recorded before the desk's webhook
+  // is answered and processed from their own inbox, in order per desk thread.
+  const deskInbox = handoff && createInboxWorker({ queue: deskEventInbox(store), answer: (item) => handoff.process(item), logger });
+  const recordDeskEvent = async (event: NewDeskEvent): Promise<boolean> => {
+    const fresh = await store.recordDeskEvent(event);
+    if (fresh) deskInbox?.wake();
+    return fresh;
   };
 
   // The admin API exists only with ADMIN_TOKEN: without it /admin/* is a plain 404.
@@ -224,7 +234,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     logger,
     metrics,
     trustProxy: config.trustProxy,
-    routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.router] : []), ...(admin ? [admin] : []), ...(insightsPage ? [insightsPage] : [])],
+    routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.routes(recordDeskEvent)] : []), ...(admin ? [admin] : []), ...(insightsPage ? [insightsPage] : [])],
   });
   const retention = config.retentionDays === undefined ? undefined : createRetentionSweeper({ store, logger, retentionDays: config.retentionDays });
   // The injected clock (tests) drives the survey sweeps as it drives re-pages.
@@ -240,6 +250,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
   const port = await listen(server, config.port);
   outboxWorker.start();
   inbox.start();
+  deskInbox?.start();
   handoff?.queue.start();
   translations?.start();
   embeddings?.start();
@@ -253,13 +264,17 @@ export async function startService(config: Config, options: { logger?: Logger; c
     port,
     store,
     logger,
-    idle: () => inbox.idle(),
+    async idle() {
+      await inbox.idle();
+      await deskInbox?.idle();
+    },
     async stop() {
       const closing = closeServer(server);
       await web.close();
       await closing;
       handoff?.queue.stop();
       await inbox.stop();
+      await deskInbox?.stop();
       await translations?.stop();
       await embeddings?.stop();
       await retention?.stop();

@@ -1,12 +1,13 @@
 /**
  * Wires the human queue to the Slack desk for the composition root (src/service.ts): checks the token,
- * builds the queue and returns the `/slack/events` router.
+ * builds the queue, and offers the `/slack/events` router (which records staff events) and the processing of
+ * a recorded event (which the service's desk inbox worker calls).
  */
 import type { Router } from 'express';
 import type { SlackConfig } from '../../src/config.js';
 import type { Translator } from '../../src/i18n.js';
 import type { Logger } from '../../src/logger.js';
-import type { Store } from '../../src/store/store.js';
+import type { DeskEventItem, NewDeskEvent, Store } from '../../src/store/store.js';
 import { parseBusinessHours } from '../../src/handoff/business-hours.js';
 import type { Clock } from '../../src/handoff/clock.js';
 import { createHandoffQueue, type HandoffQueue } from '../../src/handoff/handoff-queue.js';
@@ -31,7 +32,10 @@ export interface SlackHandoffOptions {
 
 export interface SlackHandoff {
   queue: HandoffQueue;
-  router: Router;
+  /** The `/slack/events` route; `record` stores a staff event and says whether it was new (see SlackDesk.routes). */
+  routes(record: (event: NewDeskEvent) => Promise<boolean>): Router;
+  /** Acts on one recorded staff event: a claim, hand-back or close, or a reply for the customer. */
+  process(item: DeskEventItem): Promise<void>;
   /** The queue channel, where spike alerts go. */
   alerts: AlertChannel;
 }
@@ -45,7 +49,6 @@ export async function startSlackHandoff(options: SlackHandoffOptions): Promise<S
     apiUrl: slack.apiUrl,
     oncallMention: slack.oncallMention,
     logger: options.logger,
-    store: options.store,
     ...(clock && { nowMs: () => clock.now().getTime() }),
   });
   await desk.start();
@@ -61,5 +64,5 @@ export async function startSlackHandoff(options: SlackHandoffOptions): Promise<S
     ...(options.textTranslator && { textTranslator: options.textTranslator }),
     ...(options.agentLanguage !== undefined && { agentLanguage: options.agentLanguage }),
   });
-  return { queue, router: desk.routes(queue), alerts: desk };
+  return { queue, routes: (record) => desk.routes(record), process: (item) => desk.process(item, queue), alerts: desk };
 }
