@@ -6,7 +6,8 @@
  *
  * Transient failures are retried with capped exponential backoff until they have lasted the retry window
  * (hours, not a number of attempts); then the row expires and, like a permanently refused one, becomes a dead
- * letter for staff. An attempt whose outcome is unknown (it timed out, or its lease ran out because the worker
+ * letter, handed to `onDeadLetter` (the delivery follow-up). The delivery policy (src/delivery/) makes those
+ * decisions; this worker applies them to the row. An attempt whose outcome is unknown (it timed out, or its lease ran out because the worker
  * died) is recorded as such, and the channel looks for the earlier send before repeating it.
  */
 import type { OutboxMetrics } from '../metrics.js';
