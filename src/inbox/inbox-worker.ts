@@ -5,8 +5,9 @@
  * key's turns run one at a time and in arrival order — in this process and across replicas — while different
  * keys run side by side. No database lock or connection is held across a turn's model or Slack call.
  *
- * A turn marks its message processed in the transaction that queues its replies; one that fails or dies before
- * that leaves the message unprocessed, and it runs again: after a backoff, at the next start (SQLite), or when
+ * A message's turn marks it processed in the transaction that queues its replies; a desk event is marked
+ * processed (the queue's `finish`) after its turn. A turn that fails or dies before that leaves its item
+ * unprocessed, and it runs again: after a backoff, at the next start (SQLite), or when
  * the dead replica's lease runs out (PostgreSQL). A message whose turns keep failing is given up after a few
  * attempts, so its customer's later messages are answered.
  */
