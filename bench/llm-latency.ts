@@ -20,6 +20,7 @@ import { redactPii } from '../src/engine/pii.js';
 import { startFakeOpenAi } from '../test/fakes/fake-openai.js';
 import { PII_NEGATIVES, PII_POSITIVES } from '../test/fixtures/pii-samples.js';
 import { answerNow } from '../test/support/answer-now.js';
+import { createOutbox } from '../src/outbox/outbox.js';
 
 const count = Number(process.argv[2] ?? 300);
 const logger = pino({ level: 'silent' });
@@ -34,7 +35,7 @@ async function run(withModel: boolean): Promise<number[]> {
   await store.migrate();
   const llm = withModel ? createLlm({ apiKey: 'sk-bench', baseUrl: fake.baseUrl, model: 'fake', timeoutMs: 5000, logger }) : undefined;
   const engine = createEngine({
-    store, knowledge, translator, defaultLanguage: 'en', logger, detector, onOutboxQueued: () => undefined,
+    store, knowledge, translator, defaultLanguage: 'en', logger, detector, outbox: createOutbox(store),
     ...(llm && { llm: createLlmAnswerStep({ llm, knowledge }) }),
   });
   const times: number[] = [];

@@ -2,6 +2,7 @@
  * Coded errors, one class per failure, with one mapping to an HTTP status. Everything we throw across a
  * module boundary is one of these, so callers branch on `code`, never on message text.
  */
+import type { RefusalReason } from './delivery/delivery-outcome.js';
 
 export class SwitchboardError extends Error {
   constructor(
@@ -47,20 +48,23 @@ export class ForbiddenError extends SwitchboardError {
 
 /**
  * A channel API refused or failed a delivery. `retryable` decides between backoff and the dead letter;
- * `providerCode` keeps the vendor's own error code (e.g. Twilio 21610) for staff and for special handling;
+ * `providerCode` keeps the vendor's own error code (e.g. Twilio 21610) for staff; `refusal` is the channel's
+ * translation of that code when the delivery policy has more to do than dead-letter (see src/delivery/);
  * `retryAfterMs` is the channel's own word on when to try again (an HTTP Retry-After), which the outbox honours.
  */
 export class ChannelError extends SwitchboardError {
   readonly retryAfterMs: number | undefined;
+  readonly refusal: RefusalReason | undefined;
 
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly providerCode?: string,
-    options?: { cause?: unknown; retryAfterMs?: number },
+    options?: { cause?: unknown; retryAfterMs?: number; refusal?: RefusalReason },
   ) {
     super(retryable ? 'channel_retryable' : 'channel_permanent', message, options);
     this.retryAfterMs = options?.retryAfterMs;
+    this.refusal = options?.refusal;
   }
 }
 

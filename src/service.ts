@@ -1,6 +1,8 @@
 /**
  * The composition root: builds every part from the config, wires them together, and stops them in order.
- * Nothing else creates long-lived objects.
+ * Nothing else creates long-lived objects. Parts are built in dependency order — store, outbox, model, staff
+ * desk, delivery follow-up, engine, channels, delivery worker, inbox, routes — so every part is handed only parts
+ * that already exist, and no closure reaches one built later.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { createTranslator } from './i18n.js';
 import { Metrics } from './metrics.js';
 import { createApp } from './app.js';
 import { openStore } from './store/open-store.js';
-import type { Store } from './store/store.js';
+import type { NewDeskEvent, Store } from './store/store.js';
 import { loadKnowledgeBase } from './engine/knowledge.js';
 import { createEngine } from './engine/engine.js';
 import { createLlm } from './engine/llm.js';
@@ -22,16 +24,18 @@ import { createLlmTranslator } from './engine/translate.js';
 import { servedLanguages } from './engine/language.js';
 import { createLanguageDetector } from './engine/language-detector.js';
 import { createOutboxWorker } from './outbox/outbox-worker.js';
+import { createOutbox } from './outbox/outbox.js';
 import { createInboxRecorder } from './inbox/inbox-recorder.js';
 import { createInboxWorker } from './inbox/inbox-worker.js';
-import { ChannelError } from './errors.js';
+import { messageInbox } from './inbox/message-inbox.js';
+import { deskEventInbox } from './inbox/desk-event-inbox.js';
 import { createWebAdapter } from '../adapters/web/web-adapter.js';
 import type { HistoryMessage } from '../adapters/web/types.js';
 import { createTwilioAdapter } from '../adapters/twilio/twilio-adapter.js';
 import { createBotFrameworkAdapter } from '../adapters/botframework/botframework-adapter.js';
 import { startSlackHandoff } from '../adapters/slack/slack-handoff.js';
 import type { Clock } from './handoff/clock.js';
-import { escalateConversation } from './engine/escalate-conversation.js';
+import { createDeliveryFollowUp } from './delivery/delivery-follow-up.js';
 import { createPersonLabel } from './person-label.js';
 import { createSwappableKnowledge } from './llm/swappable-knowledge.js';
 import { createKnowledgeTranslationJob } from './llm/knowledge-translation-job.js';
@@ -87,7 +91,60 @@ export async function startService(config: Config, options: { logger?: Logger; c
   const metrics = new Metrics({ outboxBacklog: () => openedStore.outboxBacklog() });
   // Handoffs created and claimed are counted by the store every path goes through (see src/insights/store-metrics.ts).
   const store = withStoreMetrics(openedStore, metrics);
+  // The one way replies are queued: everything below queues through it; the delivery worker, built once the
+  // channels exist, subscribes to be woken.
+  const outbox = createOutbox(store);
   const limits = await openLimits({ limits: config.limits, databaseUrl: config.databaseUrl, logger });
+  // Without OPENAI_API_KEY there is no model: every answer is the offline one and relays are untranslated.
+  const llm = config.llm ? withLlmMetrics(createLlm({ ...config.llm, logger }), metrics) : undefined;
+  // Background work for the model, started once the service listens: the knowledge base translated into the
+  // served languages (cached by the file's hash) and the entries embedded for retrieval by meaning.
+  const translations =
+    llm &&
+    createKnowledgeTranslationJob({
+      llm,
+      store,
+      entries: fileKnowledge.entries,
+      knowledgeHash: createHash('sha256').update(readFileSync(config.knowledgeBase)).digest('hex'),
+      languages,
+      defaultLanguage: config.defaultLanguage,
+      onRebuilt: (rebuilt) => knowledge.replace(rebuilt),
+      logger,
+    });
+  const embeddings = llm?.embed && createEntryEmbeddings({ embed: llm.embed, entries: fileKnowledge.entries, defaultLanguage: config.defaultLanguage, logger });
+  // The Slack staff desk, when configured; the handoff clock is injectable so tests drive re-pages.
+  const handoff = config.slack
+    ? await startSlackHandoff({
+        slack: config.slack,
+        ...config.handoff,
+        store,
+        translator,
+        logger,
+        outbox,
+        ...(options.clock && { clock: options.clock }),
+        ...(llm && { textTranslator: createLlmTranslator(llm) }),
+        agentLanguage: config.agentLanguage,
+      })
+    : undefined;
+  // What channels report about deliveries (dead letters, status callbacks) is acted on in one place.
+  const deliveryFollowUp = createDeliveryFollowUp({ store, outbox, desk: handoff?.queue, logger, metrics });
+  const engine = createEngine({
+    store,
+    knowledge,
+    translator,
+    defaultLanguage: config.defaultLanguage,
+    logger,
+    outbox,
+    detector,
+    ...(handoff && { desk: handoff.queue }),
+    ...(llm && {
+      llm: withModelCallBudget(createLlmAnswerStep({ llm, knowledge, ...(embeddings && { retriever: embeddings }) }), limits.modelCalls, logger),
+      escalationSecondOpinion: (text: string) => llm.classifyEscalation(text),
+    }),
+    ...(config.contactLine !== undefined && { contactLine: config.contactLine }),
+    metrics,
+    ...(config.surveys && { surveyAnswer: createSurveyAnswerStep({ store, outbox, translator, logger }) }),
+  });
 
   const web = createWebAdapter({
     logger,
@@ -115,14 +172,8 @@ export async function startService(config: Config, options: { logger?: Logger; c
         ...config.twilio,
         store,
         logger,
-        onOutboxQueued: () => outbox.wake(),
+        reportDelivery: deliveryFollowUp.report,
         personLabel,
-        // A held WhatsApp reply pages staff when a desk is configured; without one the adapter logs it.
-        ...(config.slack && {
-          onHeld: async (held) => {
-            if (handoff) await escalateConversation(store, handoff.queue, held.conversationId, 'delivery_held');
-          },
-        }),
       })
     : undefined;
   // One Twilio adapter serves SMS and WhatsApp; it is registered under each channel it has a sender for.
@@ -143,7 +194,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
     adapters.set(botframework.channel, botframework);
   }
 
-  const outbox = createOutboxWorker({
+  const outboxWorker = createOutboxWorker({
     store,
     adapters,
     logger,
@@ -151,64 +202,11 @@ export async function startService(config: Config, options: { logger?: Logger; c
     sendTimeoutMs: config.outbox.sendTimeoutMs,
     ...(options.outboxClock && { clock: options.outboxClock }),
     metrics,
-    onDeadLetter: async (item, error, status) => {
-      metrics.deadLettered(item.channel);
-      const handled = twilio && (item.channel === 'sms' || item.channel === 'whatsapp') ? await twilio.onDeadLetter(item, error) : false;
-      // Any other dead letter leaves a customer without a reply: staff are paged, as for a held one.
-      const detail = status === 'expired' ? 'undelivered for OUTBOX_RETRY_HOURS' : `refused${error instanceof ChannelError && error.providerCode ? ` (${error.providerCode})` : ''}`;
-      if (!handled && handoff) await escalateConversation(store, handoff.queue, item.conversationId, 'delivery_failed', { detail });
-    },
+    onDeadLetter: deliveryFollowUp.onDeadLetter,
   });
-  // Without OPENAI_API_KEY there is no model: every answer is the offline one and relays are untranslated.
-  const llm = config.llm ? withLlmMetrics(createLlm({ ...config.llm, logger }), metrics) : undefined;
-  // Background work for the model, started once the service listens: the knowledge base translated into the
-  // served languages (cached by the file's hash) and the entries embedded for retrieval by meaning.
-  const translations =
-    llm &&
-    createKnowledgeTranslationJob({
-      llm,
-      store,
-      entries: fileKnowledge.entries,
-      knowledgeHash: createHash('sha256').update(readFileSync(config.knowledgeBase)).digest('hex'),
-      languages,
-      defaultLanguage: config.defaultLanguage,
-      onRebuilt: (rebuilt) => knowledge.replace(rebuilt),
-      logger,
-    });
-  const embeddings = llm?.embed && createEntryEmbeddings({ embed: llm.embed, entries: fileKnowledge.entries, defaultLanguage: config.defaultLanguage, logger });
-  // The Slack staff desk, when configured; the handoff clock is injectable so tests drive re-pages.
-  const handoff = config.slack
-    ? await startSlackHandoff({
-        slack: config.slack,
-        ...config.handoff,
-        store,
-        translator,
-        logger,
-        onOutboxQueued: () => outbox.wake(),
-        ...(options.clock && { clock: options.clock }),
-        ...(llm && { textTranslator: createLlmTranslator(llm) }),
-        agentLanguage: config.agentLanguage,
-      })
-    : undefined;
-  const engine = createEngine({
-    store,
-    knowledge,
-    translator,
-    defaultLanguage: config.defaultLanguage,
-    logger,
-    onOutboxQueued: () => outbox.wake(),
-    detector,
-    ...(handoff && { desk: handoff.queue }),
-    ...(llm && {
-      llm: withModelCallBudget(createLlmAnswerStep({ llm, knowledge, ...(embeddings && { retriever: embeddings }) }), limits.modelCalls, logger),
-      escalationSecondOpinion: (text: string) => llm.classifyEscalation(text),
-    }),
-    ...(config.contactLine !== undefined && { contactLine: config.contactLine }),
-    metrics,
-    ...(config.surveys && { surveyAnswer: createSurveyAnswerStep({ store, translator, logger, onOutboxQueued: () => outbox.wake() }) }),
-  });
+  outbox.onQueued(() => outboxWorker.wake());
   // Webhooks answer once a message is recorded; its turn runs from the inbox, in order per customer.
-  const inbox = createInboxWorker({ store, answer: (item) => engine.answer(item), logger });
+  const inbox = createInboxWorker({ queue: messageInbox(store), answer: (item) => engine.answer(item), logger });
   const recorder = createInboxRecorder({ store, defaultLanguage: config.defaultLanguage });
   const receive: Receive = async (inbound) => {
     const result = await recorder.record(inbound);
@@ -216,9 +214,17 @@ export async function startService(config: Config, options: { logger?: Logger; c
     inbox.wake();
     return result;
   };
+  // Staff events from the desk (thread replies, Claim / Hand back / Close) are recorded before the desk's webhook
+  // is answered and processed from their own inbox, in order per desk thread.
+  const deskInbox = handoff && createInboxWorker({ queue: deskEventInbox(store), answer: (item) => handoff.process(item), logger });
+  const recordDeskEvent = async (event: NewDeskEvent): Promise<boolean> => {
+    const fresh = await store.recordDeskEvent(event);
+    if (fresh) deskInbox?.wake();
+    return fresh;
+  };
 
   // The admin API exists only with ADMIN_TOKEN: without it /admin/* is a plain 404.
-  const admin = config.admin ? createAdminRouter({ token: config.admin.token, store, logger, onOutboxQueued: () => outbox.wake() }) : undefined;
+  const admin = config.admin ? createAdminRouter({ token: config.admin.token, store, logger, outbox }) : undefined;
   // Texts for staff (the insights page, spike alerts) in AGENT_LANGUAGE.
   const staffTexts = createStaffTexts();
   // The staff insights page signs in with ADMIN_TOKEN: without it /insights does not exist either.
@@ -228,13 +234,13 @@ export async function startService(config: Config, options: { logger?: Logger; c
     logger,
     metrics,
     trustProxy: config.trustProxy,
-    routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.router] : []), ...(admin ? [admin] : []), ...(insightsPage ? [insightsPage] : [])],
+    routers: [...[...new Set(adapters.values())].map((a) => a.routes(receive)), ...(handoff ? [handoff.routes(recordDeskEvent)] : []), ...(admin ? [admin] : []), ...(insightsPage ? [insightsPage] : [])],
   });
   const retention = config.retentionDays === undefined ? undefined : createRetentionSweeper({ store, logger, retentionDays: config.retentionDays });
   // The injected clock (tests) drives the survey sweeps as it drives re-pages.
   const surveys =
     config.surveys &&
-    createSurveySweeper({ store, translator, logger, afterMinutes: config.surveys.afterMinutes, onOutboxQueued: () => outbox.wake(), ...(options.clock && { clock: options.clock }) });
+    createSurveySweeper({ store, translator, logger, afterMinutes: config.surveys.afterMinutes, outbox, ...(options.clock && { clock: options.clock }) });
   // Spike alerts go to the Slack queue channel: without the desk there is nowhere to post them.
   const spikes =
     handoff &&
@@ -242,8 +248,9 @@ export async function startService(config: Config, options: { logger?: Logger; c
   const server = createServer(app);
   web.attach(server);
   const port = await listen(server, config.port);
-  outbox.start();
+  outboxWorker.start();
   inbox.start();
+  deskInbox?.start();
   handoff?.queue.start();
   translations?.start();
   embeddings?.start();
@@ -257,19 +264,23 @@ export async function startService(config: Config, options: { logger?: Logger; c
     port,
     store,
     logger,
-    idle: () => inbox.idle(),
+    async idle() {
+      await inbox.idle();
+      await deskInbox?.idle();
+    },
     async stop() {
       const closing = closeServer(server);
       await web.close();
       await closing;
       handoff?.queue.stop();
       await inbox.stop();
+      await deskInbox?.stop();
       await translations?.stop();
       await embeddings?.stop();
       await retention?.stop();
       await surveys?.stop();
       await spikes?.stop();
-      await outbox.stop();
+      await outboxWorker.stop();
       await limits.close();
       await store.close();
       logger.info('switchboard stopped');

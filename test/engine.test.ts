@@ -13,6 +13,7 @@ import { createLanguageDetector, type LanguageDetector } from '../src/engine/lan
 import type { Inbound } from '../src/model.js';
 import { projectPath } from '../src/paths.js';
 import { answerNow } from './support/answer-now.js';
+import { createOutbox } from '../src/outbox/outbox.js';
 
 describe('engine', () => {
   let dir: string;
@@ -37,15 +38,17 @@ describe('engine', () => {
     store = await openStore({ dataDir: dir });
     await store.migrate();
     wakes = 0;
+    const outbox = createOutbox(store);
+    outbox.onQueued(() => {
+      wakes += 1;
+    });
     engine = createEngine({
       store,
       knowledge: loadKnowledgeBase(projectPath('knowledge', 'demo.yaml')),
       translator: createTranslator({ defaultLanguage: 'en' }),
       defaultLanguage: 'en',
       logger: pino({ level: 'silent' }),
-      onOutboxQueued: () => {
-        wakes += 1;
-      },
+      outbox,
       detector,
     });
   });

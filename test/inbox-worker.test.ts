@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createInboxRecorder } from '../src/inbox/inbox-recorder.js';
 import { createInboxWorker, type InboxWorker } from '../src/inbox/inbox-worker.js';
+import { messageInbox } from '../src/inbox/message-inbox.js';
 import type { Inbound } from '../src/model.js';
 import { openStore } from '../src/store/open-store.js';
 import type { InboxItem, Store } from '../src/store/store.js';
@@ -42,7 +43,7 @@ describe('inbox worker', () => {
   }
 
   function start(answer: (item: InboxItem) => Promise<void>): InboxWorker {
-    worker = createInboxWorker({ store, answer, logger: pino({ level: 'silent' }), backoff: { baseMs: 5, maxMs: 20 }, maxAttempts: 3, pollMs: 10 });
+    worker = createInboxWorker({ queue: messageInbox(store), answer, logger: pino({ level: 'silent' }), backoff: { baseMs: 5, maxMs: 20 }, maxAttempts: 3, pollMs: 10 });
     worker.start();
     return worker;
   }

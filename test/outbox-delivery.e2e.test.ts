@@ -14,6 +14,8 @@ import { createTranslator } from '../src/i18n.js';
 import { createPersonLabel } from '../src/person-label.js';
 import { openStore } from '../src/store/open-store.js';
 import type { OutboxItem, Store } from '../src/store/store.js';
+import { createOutbox } from '../src/outbox/outbox.js';
+import { createDeliveryFollowUp } from '../src/delivery/delivery-follow-up.js';
 import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from '../src/outbox/outbox-worker.js';
 import { startFakeTwilio, TWILIO_FAILURES, type FakeTwilio } from './fakes/fake-twilio.js';
 import { advanceBy, advanceUntil, clockOf, privateFakeClock, type FakeClock } from './support/fake-clock.js';
@@ -59,6 +61,8 @@ function useHarness(openTestStore: (now: () => Date) => Promise<Store>): () => H
     const store = await openTestStore(now);
     await store.migrate();
     const deadLetters: Harness['deadLetters'] = [];
+    const outbox = createOutbox(store);
+    outbox.onQueued(() => workers.forEach((w) => w.wake()));
     const twilio = createTwilioAdapter({
       accountSid: fake.accountSid,
       authToken: fake.authToken,
@@ -67,7 +71,7 @@ function useHarness(openTestStore: (now: () => Date) => Promise<Store>): () => H
       smsFrom: SMS_FROM,
       store,
       logger,
-      onOutboxQueued: () => workers.forEach((w) => w.wake()),
+      reportDelivery: createDeliveryFollowUp({ store, outbox, logger }).report,
       personLabel,
     });
     harness = {

@@ -106,7 +106,7 @@ describe('personal data in logs, end to end', function () {
     const [first] = await service.store.listCustomerMessages(customer.id);
     const conversation = await service.store.updateConversation(first!.conversationId, { lastInboundAt: new Date(Date.now() - 25 * 3600_000) });
     await service.store.enqueueOutbound(conversation, [{ author: 'agent', agentName: 'Ana', text: 'Tu pedido ha salido.' }], { channel: 'whatsapp', id: WHATSAPP_CUSTOMER });
-    await eventually(() => lines.some((line) => line.includes('WhatsApp message held for staff')) || undefined);
+    await eventually(() => lines.some((line) => line.includes('message held for staff')) || undefined);
 
     // A web visitor with the widget open asks a question.
     const socket = await openVisitorSocket(service.url, VISITOR);

@@ -17,6 +17,7 @@ import { startService } from '../src/service.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { answerNow } from './support/answer-now.js';
+import { createOutbox } from '../src/outbox/outbox.js';
 
 describe('served languages (LANGUAGES)', () => {
   const translator = createTranslator({ defaultLanguage: 'en' });
@@ -34,7 +35,7 @@ describe('served languages (LANGUAGES)', () => {
       translator,
       defaultLanguage: 'en',
       logger: pino({ level: 'silent' }),
-      onOutboxQueued: () => undefined,
+      outbox: createOutbox(store),
       // LANGUAGES=en,lv: German, Russian and Spanish have locales but are not served.
       detector: await createLanguageDetector({ languages: ['en', 'lv'] }),
     });

@@ -198,6 +198,40 @@ describe('Slack human queue, end to end', () => {
     assert.match(answer.text, /rēķin/i);
   });
 
+  it('acks a signed thread reply once it is recorded, delivers it from the desk inbox, and sends a retried delivery once', async () => {
+    const visitor = 'visitor_desk_inbox_01';
+    await sayAsCustomer(h, visitor, 'd1', 'gribu runāt ar cilvēku');
+    const { conversationId, handoff, postTs } = await queuedThread(h, visitor);
+    assert.equal((await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: postTs })).status, 200);
+    await eventually(async () => (await h.service.store.getConversation(conversationId))?.state === 'agent' || undefined);
+    const widget = await openVisitorSocket(h.service.url, visitor);
+
+    const text = 'Jūsu pasūtījums ir ceļā.';
+    assert.equal((await threadMessage(h, 'Ev0INBOX1', postTs, text, { user: 'U0ANNA' })).status, 200);
+    // Ack on record: by the time Slack has its 200 the event is in the store (its id is taken).
+    assert.equal(await h.service.store.recordWebhookEvent('slack', 'Ev0INBOX1', new Date()), false);
+    const pushed = await eventually(() => widget.pushes.find((p) => p.message.text === text));
+    assert.deepEqual([pushed.message.author, pushed.message.agentName], ['agent', 'Anna']);
+
+    // Slack's retry of the same event (it thought our 200 came too late) is acknowledged and not processed again.
+    const retried = await threadMessage(h, 'Ev0INBOX1', postTs, text, { user: 'U0ANNA' }, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    assert.equal(retried.status, 200);
+    await h.service.idle();
+    await eventually(async () => (await customerMessages(h, visitor)).find((m) => m.text === text && m.deliveryStatus === 'sent'));
+    assert.equal((await customerMessages(h, visitor)).filter((m) => m.text === text).length, 1, 'the reply is queued once');
+    assert.equal(widget.pushes.filter((p) => p.message.text === text).length, 1, 'the customer receives it once');
+
+    // An event the store could not record is answered 500, so Slack delivers it again, and then it goes out.
+    const failing = sinon.stub(h.service.store, 'recordDeskEvent').onFirstCall().rejects(new Error('database went away'));
+    failing.callThrough();
+    const later = 'Vēl kaut kas?';
+    assert.equal((await threadMessage(h, 'Ev0INBOX2', postTs, later, { user: 'U0ANNA' })).status, 500);
+    assert.equal((await threadMessage(h, 'Ev0INBOX2', postTs, later, { user: 'U0ANNA' }, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_error' })).status, 200);
+    failing.restore();
+    await eventually(() => widget.pushes.find((p) => p.message.text === later));
+    await widget.close();
+  });
+
   it('answers a self-harm message at once with the supportive text in the customer language, then pages the queue', async () => {
     const visitor = 'visitor_lv_self_harm';
     const support = createTranslator({ defaultLanguage: 'en' }).t('lv', 'selfHarmSupportWithPerson');

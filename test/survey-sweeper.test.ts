@@ -14,6 +14,7 @@ import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
 import { createCollectingLogger } from './support/collecting-logger.js';
 import { useTestDatabase } from './support/postgres-database.js';
+import { createOutbox } from '../src/outbox/outbox.js';
 
 const MINUTE = 60_000;
 const translator = createTranslator({ defaultLanguage: 'en' });
@@ -38,7 +39,7 @@ function describeSweeper(name: string, open: (now: () => Date) => Promise<Store>
         translator,
         logger: createCollectingLogger().logger,
         afterMinutes: 30,
-        onOutboxQueued: () => undefined,
+        outbox: createOutbox(store),
         clock: { now: () => now, schedule: () => ({ cancel: () => undefined }) },
       });
     }
@@ -148,7 +149,7 @@ describe('survey sweeper', () => {
         }
         const now = new Date(at.getTime() + 31 * MINUTE);
         const sweepers = [...replicas, ...replicas].map((store) =>
-          createSurveySweeper({ store, translator, logger: createCollectingLogger().logger, afterMinutes: 30, onOutboxQueued: () => undefined, clock: { now: () => now, schedule: () => ({ cancel: () => undefined }) } }),
+          createSurveySweeper({ store, translator, logger: createCollectingLogger().logger, afterMinutes: 30, outbox: createOutbox(store), clock: { now: () => now, schedule: () => ({ cancel: () => undefined }) } }),
         );
         const counts = await Promise.all(sweepers.map((sweeper) => sweeper.sweep()));
         assert.equal(counts.reduce((sum, n) => sum + n, 0), 20);

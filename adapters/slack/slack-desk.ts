@@ -1,22 +1,25 @@
 /**
  * The Slack staff desk: an {@link AgentDesk} over the Slack Web API, and the `POST /slack/events` route
  * (Events API and interactivity) through Bolt's ExpressReceiver mounted on our own express router. We verify
- * the signature ourselves first (symmetric window, injectable clock) and hand Bolt the raw body.
+ * the signature ourselves first (symmetric window, injectable clock) and hand Bolt the raw body. The route only
+ * records staff events (ack on record); the inbox worker hands each back to {@link SlackDesk.process}, which
+ * looks the person up, acts on the handoff and tells them privately when it could not.
  */
 import express, { type Router } from 'express';
 import { App, ExpressReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../../src/logger.js';
 import { SignatureError } from '../../src/errors.js';
-import type { Store } from '../../src/store/store.js';
+import type { DeskEventItem, NewDeskEvent } from '../../src/store/store.js';
 import type { Agent, AgentDesk, ClaimOutcome, DeskThread, EndOutcome, HandoffActions, ReplyOutcome } from '../../src/handoff/agent-desk.js';
+import { deskEventOfAction, deskEventOfMessage, parseDeskEvent, type DeskEvent } from './slack-desk-events.js';
 import { createRefusalLog } from '../../src/refusal-log.js';
 import { stripNonCharacters } from '../../src/unicode-text.js';
 import { createBoltLogger } from './bolt-logger.js';
 import { verifySlackSignature } from './slack-signature.js';
 import { ACTION_IDS, cardBlocks, cardText } from './slack-blocks.js';
 import { threadPostMessage } from './slack-thread-posts.js';
-import { blockActionSchema, messageEventSchema, type BlockAction } from './slack-payloads.js';
+import { blockActionSchema, messageEventSchema } from './slack-payloads.js';
 import { alertMessage } from './slack-alert-blocks.js';
 import type { AlertChannel } from '../../src/insights/spike-alerts.js';
 
@@ -29,8 +32,6 @@ export interface SlackDeskOptions {
   /** Mentioned in re-pages (SLACK_ONCALL_MENTION), e.g. "<!subteam^S0123>". */
   oncallMention?: string | undefined;
   logger: Logger;
-  /** Seen event ids and interactions: Slack retries a delivery it thinks failed, and a signed request can be replayed. */
-  store: Pick<Store, 'recordWebhookEvent'>;
   /** Milliseconds since the epoch, for the signature window. */
   nowMs?: () => number;
 }
@@ -38,7 +39,13 @@ export interface SlackDeskOptions {
 export interface SlackDesk extends AgentDesk, AlertChannel {
   /** Checks the token (auth.test) and learns our bot's ids, so our own messages are never relayed. */
   start(): Promise<void>;
-  routes(actions: HandoffActions): Router;
+  /**
+   * The `/slack/events` route: verifies and records each staff event; `record` is false for an event id seen
+   * before (Slack's retry, a replayed request), which is acknowledged and not recorded again.
+   */
+  routes(record: (event: NewDeskEvent) => Promise<boolean>): Router;
+  /** Processes one recorded event (from the inbox worker): claims, hand-backs, closes and replies to the customer. */
+  process(item: DeskEventItem, actions: HandoffActions): Promise<void>;
 }
 
 const BODY_LIMIT = '1mb';
@@ -99,6 +106,28 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
     }
   }
 
+  async function notifyFailure(at: DeskThread | undefined, userId: string, text: string | undefined): Promise<void> {
+    if (!text || !at) return;
+    await notify(at, userId, text).catch((error: unknown) => logger.warn({ err: error }, 'ephemeral notice failed'));
+  }
+
+  async function act(event: Extract<DeskEvent, { kind: 'action' }>, actions: HandoffActions): Promise<void> {
+    const agent: Agent = { id: event.userId, name: await displayName(event.userId, event.userName) };
+    if (event.action === 'claim') await notifyFailure(event.at, agent.id, describeClaim(await actions.claim(event.handoffId, agent)));
+    else if (event.action === 'hand_back') await notifyFailure(event.at, agent.id, describeEnd(await actions.handBack(event.handoffId, agent)));
+    else await notifyFailure(event.at, agent.id, describeEnd(await actions.close(event.handoffId, agent)));
+  }
+
+  async function reply(event: Extract<DeskEvent, { kind: 'agent_reply' }>, actions: HandoffActions): Promise<void> {
+    const text = stripNonCharacters(event.text);
+    if (text.length > MAX_AGENT_REPLY_LENGTH) {
+      await notifyFailure(event.at, event.userId, `Not sent: a reply to a customer may have at most ${MAX_AGENT_REPLY_LENGTH} characters (this one has ${text.length}).`);
+      return;
+    }
+    const agent: Agent = { id: event.userId, name: await displayName(event.userId, undefined) };
+    await notifyFailure(event.at, agent.id, describeReply(await actions.agentReply(event.at, agent, text)));
+  }
+
   const desk: SlackDesk = {
     async start() {
       const auth = await client.auth.test();
@@ -125,7 +154,14 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
       await client.chat.postMessage({ channel: at.channel, thread_ts: at.thread, ...threadPostMessage(post, { oncallMention: options.oncallMention }) });
     },
 
-    routes(actions) {
+    async process(item, actions) {
+      const event = parseDeskEvent(item.payload);
+      if (!event) logger.error({ deskEventId: item.id }, 'unreadable recorded slack event; skipped');
+      else if (event.kind === 'action') await act(event, actions);
+      else await reply(event, actions);
+    },
+
+    routes(record) {
       if (!bot) throw new Error('createSlackDesk: call start() before routes()');
       const router = express.Router();
       router.post('/slack/events', express.raw({ type: () => true, limit: BODY_LIMIT }), (req, res, next) => {
@@ -154,72 +190,36 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
         router,
         endpoints: '/slack/events',
         logger: boltLogger,
+        processBeforeResponse: true,
       });
       const app = new App({ receiver, token: options.botToken, botId: bot.botId, botUserId: bot.userId, clientOptions, logger: boltLogger });
       const ownBot = bot;
 
-      async function notifyFailure(at: DeskThread | undefined, userId: string, text: string | undefined): Promise<void> {
-        if (!text || !at) return;
-        await notify(at, userId, text).catch((error: unknown) => logger.warn({ err: error }, 'ephemeral notice failed'));
-      }
-
-      function threadOfAction(payload: BlockAction): DeskThread | undefined {
-        const channel = payload.container?.channel_id ?? payload.channel?.id;
-        const ts = payload.container?.thread_ts ?? payload.message?.thread_ts ?? payload.container?.message_ts ?? payload.message?.ts;
-        return channel && ts ? { channel, thread: ts } : undefined;
-      }
-
+      // Ack on record: each listener only translates the payload and records it, and with processBeforeResponse
+      // Bolt answers Slack once the listener has finished (see @slack/bolt HTTPResponseAck), so a 200 means the
+      // event is in the store. A failure to record answers 500 (the error handler rethrows) and Slack retries.
       app.action(new RegExp(`^(${Object.values(ACTION_IDS).join('|')})$`), async ({ ack, body }) => {
-        await ack();
         const parsed = blockActionSchema.safeParse(body);
-        if (!parsed.success) {
-          logger.warn({ issues: parsed.error.issues.slice(0, 3) }, 'unreadable slack action');
-          return;
-        }
-        const payload = parsed.data;
-        const [action] = payload.actions;
-        if (!action) return;
-        // A signed click replayed within the signature window must not claim or close again: trigger_id is
-        // unique per interaction, like event_id per event.
-        if (!(await options.store.recordWebhookEvent('slack', `interaction:${payload.trigger_id}`, new Date(nowMs())))) {
-          logger.info({ actionId: action.action_id }, 'slack interaction already processed; ignoring the replay');
-          return;
-        }
-        const handoffId = Number(action.value);
-        const agent: Agent = { id: payload.user.id, name: await displayName(payload.user.id, payload.user.name ?? payload.user.username) };
-        const at = threadOfAction(payload);
-        if (action.action_id === ACTION_IDS.claim) await notifyFailure(at, agent.id, describeClaim(await actions.claim(handoffId, agent)));
-        else if (action.action_id === ACTION_IDS.hand_back) await notifyFailure(at, agent.id, describeEnd(await actions.handBack(handoffId, agent)));
-        else await notifyFailure(at, agent.id, describeEnd(await actions.close(handoffId, agent)));
+        const event = parsed.success ? deskEventOfAction(parsed.data, new Date(nowMs())) : undefined;
+        if (!parsed.success) logger.warn({ issues: parsed.error.issues.slice(0, 3) }, 'unreadable slack action');
+        if (event && !(await record(event))) logger.info({ eventId: event.eventId }, 'slack interaction already processed; ignoring the replay');
+        await ack();
       });
 
       app.event('message', async ({ body }) => {
         const parsed = messageEventSchema.safeParse(body);
         if (!parsed.success) return;
-        const { event_id: eventId, event } = parsed.data;
-        // Our own posts (cards, relayed customer messages) come back as events: never relay them.
-        if (event.bot_id !== undefined || event.subtype !== undefined || !event.user || event.user === ownBot.userId) {
-          logger.debug({ eventId, botId: event.bot_id, subtype: event.subtype }, 'slack bot or system message ignored');
+        const event = deskEventOfMessage(parsed.data, options.queueChannel, ownBot.userId, new Date(nowMs()));
+        if (!event) {
+          logger.debug({ eventId: parsed.data.event_id, subtype: parsed.data.event.subtype }, 'slack message not for a customer; ignored');
           return;
         }
-        if (event.channel !== options.queueChannel || !event.thread_ts || event.thread_ts === event.ts) return;
-        if (!(await options.store.recordWebhookEvent('slack', eventId, new Date(nowMs())))) {
-          logger.info({ eventId }, 'slack event already processed; ignoring the retry');
-          return;
-        }
-        const at = { channel: event.channel, thread: event.thread_ts };
-        const text = stripNonCharacters(event.text);
-        if (text.length > MAX_AGENT_REPLY_LENGTH) {
-          await notifyFailure(at, event.user, `Not sent: a reply to a customer may have at most ${MAX_AGENT_REPLY_LENGTH} characters (this one has ${text.length}).`);
-          return;
-        }
-        const agent: Agent = { id: event.user, name: await displayName(event.user, undefined) };
-        const outcome = await actions.agentReply(at, agent, text);
-        await notifyFailure(at, agent.id, describeReply(outcome));
+        if (!(await record(event))) logger.info({ eventId: event.eventId }, 'slack event already processed; ignoring the retry');
       });
 
       app.error(async (error) => {
-        logger.error({ err: error }, 'slack listener failed');
+        logger.error({ err: error }, 'slack event not recorded');
+        throw error;
       });
       return router;
     },

@@ -1,18 +1,20 @@
 /**
  * Wires the human queue to the Slack desk for the composition root (src/service.ts): checks the token,
- * builds the queue and returns the `/slack/events` router.
+ * builds the queue, and offers the `/slack/events` router (which records staff events) and the processing of
+ * a recorded event (which the service's desk inbox worker calls).
  */
 import type { Router } from 'express';
 import type { SlackConfig } from '../../src/config.js';
 import type { Translator } from '../../src/i18n.js';
 import type { Logger } from '../../src/logger.js';
-import type { Store } from '../../src/store/store.js';
+import type { DeskEventItem, NewDeskEvent, Store } from '../../src/store/store.js';
 import { parseBusinessHours } from '../../src/handoff/business-hours.js';
 import type { Clock } from '../../src/handoff/clock.js';
 import { createHandoffQueue, type HandoffQueue } from '../../src/handoff/handoff-queue.js';
 import { createSlackDesk } from './slack-desk.js';
 import type { TextTranslator } from '../../src/engine/translate.js';
 import type { AlertChannel } from '../../src/insights/spike-alerts.js';
+import type { Outbox } from '../../src/outbox/outbox.js';
 
 export interface SlackHandoffOptions {
   slack: SlackConfig;
@@ -21,7 +23,7 @@ export interface SlackHandoffOptions {
   store: Store;
   translator: Translator;
   logger: Logger;
-  onOutboxQueued: () => void;
+  outbox: Pick<Outbox, 'enqueue'>;
   clock?: Clock;
   /** Translation between the customer's language and `agentLanguage`, when a model is configured. */
   textTranslator?: TextTranslator;
@@ -30,7 +32,10 @@ export interface SlackHandoffOptions {
 
 export interface SlackHandoff {
   queue: HandoffQueue;
-  router: Router;
+  /** The `/slack/events` route; `record` stores a staff event and says whether it was new (see SlackDesk.routes). */
+  routes(record: (event: NewDeskEvent) => Promise<boolean>): Router;
+  /** Acts on one recorded staff event: a claim, hand-back or close, or a reply for the customer. */
+  process(item: DeskEventItem): Promise<void>;
   /** The queue channel, where spike alerts go. */
   alerts: AlertChannel;
 }
@@ -44,7 +49,6 @@ export async function startSlackHandoff(options: SlackHandoffOptions): Promise<S
     apiUrl: slack.apiUrl,
     oncallMention: slack.oncallMention,
     logger: options.logger,
-    store: options.store,
     ...(clock && { nowMs: () => clock.now().getTime() }),
   });
   await desk.start();
@@ -53,12 +57,12 @@ export async function startSlackHandoff(options: SlackHandoffOptions): Promise<S
     desk,
     translator: options.translator,
     logger: options.logger,
-    onOutboxQueued: options.onOutboxQueued,
+    outbox: options.outbox,
     repageMinutes: options.repageMinutes,
     ...(options.hours !== undefined && { hours: parseBusinessHours(options.hours) }),
     ...(clock && { clock }),
     ...(options.textTranslator && { textTranslator: options.textTranslator }),
     ...(options.agentLanguage !== undefined && { agentLanguage: options.agentLanguage }),
   });
-  return { queue, router: desk.routes(queue), alerts: desk };
+  return { queue, routes: (record) => desk.routes(record), process: (item) => desk.process(item, queue), alerts: desk };
 }

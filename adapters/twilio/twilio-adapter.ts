@@ -1,20 +1,21 @@
 /**
- * SMS and WhatsApp through Twilio: composes the webhooks, the sender and the delivery events into one
- * {@link TwilioAdapter}. One object serves both channels; the service registers it under each configured one.
+ * SMS and WhatsApp through Twilio: composes the webhooks and the sender into one {@link TwilioAdapter}. One
+ * object serves both channels; the service registers it under each configured one. What Twilio reports about
+ * a delivery (a refusal's code, a status callback) is translated and handed on; the delivery policy acts on it.
  */
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Channel, ChannelAdapter, Outbound, Receive } from '../../src/model.js';
-import type { OutboxItem, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import type { DeliveryAttempt } from '../../src/outbox/delivery-attempt.js';
 import { createTwilioClient } from './twilio-client.js';
 import { createTwilioSender } from './twilio-sender.js';
 import { createTwilioRouter } from './twilio-routes.js';
-import { createDeliveryEvents, type DeliveryEventsStore, type HeldMessage } from './twilio-delivery-events.js';
+import { statusReportOf } from './twilio-status.js';
+import type { TwilioRef } from './whatsapp-window.js';
 import { publicWebhookUrl } from './twilio-signature.js';
 import type { PersonLabel } from '../../src/person-label.js';
-
-export type { HeldMessage } from './twilio-delivery-events.js';
+import type { ReportDelivery } from '../../src/delivery/delivery-outcome.js';
 
 export interface TwilioAdapterOptions {
   accountSid: string;
@@ -29,11 +30,11 @@ export interface TwilioAdapterOptions {
   whatsappFrom?: string;
   /** Template sent when the WhatsApp 24-hour window is closed; its variable {{1}} gets the text. */
   whatsappTemplateSid?: string;
-  store: DeliveryEventsStore & Pick<Store, 'getConversation' | 'findCustomer' | 'findOutbound'>;
+  /** Read only: the WhatsApp window, a customer's opt-out, and which Message SIDs are already recorded. */
+  store: Pick<Store, 'getConversation' | 'findCustomer' | 'findOutbound'>;
   logger: Logger;
-  /** Called after the adapter queues a message itself (a template retry), to wake the outbox worker. */
-  onOutboxQueued: () => void;
-  onHeld?: (held: HeldMessage) => Promise<void>;
+  /** Where status callbacks go, translated (the delivery follow-up). */
+  reportDelivery: ReportDelivery;
   /** Labels an agent's message as from a person, in the conversation's language. */
   personLabel: PersonLabel;
   timeoutMs?: number;
@@ -45,11 +46,6 @@ export interface TwilioAdapter extends ChannelAdapter {
   readonly channels: readonly Channel[];
   /** Takes what the outbox knows of the attempt: the row (for status callbacks) and an earlier unknown outcome. */
   send(message: Outbound, attempt?: DeliveryAttempt): Promise<{ providerId: string }>;
-  /**
-   * For the outbox worker's `onDeadLetter`: 21610 opts the customer out, a closed window is held for staff. True
-   * when the channel had its own answer; false when the failure is for staff to look at.
-   */
-  onDeadLetter(item: OutboxItem, error: unknown): Promise<boolean>;
 }
 
 export function createTwilioAdapter(options: TwilioAdapterOptions): TwilioAdapter {
@@ -76,14 +72,8 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): TwilioAdapte
     isRecorded: async (channel, sid) => (await store.findOutbound(channel, sid)) !== undefined,
     ...(options.now ? { now: options.now } : {}),
   });
-  const events = createDeliveryEvents({
-    store,
-    logger,
-    whatsappTemplateSid: options.whatsappTemplateSid,
-    onOutboxQueued: options.onOutboxQueued,
-    ...(options.onHeld ? { onHeld: options.onHeld } : {}),
-    ...(options.now ? { now: options.now } : {}),
-  });
+  // With a template, a message Twilio dropped outside the 24-hour window can go again as the template.
+  const templateRef: TwilioRef | undefined = options.whatsappTemplateSid ? { template: true } : undefined;
 
   return {
     channel: channels[0] ?? 'sms',
@@ -91,7 +81,10 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): TwilioAdapte
     routes(receive: Receive): Router {
       return createTwilioRouter({
         receive,
-        onStatus: events.onStatus,
+        onStatus: async (update) => {
+          const report = statusReportOf(update, templateRef);
+          if (report) await options.reportDelivery(report);
+        },
         authToken: options.authToken,
         publicUrl: options.publicUrl,
         logger,
@@ -99,6 +92,5 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): TwilioAdapte
       });
     },
     send: sender.send,
-    onDeadLetter: events.onDeadLetter,
   };
 }

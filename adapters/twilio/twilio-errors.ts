@@ -1,7 +1,7 @@
 /**
  * Turns whatever twilio-node threw into a {@link ChannelError}: 408, 429, 5xx, timeouts and network failures are
  * worth a retry (after Twilio's Retry-After when it sent one); any other 4xx is permanent and keeps Twilio's code
- * (21610: the recipient replied STOP). A request that may have reached Twilio without an answer coming back is
+ * (21610, the recipient replied STOP, is reported as the refusal `recipient_opted_out`). A request that may have reached Twilio without an answer coming back is
  * an {@link OutcomeUnknownError}, so the outbox looks for it before sending again.
  * See https://www.twilio.com/docs/api/errors
  */
@@ -36,7 +36,11 @@ export function classifyTwilioError(error: unknown, where: string): ChannelError
     const message = `Twilio refused ${where}: HTTP ${error.status}${code ? ` code ${code}` : ''} ${redactPii(error.message).text}`;
     const retryable = error.status === 408 || error.status === 429 || error.status >= 500;
     const retryAfterMs = error instanceof TwilioRetryAfterError ? error.retryAfterMs : undefined;
-    return new ChannelError(message, retryable, code ?? `http_${error.status}`, { cause: error, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+    return new ChannelError(message, retryable, code ?? `http_${error.status}`, {
+      cause: error,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+      ...(code === TWILIO_UNSUBSCRIBED && { refusal: 'recipient_opted_out' as const }),
+    });
   }
   // axios network failures: the outbox's backoff is the right answer. Refused or unresolved connections never
   // carried the request; a reset, a hang-up or a timeout may have come after Twilio created the message.

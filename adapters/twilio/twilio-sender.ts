@@ -12,7 +12,8 @@ import { customerFacingText, type PersonLabel } from '../../src/person-label.js'
 import { splitForSms } from './sms-split.js';
 import { classifyTwilioError, OPTED_OUT, WHATSAPP_WINDOW_CLOSED } from './twilio-errors.js';
 import { findSentMessage } from './twilio-sent-lookup.js';
-import { isWithinWindow, twilioRefSchema } from './whatsapp-window.js';
+import { twilioRefSchema } from './whatsapp-window.js';
+import { withinReplyWindow } from '../../src/channel-capabilities.js';
 
 type MessageCreateParams = Parameters<twilio.Twilio['messages']['create']>[0];
 
@@ -99,7 +100,7 @@ export function createTwilioSender(options: TwilioSenderOptions): TwilioSender {
 
   async function sendWhatsapp(outbound: Outbound, base: MessageCreateParams, unknownSince: Date | undefined): Promise<string> {
     const forced = twilioRefSchema.parse(outbound.to.ref ?? {}).template === true;
-    const open = !forced && isWithinWindow(await options.lastInboundAt(outbound.conversationId), now());
+    const open = !forced && withinReplyWindow('whatsapp', await options.lastInboundAt(outbound.conversationId), now());
     const text = textOf(outbound);
     // An earlier attempt may have sent the free-form text or the template, whose body holds the text.
     const matches = (body: string) => body.includes(text);
@@ -109,6 +110,7 @@ export function createTwilioSender(options: TwilioSenderOptions): TwilioSender {
         `WhatsApp message ${outbound.messageId} held: the 24-hour window is closed and TWILIO_WHATSAPP_TEMPLATE_SID is not set`,
         false,
         WHATSAPP_WINDOW_CLOSED,
+        { refusal: 'window_closed' },
       );
     }
     return create(
@@ -127,7 +129,7 @@ export function createTwilioSender(options: TwilioSenderOptions): TwilioSender {
       // Only the compliance reply itself may reach an opted-out number; a system notice queued just before the
       // STOP (e.g. a handoff notice) must not follow its confirmation.
       if (outbound.compliance !== true && (await options.isOptedOut(outbound))) {
-        throw new ChannelError(`message ${outbound.messageId} not sent: the customer opted out`, false, OPTED_OUT);
+        throw new ChannelError(`message ${outbound.messageId} not sent: the customer opted out`, false, OPTED_OUT, { refusal: 'recipient_opted_out' });
       }
       const to = outbound.to.channel === 'whatsapp' ? withWhatsappPrefix(outbound.to.id) : outbound.to.id;
       const callback = options.statusCallbackUrl;

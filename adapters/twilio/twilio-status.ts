@@ -4,6 +4,9 @@
  */
 import type { Channel } from '../../src/model.js';
 import type { DeliveryStatus } from '../../src/store/store.js';
+import type { DeliveryStatusReport } from '../../src/delivery/delivery-outcome.js';
+import { TWILIO_OUTSIDE_WINDOW } from './twilio-errors.js';
+import type { TwilioRef } from './whatsapp-window.js';
 import { isTwilioMessageStatus, parseParams, statusCallbackSchema, statusCallbackShapeIssues, type TwilioMessageStatus } from './twilio-schemas.js';
 
 const STATUS_MAP: Readonly<Record<TwilioMessageStatus, DeliveryStatus | undefined>> = {
@@ -55,4 +58,20 @@ export function parseStatusCallback(input: unknown, callbackQuery: URLSearchPara
   const outboxId = callbackQuery.has('part') ? undefined : positiveInteger(callbackQuery.get('outbox'));
   const update: StatusUpdate = { messageSid: params.MessageSid, channels, status, errorCode: params.ErrorCode, ...(outboxId !== undefined && { outboxId }) };
   return { update, issues };
+}
+
+/**
+ * A status update in the delivery policy's terms; undefined for a state we do not record. A WhatsApp message
+ * Twilio failed with 63016 (outside the 24-hour window) can go again as the template, when one is configured.
+ */
+export function statusReportOf(update: StatusUpdate, templateRef: TwilioRef | undefined): DeliveryStatusReport | undefined {
+  if (!update.status) return undefined;
+  const windowClosed = update.errorCode === TWILIO_OUTSIDE_WINDOW && update.channels.includes('whatsapp');
+  return {
+    providerId: update.messageSid,
+    channels: update.channels,
+    status: update.status,
+    ...(update.outboxId !== undefined && { outboxId: update.outboxId }),
+    ...(windowClosed && { windowClosed: templateRef ? { resendRef: templateRef } : {} }),
+  };
 }

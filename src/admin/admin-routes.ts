@@ -8,6 +8,7 @@ import { BadRequestError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CHANNELS } from '../model.js';
 import type { Store } from '../store/store.js';
+import type { Outbox } from '../outbox/outbox.js';
 import { createAdminAuth } from './admin-auth.js';
 import { toCustomerExportView } from './customer-export-view.js';
 import { buildInsights } from '../insights/insights-report.js';
@@ -18,8 +19,8 @@ export interface AdminRouterOptions {
   token: string;
   store: Store;
   logger: Logger;
-  /** Called after a dead letter is queued again, to wake the outbox worker. */
-  onOutboxQueued: () => void;
+  /** Re-drives dead letters. */
+  outbox: Pick<Outbox, 'redrive'>;
   /** The clock stamping exports and re-drives; injectable for tests. */
   now?: () => Date;
 }
@@ -75,7 +76,7 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
     const parsed = outboxParams.safeParse(req.params);
     if (!parsed.success) throw new BadRequestError(parsed.error.issues[0]?.message ?? 'invalid outbox id');
     const { id } = parsed.data;
-    const result = await store.redriveOutbox(id, now());
+    const result = await options.outbox.redrive(id, now());
     if (!result) {
       res.status(404).json({ error: 'no outbox row with this id' });
       return;
@@ -87,7 +88,6 @@ export function createAdminRouter(options: AdminRouterOptions): Router {
       return;
     }
     logger.info({ outboxId: id, conversationId: item.conversationId }, 'dead letter re-driven');
-    options.onOutboxQueued();
     res.json({ outbox: view });
   });
 

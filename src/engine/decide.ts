@@ -2,6 +2,7 @@
  * The bot's decision for one customer message: a pure function of the message, the conversation's state
  * and the knowledge base. No I/O, no clock — the engine does those and records what this returns.
  */
+import { capabilitiesOf } from '../channel-capabilities.js';
 import type { Channel, ConversationState } from '../model.js';
 import { SURE_PROBABILITY, type KnowledgeBase } from './knowledge.js';
 import { detectSmallTalk } from './small-talk.js';
@@ -76,8 +77,6 @@ export interface Decision {
   llm?: LlmOpportunity;
 }
 
-const SHORT_ANSWER_CHANNELS: ReadonlySet<Channel> = new Set(['sms']);
-
 function languageName(code: string, inLanguage: string): string {
   try {
     return new Intl.DisplayNames([inLanguage], { type: 'language' }).of(code) ?? code;
@@ -147,7 +146,7 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   }
   if (understood.kind === 'answer') {
     const { match } = understood;
-    const answer = knowledge.answerFor(match.entry, lang, { short: SHORT_ANSWER_CHANNELS.has(input.channel) });
+    const answer = knowledge.answerFor(match.entry, lang, { short: capabilitiesOf(input.channel).shortAnswers });
     const replaceFrom = replies.length;
     if (answer.language !== lang) {
       replies.push(t(lang, 'answerInDefaultLanguage', { language: languageName(answer.language, lang) }));

@@ -3,6 +3,7 @@
  * update the conversation's language, decide the reply, queue it in the outbox, page or relay to the desk.
  * The inbox hands it one address's messages one at a time, in arrival order.
  */
+import { capabilitiesOf } from '../channel-capabilities.js';
 import type { Address, ChannelHints, Inbound } from '../model.js';
 import type { Conversation, Customer, InboxItem, Message, Store } from '../store/store.js';
 import type { Translator } from '../i18n.js';
@@ -21,6 +22,7 @@ import { shippedEscalationClassifier, type EscalationClassifier } from '../under
 import { judgeEscalation, type EscalationSecondOpinion } from './escalation-step.js';
 import type { EngineMetrics } from '../metrics.js';
 import type { SurveyAnswerStep } from '../insights/survey-answer.js';
+import type { Outbox } from '../outbox/outbox.js';
 
 /** A request for a person, with everything staff need to pick it up. */
 export interface EscalationEvent {
@@ -49,8 +51,8 @@ export interface EngineOptions {
   translator: Translator;
   defaultLanguage: string;
   logger: Logger;
-  /** Called after replies are queued so the outbox worker delivers them without waiting for its next poll. */
-  onOutboxQueued: () => void;
+  /** Where replies are queued for delivery. */
+  outbox: Pick<Outbox, 'enqueue'>;
   /** Scores each message's language; its `languages` are the served set (see `servedLanguages`). */
   detector: LanguageDetector;
   desk?: HumanDesk;
@@ -127,7 +129,7 @@ export function createEngine(options: EngineOptions): Engine {
       phraseLanguage: detectSmallTalk(inbound.text)?.language,
       previous: created ? undefined : { language: conversation.language, evidence: conversation.languageEvidence },
       hints,
-      phoneNumber: channel === 'sms' || channel === 'whatsapp' ? inbound.from.id : undefined,
+      phoneNumber: capabilitiesOf(channel).phoneAddressed ? inbound.from.id : undefined,
       supported: options.detector.languages,
       defaultLanguage,
     });
@@ -202,7 +204,7 @@ export function createEngine(options: EngineOptions): Engine {
     logger.debug({ conversationId: updated.id, entryId: decision.entryId, language: verdict }, 'decided');
 
     if (compliance && compliance.optedOut !== customer.optedOut) await store.setOptedOut(customer.id, compliance.optedOut);
-    await store.enqueueOutbound(
+    await options.outbox.enqueue(
       updated,
       // Compliance replies are flagged: the one kind a channel still delivers to an opted-out number (not any
       // system notice, which may have been queued just before the STOP).
@@ -210,7 +212,6 @@ export function createEngine(options: EngineOptions): Engine {
       inbound.from,
       { answering: message.id },
     );
-    if (decision.replies.length > 0) options.onOutboxQueued();
     options.metrics?.turnFinished((performance.now() - started) / 1000);
     if (admitted.created) options.metrics?.conversationStarted(verdict.language);
     // A miss (the count of unanswered messages grew) is a knowledge gap for the insights; losing the flag must not cost the turn.
@@ -241,8 +242,7 @@ export function createEngine(options: EngineOptions): Engine {
       language === conversation.language
         ? conversation
         : await store.updateConversation(conversation.id, { language, languageReason: `locale ${hints?.locale ?? ''}` });
-    await store.enqueueOutbound(updated, [{ author: 'bot', text: translator.t(language, 'disclosure') }], address);
-    options.onOutboxQueued();
+    await options.outbox.enqueue(updated, [{ author: 'bot', text: translator.t(language, 'disclosure') }], address);
     options.metrics?.conversationStarted(language);
     return { conversationId: updated.id, welcomed: true };
   }

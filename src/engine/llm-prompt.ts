@@ -3,6 +3,7 @@
  * kept apart by role: the policy and our own knowledge passages are the system message; whatever a customer
  * wrote goes only into user messages, fenced in tags and described as data, never spliced into the policy.
  */
+import { capabilitiesOf } from '../channel-capabilities.js';
 import type { Author, Channel } from '../model.js';
 
 /** A knowledge-base answer offered to the model as grounding, in whatever language the entry has. */
@@ -71,7 +72,7 @@ function toolLine(handoffAvailable: boolean): string {
 }
 
 function lengthLine(channel: Channel): string {
-  return channel === 'sms'
+  return capabilitiesOf(channel).shortAnswers
     ? `This is an SMS conversation: answer in at most ${SMS_ANSWER_CHARS} characters, plain text, no formatting or links unless a passage has them.`
     : 'Answer briefly: two or three short sentences, plain text.';
 }

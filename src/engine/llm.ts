@@ -5,6 +5,7 @@
  * 429, 5xx, a malformed or policy-breaking reply — comes back as a `failed` outcome with its cause, logged,
  * and the caller answers offline: no retries, so the customer waits at most `timeoutMs` for the model.
  */
+import { capabilitiesOf } from '../channel-capabilities.js';
 import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
@@ -322,7 +323,7 @@ export function createLlm(options: LlmOptions): Llm {
       const messages = answerMessages(prompt);
       let choice;
       try {
-        choice = await complete(messages, { maxTokens: request.channel === 'sms' ? MAX_TOKENS.sms : MAX_TOKENS.other, tools: request.handoffAvailable });
+        choice = await complete(messages, { maxTokens: capabilitiesOf(request.channel).shortAnswers ? MAX_TOKENS.sms : MAX_TOKENS.other, tools: request.handoffAvailable });
       } catch (error) {
         return failed(...failureOf(error), context);
       }
@@ -350,7 +351,7 @@ export function createLlm(options: LlmOptions): Llm {
       // Contact details come back whole ("we will write to ann@…"); payment and identity numbers never do.
       const restored = vault.restore(text, { masked: MASKED_IN_ANSWERS });
       if (restored.unknown.length > 0) return failed('invented_data', `answer has placeholders never issued: ${restored.unknown.join(', ')}`, context);
-      if (request.channel !== 'sms') return { kind: 'answer', text: restored.text };
+      if (!capabilitiesOf(request.channel).shortAnswers) return { kind: 'answer', text: restored.text };
       // Measured after restoring: the customer's own e-mail is longer than its placeholder.
       const fitted = fitSmsAnswer(restored.text, SMS_ANSWER_CHARS, request.language);
       if (fitted === undefined) return failed('too_long', `first sentence over ${SMS_ANSWER_CHARS} characters`, context);

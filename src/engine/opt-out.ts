@@ -6,6 +6,7 @@
  * REVOKE, OPTOUT; START, YES, UNSTOP; HELP, INFO), plus their usual equivalents in our languages.
  * See https://help.twilio.com/articles/223134027
  */
+import { capabilitiesOf } from '../channel-capabilities.js';
 import type { Channel } from '../model.js';
 
 export type ComplianceCommand = 'stop' | 'start' | 'help';
@@ -44,8 +45,6 @@ const BY_LANGUAGE: Readonly<Record<string, Readonly<Record<ComplianceCommand, re
 /** The longest message still read as a keyword ("  STOP!!! " and the like); keywords themselves have ≤ 20 characters. */
 const MAX_KEYWORD_MESSAGE = 200;
 
-/** Channels where the carrier rules apply and we honour the keywords. */
-const COMPLIANCE_CHANNELS: ReadonlySet<Channel> = new Set(['sms', 'whatsapp']);
 
 export interface OptOutKeyword {
   command: ComplianceCommand;
@@ -127,7 +126,7 @@ export interface ComplianceInput {
  * gets no second confirmation.
  */
 export function decideCompliance(input: ComplianceInput): ComplianceDecision | undefined {
-  if (!COMPLIANCE_CHANNELS.has(input.channel)) {
+  if (!capabilitiesOf(input.channel).complianceKeywords) {
     return input.optedOut ? { action: 'silence', optedOut: true } : undefined;
   }
   const keyword = detectOptOutKeyword(input.text);

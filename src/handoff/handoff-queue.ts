@@ -14,14 +14,15 @@ import type { BusinessHours } from './business-hours.js';
 import { createSystemClock, type Clock, type ScheduledTimer } from './clock.js';
 import { estimateWaitMinutes } from './wait-estimate.js';
 import type { TextTranslator } from '../engine/translate.js';
+import type { Outbox } from '../outbox/outbox.js';
 
 export interface HandoffQueueOptions {
   store: Store;
   desk: AgentDesk;
   translator: Translator;
   logger: Logger;
-  /** Queued customer notices go out through the outbox; wake it. */
-  onOutboxQueued: () => void;
+  /** Where customer notices and agent replies are queued for delivery. */
+  outbox: Pick<Outbox, 'enqueue'>;
   repageMinutes: number;
   /** Without hours, staff are always at work. */
   hours?: BusinessHours;
@@ -106,8 +107,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
   async function tellCustomer(conversation: Conversation, customer: Customer, key: string, vars?: TranslationVars): Promise<void> {
     if (customer.optedOut) return;
     const text = translator.t(conversation.language, key, vars);
-    await store.enqueueOutbound(conversation, [{ author: 'system', text }], addressOf(customer));
-    options.onOutboxQueued();
+    await options.outbox.enqueue(conversation, [{ author: 'system', text }], addressOf(customer));
   }
 
   /** Summarizes the conversation for staff once, kept on the handoff row so every later redraw shows it. */
@@ -293,8 +293,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       // The agent may write in any language; the model sees it and leaves text already in the customer's alone.
       const translated =
         options.textTranslator && conversation.language !== agentLanguage ? await options.textTranslator.translate(text, undefined, conversation.language) : undefined;
-      await store.enqueueOutbound(conversation, [{ author: 'agent', agentName: agent.name, text: translated ?? text }], addressOf(customer));
-      options.onOutboxQueued();
+      await options.outbox.enqueue(conversation, [{ author: 'agent', agentName: agent.name, text: translated ?? text }], addressOf(customer));
       // The thread keeps the agent's original (their own message) and shows what the customer actually got.
       if (translated !== undefined) {
         await desk

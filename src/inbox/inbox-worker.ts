@@ -1,27 +1,46 @@
 /**
- * Runs the turns of recorded inbound messages. The store hands out only the oldest unprocessed message of each
- * customer address, under a short lease this worker renews while the turn runs, so one address's turns run
- * one at a time and in arrival order — in this process and across replicas — while different addresses run
- * side by side. No database lock or connection is held across a turn's model or Slack call.
+ * Runs the turns of recorded inbound events: customers' messages (message-inbox.ts) and the staff desk's events
+ * (desk-event-inbox.ts), one worker per queue. The queue hands out only the oldest unprocessed item of each
+ * key (a customer address, a desk thread), under a short lease this worker renews while the turn runs, so one
+ * key's turns run one at a time and in arrival order — in this process and across replicas — while different
+ * keys run side by side. No database lock or connection is held across a turn's model or Slack call.
  *
- * A turn marks its message processed in the transaction that queues its replies; one that fails or dies before
- * that leaves the message unprocessed, and it runs again: after a backoff, at the next start (SQLite), or when
+ * A message's turn marks it processed in the transaction that queues its replies; a desk event is marked
+ * processed (the queue's `finish`) after its turn. A turn that fails or dies before that leaves its item
+ * unprocessed, and it runs again: after a backoff, at the next start (SQLite), or when
  * the dead replica's lease runs out (PostgreSQL). A message whose turns keep failing is given up after a few
  * attempts, so its customer's later messages are answered.
  */
 import type { Logger } from '../logger.js';
-import type { InboxItem, Store } from '../store/store.js';
 import { SwitchboardError } from '../errors.js';
 import { createPumpLoop, type Wakes } from '../pump-loop.js';
 import { createSystemClock, type Clock, type ScheduledTimer } from '../handoff/clock.js';
 import { backoffDelay, type BackoffOptions } from '../outbox/backoff.js';
 
-export type InboxStore = Pick<Store, 'claimInbox' | 'renewInboxLeases' | 'deferInbox' | 'abandonInbox' | 'releaseOrphanedInbox'>;
+/** A durable queue of recorded events, as the store keeps it; see message-inbox.ts and desk-event-inbox.ts. */
+export interface InboxQueue<Item> {
+  /** Names the queue in logs ("inbox", "desk inbox"). */
+  readonly name: string;
+  idOf(item: Item): number;
+  /** Turns started for the item, this one included. */
+  attemptsOf(item: Item): number;
+  /** Leases up to `limit` due items, only the oldest unprocessed one of each key. */
+  claim(now: Date, leaseMs: number, limit: number): Promise<Item[]>;
+  renewLeases(ids: readonly number[], leaseUntil: Date): Promise<void>;
+  /** A failed turn: the item stays unprocessed, holding back its key, and is due again at `until`. */
+  defer(id: number, until: Date): Promise<void>;
+  /** Marks an item processed once its turn succeeded, for a queue whose turn does not do it itself. */
+  finish?(id: number, now: Date): Promise<void>;
+  /** Gives up on an item whose turns kept failing, so its key goes on. */
+  abandon(id: number, now: Date): Promise<void>;
+  /** Frees the leases a dead process left, where the store can know; the count freed. */
+  releaseOrphaned(): Promise<number>;
+}
 
-export interface InboxWorkerOptions {
-  store: InboxStore;
-  /** One turn; rejects when it failed before its replies were queued. */
-  answer: (item: InboxItem) => Promise<void>;
+export interface InboxWorkerOptions<Item> {
+  queue: InboxQueue<Item>;
+  /** One turn; rejects when it failed before its item was marked processed. */
+  answer: (item: Item) => Promise<void>;
   logger: Logger;
   /** How long a claim holds a message; renewed every third of it while the turn runs, so it can be short. */
   leaseMs?: number;
@@ -57,8 +76,9 @@ export const INBOX_DEFAULTS = {
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
-  const { store, logger } = options;
+export function createInboxWorker<Item>(options: InboxWorkerOptions<Item>): InboxWorker {
+  const { queue, logger } = options;
+  const { name } = queue;
   const clock = options.clock ?? createSystemClock();
   const leaseMs = options.leaseMs ?? INBOX_DEFAULTS.leaseMs;
   const pollMs = options.pollMs ?? INBOX_DEFAULTS.pollMs;
@@ -70,7 +90,7 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
   let running = false;
   let recovered = false;
   let renewal: ScheduledTimer | undefined;
-  /** Turns in progress, by message id; each settles its message itself and never rejects. */
+  /** Turns in progress, by item id; each settles its item itself and never rejects. */
   const active = new Map<number, Promise<void>>();
 
   /** One renewal for every running turn, every third of the lease, while any runs. */
@@ -79,39 +99,43 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
     renewal = clock.schedule(() => {
       renewal = undefined;
       const ids = [...active.keys()];
-      store
-        .renewInboxLeases(ids, new Date(now().getTime() + leaseMs))
-        .catch((error: unknown) => logger.warn({ err: errorText(error), turns: ids.length }, 'inbox lease renewal failed; another worker may repeat these turns'))
+      queue
+        .renewLeases(ids, new Date(now().getTime() + leaseMs))
+        .catch((error: unknown) => logger.warn({ err: errorText(error), turns: ids.length }, `${name} lease renewal failed; another worker may repeat these turns`))
         .finally(keepLeasesRenewed);
     }, leaseMs / 3);
   }
 
-  async function settleFailure(item: InboxItem, error: unknown): Promise<void> {
+  async function settleFailure(item: Item, error: unknown): Promise<void> {
+    const id = queue.idOf(item);
+    const attempts = queue.attemptsOf(item);
     if (error instanceof SwitchboardError && error.code === 'inbox_superseded') {
-      logger.warn({ messageId: item.message.id }, 'turn superseded: another worker answered this message after its lease ran out');
+      logger.warn({ inbox: name, id }, 'turn superseded: another worker finished this item after its lease ran out');
       return;
     }
-    if (item.attempts >= maxAttempts) {
-      await store.abandonInbox(item.message.id, now());
-      logger.error({ messageId: item.message.id, attempts: item.attempts, err: error }, 'turn failed on every attempt; message given up unanswered');
+    if (attempts >= maxAttempts) {
+      await queue.abandon(id, now());
+      logger.error({ inbox: name, id, attempts, err: error }, 'turn failed on every attempt; given up');
       return;
     }
-    const delay = backoffDelay(item.attempts, backoff, options.random);
-    await store.deferInbox(item.message.id, new Date(now().getTime() + delay));
-    logger.warn({ messageId: item.message.id, attempt: item.attempts, delay, err: error }, 'turn failed; will retry');
+    const delay = backoffDelay(attempts, backoff, options.random);
+    await queue.defer(id, new Date(now().getTime() + delay));
+    logger.warn({ inbox: name, id, attempt: attempts, delay, err: error }, 'turn failed; will retry');
   }
 
-  function launch(item: InboxItem): void {
+  function launch(item: Item): void {
+    const id = queue.idOf(item);
     const turn = options
       .answer(item)
+      .then(() => queue.finish?.(id, now()))
       .catch((error: unknown) => settleFailure(item, error))
-      .catch((error: unknown) => logger.error({ messageId: item.message.id, err: error }, 'failed turn could not be settled; its lease will run out'))
+      .catch((error: unknown) => logger.error({ inbox: name, id, err: error }, 'failed turn could not be settled; its lease will run out'))
       .finally(() => {
-        active.delete(item.message.id);
-        // The address's next message is free now, and a slot too.
+        active.delete(id);
+        // The key's next item is free now, and a slot too.
         loop.wake();
       });
-    active.set(item.message.id, turn);
+    active.set(id, turn);
     keepLeasesRenewed();
   }
 
@@ -119,14 +143,14 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
   async function pump(wakes: Wakes): Promise<void> {
     if (!recovered) {
       recovered = true;
-      const released = await store.releaseOrphanedInbox();
-      if (released > 0) logger.warn({ released }, 'turns left unfinished by a previous process run again');
+      const released = await queue.releaseOrphaned();
+      if (released > 0) logger.warn({ inbox: name, released }, 'turns left unfinished by a previous process run again');
     }
     for (;;) {
       wakes.clear();
       const free = concurrency - active.size;
       if (free <= 0 || !running) return;
-      const items = await store.claimInbox(now(), leaseMs, free);
+      const items = await queue.claim(now(), leaseMs, free);
       for (const item of items) launch(item);
       if (items.length < free && !wakes.pending()) return;
     }
@@ -136,7 +160,7 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
     clock,
     pollMs,
     logger,
-    name: 'inbox',
+    name,
     pump: async (wakes) => {
       await pump(wakes);
       return pollMs;

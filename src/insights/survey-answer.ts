@@ -8,14 +8,15 @@ import type { Inbound } from '../model.js';
 import type { Translator } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import type { Customer, Message, Store } from '../store/store.js';
+import type { Outbox } from '../outbox/outbox.js';
 import { parseRating } from './survey-rating.js';
 
 export interface SurveyAnswerOptions {
-  store: Pick<Store, 'findAwaitingSurvey' | 'getConversation' | 'answerSurvey' | 'updateConversation' | 'enqueueOutbound'>;
+  store: Pick<Store, 'findAwaitingSurvey' | 'getConversation' | 'answerSurvey' | 'updateConversation'>;
+  /** Where the thanks is queued for delivery. */
+  outbox: Pick<Outbox, 'enqueue'>;
   translator: Translator;
   logger: Logger;
-  /** Called after the thanks is queued so the outbox delivers it without waiting for its next poll. */
-  onOutboxQueued: () => void;
 }
 
 /** A recorded customer message whose turn is running (the inbox's per-address order), before the dialogue. */
@@ -47,8 +48,7 @@ export function createSurveyAnswerStep(options: SurveyAnswerOptions): SurveyAnsw
       // The rating is the customer's latest word: it keeps a WhatsApp window open for the thanks.
       const updated = await store.updateConversation(conversation.id, { lastInboundAt: inbound.receivedAt });
       // Queuing the thanks "answering" the message marks it processed, in the same transaction.
-      await store.enqueueOutbound(updated, [{ author: 'system', text: translator.t(updated.language, 'surveyThanks') }], inbound.from, { answering: message.id });
-      options.onOutboxQueued();
+      await options.outbox.enqueue(updated, [{ author: 'system', text: translator.t(updated.language, 'surveyThanks') }], inbound.from, { answering: message.id });
       logger.info({ conversationId: updated.id, surveyId: survey.id, rating, handledBy: survey.handledBy }, 'satisfaction survey answered');
       return true;
     },

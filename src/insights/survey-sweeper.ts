@@ -11,16 +11,17 @@ import type { Logger } from '../logger.js';
 import type { Customer, Store } from '../store/store.js';
 import { createSystemClock, type Clock } from '../handoff/clock.js';
 import { createPeriodicTask } from './periodic-task.js';
-import { isWithinWindow, WHATSAPP_WINDOW_MS } from '../../adapters/twilio/whatsapp-window.js';
+import type { Outbox } from '../outbox/outbox.js';
+import { withinReplyWindow } from '../channel-capabilities.js';
 
 export interface SurveySweeperOptions {
-  store: Pick<Store, 'listSurveysDue' | 'claimSurvey' | 'getCustomer' | 'enqueueOutbound'>;
+  store: Pick<Store, 'listSurveysDue' | 'claimSurvey' | 'getCustomer'>;
+  /** Where the questions are queued for delivery. */
+  outbox: Pick<Outbox, 'enqueue'>;
   translator: Translator;
   logger: Logger;
   /** Minutes a conversation in the bot's hands stays quiet before it counts as ended (CSAT_AFTER_MINUTES). */
   afterMinutes: number;
-  /** Called after questions are queued so the outbox delivers them without waiting for its next poll. */
-  onOutboxQueued: () => void;
   clock?: Clock;
   /** How often to sweep; default every minute. */
   intervalMs?: number;
@@ -40,10 +41,10 @@ const MINUTE_MS = 60 * 1000;
 /** A customer who last wrote longer ago than this has moved on: their conversation is not asked about. */
 const ASK_WITHIN_MS = 24 * 60 * MINUTE_MS;
 /**
- * WhatsApp accepts free-form messages for 24 h after the customer's last one; the question goes out only with an
- * hour of that left, so an outbox retry still lands inside it (outside it would need a template, or page staff).
+ * A channel with a reply window (WhatsApp: 24 h after the customer's last message) is asked only with an hour of
+ * it left, so an outbox retry still lands inside it (outside it would need a template, or page staff).
  */
-const WHATSAPP_MARGIN_MS = 60 * MINUTE_MS;
+const REPLY_WINDOW_MARGIN_MS = 60 * MINUTE_MS;
 
 function addressOf(customer: Customer): Address {
   return { channel: customer.channel, id: customer.addressId, ...(customer.addressRef !== null && { ref: customer.addressRef }) };
@@ -62,18 +63,15 @@ export function createSurveySweeper(options: SurveySweeperOptions): SurveySweepe
     );
     let asked = 0;
     for (const { conversation, handledBy } of due) {
-      if (conversation.channel === 'whatsapp' && !isWithinWindow(conversation.lastInboundAt, now, WHATSAPP_WINDOW_MS - WHATSAPP_MARGIN_MS)) continue;
+      if (!withinReplyWindow(conversation.channel, conversation.lastInboundAt, now, REPLY_WINDOW_MARGIN_MS)) continue;
       const customer = await store.getCustomer(conversation.customerId);
       if (!customer || customer.optedOut) continue;
       const survey = await store.claimSurvey({ conversationId: conversation.id, customerId: customer.id, handledBy, language: conversation.language });
       if (!survey) continue;
-      await store.enqueueOutbound(conversation, [{ author: 'system', text: translator.t(conversation.language, 'surveyQuestion') }], addressOf(customer));
+      await options.outbox.enqueue(conversation, [{ author: 'system', text: translator.t(conversation.language, 'surveyQuestion') }], addressOf(customer));
       asked += 1;
     }
-    if (asked > 0) {
-      options.onOutboxQueued();
-      logger.info({ asked }, 'satisfaction surveys asked');
-    }
+    if (asked > 0) logger.info({ asked }, 'satisfaction surveys asked');
     return asked;
   }
 

@@ -6,7 +6,8 @@
  *
  * Transient failures are retried with capped exponential backoff until they have lasted the retry window
  * (hours, not a number of attempts); then the row expires and, like a permanently refused one, becomes a dead
- * letter for staff. An attempt whose outcome is unknown (it timed out, or its lease ran out because the worker
+ * letter, handed to `onDeadLetter` (the delivery follow-up). The delivery policy (src/delivery/) makes those
+ * decisions; this worker applies them to the row. An attempt whose outcome is unknown (it timed out, or its lease ran out because the worker
  * died) is recorded as such, and the channel looks for the earlier send before repeating it.
  */
 import type { OutboxMetrics } from '../metrics.js';
@@ -16,8 +17,9 @@ import type { Logger } from '../logger.js';
 import { ChannelError } from '../errors.js';
 import { createPumpLoop, type Wakes } from '../pump-loop.js';
 import { createSystemClock, type Clock, type ScheduledTimer } from '../handoff/clock.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from './backoff.js';
 import { OutcomeUnknownError, type DeliveryAttempt, type OutboxChannel } from './delivery-attempt.js';
+import { decideFailure } from '../delivery/delivery-policy.js';
 
 export type OutboxStore = Pick<
   Store,
@@ -50,7 +52,7 @@ export interface OutboxWorkerOptions {
   concurrency?: number;
   /** How long `stop` keeps delivering rows that are already due before it gives up (they stay queued). */
   drainMs?: number;
-  /** Told about every dead letter: refused for good (`dead`), or `expired` after the retry window. */
+  /** Told about every dead letter, refused for good (`dead`) or `expired` after the retry window: the delivery follow-up. */
   onDeadLetter?: (item: OutboxItem, error: unknown, status: 'dead' | 'expired') => Promise<void>;
   /** Time and timers: backoff, send timeouts, lease renewal, polling. */
   clock?: Clock;
@@ -163,18 +165,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     await options.onDeadLetter?.(item, error, expired ? 'expired' : 'dead');
   }
 
+  /** Applies the delivery policy's decision on a failed attempt to its row. */
   async function settleFailure(item: OutboxItem, error: unknown): Promise<void> {
-    // Unknown errors are treated as transient: a bug or an outage should not silently drop a reply.
-    const retryable = error instanceof ChannelError ? error.retryable : true;
-    if (!retryable) return giveUp(item, error, false);
     const at = now();
-    const failingSince = item.failingSince ?? at;
-    if (at.getTime() - failingSince.getTime() >= retryWindowMs) return giveUp(item, error, true);
-    // A channel that says when it can take more (Retry-After) is not asked sooner than that. A send whose outcome
-    // is unknown gets as long again to answer late (and be recorded) before the retry looks for it.
-    const retryAfter = error instanceof ChannelError ? (error.retryAfterMs ?? 0) : 0;
-    const outcomeUnknown = error instanceof OutcomeUnknownError;
-    const delay = Math.max(backoffDelay(item.attempts, backoff, options.random), retryAfter, outcomeUnknown ? sendTimeoutMs : 0);
+    const decision = decideFailure(
+      { error, attempts: item.attempts, failingSince: item.failingSince ?? undefined, now: at },
+      { retryWindowMs, sendTimeoutMs, backoff, ...(options.random && { random: options.random }) },
+    );
+    if (decision.action === 'dead_letter') return giveUp(item, error, decision.status === 'expired');
+    const { delayMs: delay, outcomeUnknown } = decision;
     await store.markOutboxRetry(item.id, errorText(error), new Date(at.getTime() + delay), { now: at, outcomeUnknown });
     logger.warn({ outboxId: item.id, attempt: item.attempts, delay, outcomeUnknown, err: errorText(error) }, 'delivery failed; will retry');
   }

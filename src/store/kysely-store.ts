@@ -29,6 +29,7 @@ import * as knowledgeTranslations from './knowledge-translation-queries.js';
 import * as insights from './insights-queries.js';
 import * as surveys from './survey-queries.js';
 import * as spikes from './spike-queries.js';
+import * as deskEvents from './desk-event-queries.js';
 import type { InsightFigures, InsightsPeriod } from './insights-queries.js';
 import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
 import { deliveryStatusesReplacedBy } from './delivery-status.js';
@@ -52,6 +53,8 @@ import type {
   NewHandoff,
   Message,
   InboxItem,
+  DeskEventItem,
+  NewDeskEvent,
   NewInboundMessage,
   NewOutboundMessage,
   OutboxItem,
@@ -443,6 +446,31 @@ export class KyselyStore implements Store {
 
   recordWebhookEvent(source: string, eventId: string, at: Date): Promise<boolean> {
     return handoffs.recordWebhookEvent(this.db, source, eventId, at);
+  }
+
+  recordDeskEvent(event: NewDeskEvent): Promise<boolean> {
+    return deskEvents.recordDeskEvent(this.db, event);
+  }
+
+  claimDeskEvents(now: Date, leaseMs: number, limit: number): Promise<DeskEventItem[]> {
+    return deskEvents.claimDeskEvents(this.db, now, leaseMs, limit);
+  }
+
+  renewDeskEventLeases(ids: readonly number[], leaseUntil: Date): Promise<void> {
+    return deskEvents.renewDeskEventLeases(this.db, ids, leaseUntil);
+  }
+
+  deferDeskEvent(id: number, until: Date): Promise<void> {
+    return deskEvents.deferDeskEvent(this.db, id, until);
+  }
+
+  finishDeskEvent(id: number, now: Date): Promise<void> {
+    return deskEvents.finishDeskEvent(this.db, id, now);
+  }
+
+  async releaseOrphanedDeskEvents(): Promise<number> {
+    // One process owns an SQLite file, so at start no lease is anyone's; PostgreSQL is shared by replicas.
+    return this.dialect === 'sqlite' ? deskEvents.releaseDeskEvents(this.db) : 0;
   }
 
   exportCustomer(customerId: number): Promise<CustomerExport | undefined> {

@@ -393,6 +393,29 @@ function spikeAlerts(): Migration {
   };
 }
 
+/** The staff desk's inbox: desk events recorded before the desk's webhook is answered (see desk-event-queries.ts). */
+function deskEvents(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await withId(db.schema.createTable('desk_events'), dialect)
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('order_key', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('processed_at', 'text')
+        .addColumn('lease_until', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addUniqueConstraint('desk_events_event_key', ['source', 'event_id'])
+        .execute();
+      await db.schema.createIndex('desk_events_unprocessed_idx').on('desk_events').columns(['order_key', 'id']).where(sql.ref('processed_at'), 'is', null).execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('desk_events').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -405,6 +428,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0011_inbox_leases': inboxLeases(),
     '0012_surveys': surveys(dialect),
     '0013_spike_alerts': spikeAlerts(),
+    '0014_desk_events': deskEvents(dialect),
   };
 }
 

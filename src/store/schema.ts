@@ -119,6 +119,21 @@ export interface WebhookEventsTable {
   received_at: string;
 }
 
+/** An event from the staff desk awaiting (or done with) its processing; see desk-event-queries.ts. */
+export interface DeskEventsTable {
+  id: Generated<number>;
+  source: string;
+  event_id: string;
+  /** Events with the same key (a desk thread) are processed one at a time, in the order recorded. */
+  order_key: string;
+  /** The desk adapter's own record of the event (JSON), read back by the adapter when the event is processed. */
+  payload: string;
+  received_at: string;
+  processed_at: string | null;
+  lease_until: string | null;
+  attempts: number;
+}
+
 /** One knowledge entry machine-translated into one language, for the knowledge file with this SHA-256. */
 export interface KnowledgeTranslationsTable {
   knowledge_hash: string;
@@ -166,4 +181,5 @@ export interface Database {
   knowledge_translations: KnowledgeTranslationsTable;
   surveys: SurveysTable;
   spike_alerts: SpikeAlertsTable;
+  desk_events: DeskEventsTable;
 }

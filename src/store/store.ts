@@ -69,6 +69,26 @@ export interface NewInboundMessage {
   receivedAt: Date;
 }
 
+/** An event from the staff desk to record; `payload` is the desk adapter's own JSON, `orderKey` its thread. */
+export interface NewDeskEvent {
+  source: string;
+  eventId: string;
+  orderKey: string;
+  payload: string;
+  receivedAt: Date;
+}
+
+/** A recorded desk event leased to an inbox worker. */
+export interface DeskEventItem {
+  id: number;
+  source: string;
+  eventId: string;
+  payload: string;
+  receivedAt: Date;
+  /** Attempts started for this event, this one included. */
+  attempts: number;
+}
+
 /** A recorded inbound message leased to an inbox worker for its turn. */
 export interface InboxItem {
   message: Message;
@@ -351,6 +371,20 @@ export interface Store {
   listRecentClaims(limit: number): Promise<Handoff[]>;
   /** Records a webhook event id; false when it was seen before (a retry). */
   recordWebhookEvent(source: string, eventId: string, at: Date): Promise<boolean>;
+  /**
+   * Records a desk event to be processed later, with its id in the same transaction as `recordWebhookEvent`;
+   * false when the id was seen before (a redelivery), and nothing is recorded.
+   */
+  recordDeskEvent(event: NewDeskEvent): Promise<boolean>;
+  /** Leases up to `limit` unprocessed desk events, only the oldest of each order key and none whose lease is live. */
+  claimDeskEvents(now: Date, leaseMs: number, limit: number): Promise<DeskEventItem[]>;
+  renewDeskEventLeases(ids: readonly number[], leaseUntil: Date): Promise<void>;
+  /** A failed event stays unprocessed, holding back its order key, and is due again at `until`. */
+  deferDeskEvent(id: number, until: Date): Promise<void>;
+  /** Marks a desk event processed: handled, or given up. */
+  finishDeskEvent(id: number, now: Date): Promise<void>;
+  /** At start, frees the leases a dead process left on desk events, where the store can know (SQLite); the count freed. */
+  releaseOrphanedDeskEvents(): Promise<number>;
 
   /** The knowledge translations kept for the knowledge file with this SHA-256, in no particular order. */
   listKnowledgeTranslations(knowledgeHash: string): Promise<KnowledgeTranslation[]>;
