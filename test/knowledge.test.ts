@@ -297,6 +297,7 @@ describe('synonym lexicon', () => {
     { concept: 'close_account', language: 'pl', terms: ['zamknąć rachunek'] },
     { concept: 'pets', language: 'en', terms: ['cat'] },
     { concept: 'statement', language: 'et', terms: ['väljavõte'] },
+    { concept: 'wall', language: 'es', terms: ['pared'] },
     { concept: 'price', language: 'ro', terms: ['cât costă'] },
     { concept: 'membership', language: 'sv', terms: ['medlemskap'] },
     { concept: 'locker', language: 'sv', terms: ['skåp'] },
@@ -328,6 +329,11 @@ describe('synonym lexicon', () => {
   it("matches a cut stem only in a word of about the term's length: an inflection, not another word", () => {
     assert.deepEqual(concepts('kas ma saan raha välja võtta?', 'et'), []);
     assert.deepEqual(concepts('kust ma saan väljavõtteid?', 'et'), ['statement']);
+  });
+
+  it('matches by a stem of four letters or more only: a shorter one is too many words', () => {
+    assert.deepEqual(concepts('es para mi hermana', 'es'), [], 'Spanish "para" and "pared" share the stem "par"');
+    assert.deepEqual(concepts('la pared del baño', 'es'), ['wall']);
   });
 
   it('does not cut a compound the lexicon knows whole', () => {

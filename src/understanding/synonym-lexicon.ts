@@ -42,6 +42,9 @@ const INTERNATIONAL_LANGUAGES = 3;
  */
 const TRUNCATED_LENGTH_SLACK = 3;
 
+/** A stem shorter than this is too often another word's too (Spanish "para" and "pared" in "par"): such words match only as written. */
+const MIN_STEM = 4;
+
 /** How many other words may stand between the words of a term matched by stems. */
 const TERM_GAP = 2;
 
@@ -132,6 +135,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   };
   /** The concepts a word names by its stem in `language`. */
   const stemConcepts = function* (word: string, key: string, language: string): Generator<string> {
+    if (key.length - language.length - 1 < MIN_STEM) return;
     const truncated = isTruncationStemmed(language);
     for (const [concept, lengths] of byStem.get(key) ?? []) {
       if (!truncated || lengths.some((length) => Math.abs(length - word.length) <= TRUNCATED_LENGTH_SLACK)) yield concept;
