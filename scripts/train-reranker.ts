@@ -59,7 +59,7 @@ const trainedOn = `${bases.length} dev knowledge bases (${bases.join(', ')}), ${
 
 // Out-of-fold weights per base; thresholds chosen on all bases' out-of-fold outcomes.
 const folds = new Map(bases.map((base) => [base, trainReranker(messages.filter((m) => m.base !== base), { answerAt: 0.5, clarifyAt: 1 }, 'fold')]));
-const grid = Array.from({ length: 13 }, (_, i) => 0.3 + i * 0.05);
+const grid = Array.from({ length: 25 }, (_, i) => 0.3 + i * 0.025);
 let best = { answerAt: 0.5, clarifyAt: 1, value: -Infinity };
 for (const answerAt of grid) {
   for (const clarifyAt of [0.2, 0.25, ...grid, 1]) {
