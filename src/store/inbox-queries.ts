@@ -11,6 +11,7 @@ import type { ChannelHints } from '../model.js';
 import { messageFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { InboxItem } from './store.js';
+import { INBOUND } from './partial-index-terms.js';
 
 const channelHints = z.object({ locale: z.string().optional(), country: z.string().optional(), name: z.string().optional() });
 
@@ -34,7 +35,7 @@ function hasOlderUnprocessed(eb: ExpressionBuilder<Database, 'messages' | 'conve
       .innerJoin('conversations as older_conversation', 'older_conversation.id', 'older.conversation_id')
       .select('older.id')
       .whereRef('older_conversation.customer_id', '=', 'conversations.customer_id')
-      .where('older.direction', '=', 'in')
+      .where('older.direction', '=', INBOUND)
       .where('older.processed_at', 'is', null)
       .whereRef('older.id', '<', 'messages.id'),
   );
@@ -48,7 +49,7 @@ export async function claimInbox(db: Kysely<Database>, now: Date, leaseMs: numbe
     .selectFrom('messages')
     .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
     .select(['messages.id', 'conversations.address_id'])
-    .where('messages.direction', '=', 'in')
+    .where('messages.direction', '=', INBOUND)
     .where('messages.processed_at', 'is', null)
     .where((eb) => eb.or([eb('messages.inbox_lease_until', 'is', null), eb('messages.inbox_lease_until', '<=', at)]))
     .where((eb) => eb.not(hasOlderUnprocessed(eb)))
@@ -101,7 +102,7 @@ export async function releaseInbox(db: Kysely<Database>): Promise<number> {
   const result = await db
     .updateTable('messages')
     .set({ inbox_lease_until: null })
-    .where('direction', '=', 'in')
+    .where('direction', '=', INBOUND)
     .where('processed_at', 'is', null)
     .where('inbox_lease_until', 'is not', null)
     .executeTakeFirst();

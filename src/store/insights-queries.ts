@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import { fromDbTime, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
+import { FLAGGED } from './partial-index-terms.js';
 
 /** A half-open period [from, to). */
 export interface InsightsPeriod {
@@ -95,7 +96,7 @@ export async function insightFigures(db: Kysely<Database>, period: InsightsPerio
     db
       .selectFrom('messages')
       .select(['text', 'created_at'])
-      .where('unanswered', '=', 1)
+      .where('unanswered', '=', FLAGGED)
       .where('created_at', '>=', from)
       .where('created_at', '<', to)
       .orderBy('created_at', 'desc')

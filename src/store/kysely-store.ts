@@ -57,6 +57,7 @@ import type {
   OutboxItem,
   Store,
 } from './store.js';
+import { CLOSED, INBOUND, OUTBOUND } from './partial-index-terms.js';
 
 /** The little of a logger the store uses; a pino logger fits. */
 export interface StoreLogger {
@@ -216,7 +217,7 @@ export class KyselyStore implements Store {
     const row = await this.db
       .selectFrom('messages')
       .selectAll()
-      .where('direction', '=', 'in')
+      .where('direction', '=', INBOUND)
       .where('channel', '=', channel)
       .where('external_id', '=', externalId)
       .executeTakeFirst();
@@ -227,7 +228,7 @@ export class KyselyStore implements Store {
     const row = await this.db
       .selectFrom('messages')
       .selectAll()
-      .where('direction', '=', 'out')
+      .where('direction', '=', OUTBOUND)
       .where('channel', '=', channel)
       .where('external_id', '=', externalId)
       .executeTakeFirst();
@@ -304,7 +305,7 @@ export class KyselyStore implements Store {
       .selectFrom('messages')
       .selectAll()
       .where('conversation_id', '=', conversationId)
-      .where((eb) => eb.or([eb('direction', '=', 'out'), eb('id', '<=', options.throughInbound)]))
+      .where((eb) => eb.or([eb('direction', '=', OUTBOUND), eb('id', '<=', options.throughInbound)]))
       .orderBy('id', 'desc')
       .limit(options.limit)
       .execute();
@@ -329,7 +330,7 @@ export class KyselyStore implements Store {
       await this.db
         .updateTable('messages')
         .set({ delivery_status: status })
-        .where('direction', '=', 'out')
+        .where('direction', '=', OUTBOUND)
         .where('channel', '=', channel)
         .where('external_id', '=', externalId)
         .where((eb) => eb.or([eb('delivery_status', 'is', null), eb('delivery_status', 'in', replaced)]))
@@ -338,7 +339,7 @@ export class KyselyStore implements Store {
     const latest = await this.db
       .selectFrom('messages')
       .selectAll()
-      .where('direction', '=', 'out')
+      .where('direction', '=', OUTBOUND)
       .where('channel', '=', channel)
       .where('external_id', '=', externalId)
       .orderBy('id', 'desc')
@@ -514,7 +515,7 @@ export class KyselyStore implements Store {
       .selectFrom('conversations')
       .selectAll()
       .where('customer_id', '=', customerId)
-      .where('state', '<>', 'closed')
+      .where('state', '<>', CLOSED)
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();

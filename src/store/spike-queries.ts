@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { TopicCount, TopicKind } from './store.js';
+import { FLAGGED } from './partial-index-terms.js';
 
 const hourOf = (column: string) => sql<string>`substr(${sql.ref(column)}, 1, 13)`;
 
@@ -36,7 +37,7 @@ export async function topicCounts(db: Kysely<Database>, from: Date, to: Date): P
     db
       .selectFrom('messages')
       .select([hourOf('created_at').as('hour'), count])
-      .where('unanswered', '=', 1)
+      .where('unanswered', '=', FLAGGED)
       .where('created_at', '>=', start)
       .where('created_at', '<', end)
       .groupBy(hourOf('created_at'))
