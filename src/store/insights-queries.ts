@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { fromDbTime, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import { FLAGGED } from './partial-index-terms.js';
+import { precompiled } from './precompiled-query.js';
 
 /** A half-open period [from, to). */
 export interface InsightsPeriod {
@@ -38,8 +39,10 @@ export async function outboxBacklog(db: Kysely<Database>): Promise<{ pending: nu
   return { pending: Number(row.pending), oldestCreatedAt: row.oldest === null ? undefined : fromDbTime(row.oldest) };
 }
 
+const flagUnanswered = precompiled((db, p: { id: number }) => db.updateTable('messages').set({ unanswered: 1 }).where('id', '=', p.id));
+
 export async function markUnanswered(db: Kysely<Database>, messageId: number): Promise<void> {
-  await db.updateTable('messages').set({ unanswered: 1 }).where('id', '=', messageId).execute();
+  await flagUnanswered.execute(db, { id: messageId });
 }
 
 /**
