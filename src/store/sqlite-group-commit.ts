@@ -76,7 +76,10 @@ class GroupCommitDriver implements Driver {
   private readonly statements = new Map<string, SqliteDatabase.Statement>();
   private group: Group | undefined;
 
-  constructor(private readonly database: SqliteDatabase.Database) {}
+  constructor(
+    private readonly database: SqliteDatabase.Database,
+    private readonly beforeClose: () => Promise<void>,
+  ) {}
 
   async init(): Promise<void> {}
 
@@ -135,6 +138,7 @@ class GroupCommitDriver implements Driver {
 
   async destroy(): Promise<void> {
     await this.flush();
+    await this.beforeClose();
     this.database.close();
   }
 
@@ -291,10 +295,13 @@ class GroupConnection implements DatabaseConnection {
   }
 }
 
-/** Kysely's SQLite dialect with {@link GroupCommitDriver} in place of its own driver. */
-export function groupCommitSqliteDialect(database: SqliteDatabase.Database): Dialect {
+/**
+ * Kysely's SQLite dialect with {@link GroupCommitDriver} in place of its own driver; `beforeClose` runs when the
+ * store is destroyed, after the last commit and before the connection closes.
+ */
+export function groupCommitSqliteDialect(database: SqliteDatabase.Database, beforeClose: () => Promise<void> = async () => undefined): Dialect {
   return {
-    createDriver: (): Driver => new GroupCommitDriver(database),
+    createDriver: (): Driver => new GroupCommitDriver(database, beforeClose),
     createQueryCompiler: (): QueryCompiler => new SqliteQueryCompiler(),
     createAdapter: (): DialectAdapter => new SqliteAdapter(),
     createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new SqliteIntrospector(db),
