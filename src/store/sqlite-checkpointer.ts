@@ -67,6 +67,8 @@ export function startWalCheckpointer(database: SqliteDatabase.Database, onFailur
     async stop() {
       if (stopping) return exited;
       stopping = true;
+      // Held until it has closed its connection, or the process could end first and leave a log to replay.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
