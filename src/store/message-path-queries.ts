@@ -8,6 +8,7 @@ import { precompiled, type PrecompiledQuery } from './precompiled-query.js';
 import { CLOSED, INBOUND, OUTBOUND } from './partial-index-terms.js';
 import { deliveryStatusesReplacedBy } from './delivery-status.js';
 import type { Database } from './schema.js';
+import { MESSAGE_COLUMNS } from './rows.js';
 import type { Selectable, Updateable } from 'kysely';
 
 type ConversationRow = Selectable<Database['conversations']>;
@@ -107,10 +108,11 @@ export const recordInbound = precompiled((db, p: NewInboundRow) =>
     .returningAll(),
 );
 
+/** A turn's history: only the columns of a Message (a quarter less to read and build per row than all of them). */
 export const recentMessages = precompiled((db, p: { conversationId: number; throughInbound: number; limit: number }) =>
   db
     .selectFrom('messages')
-    .selectAll()
+    .select(MESSAGE_COLUMNS)
     .where('conversation_id', '=', p.conversationId)
     .where((eb) => eb.or([eb('direction', '=', OUTBOUND), eb('id', '<=', p.throughInbound)]))
     .orderBy('id', 'desc')
