@@ -11,7 +11,7 @@ import type { ChannelHints } from '../model.js';
 import { messageFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { InboxItem } from './store.js';
-import { INBOUND } from './partial-index-terms.js';
+import { INBOUND, limitOf } from './literal-terms.js';
 
 const channelHints = z.object({ locale: z.string().optional(), country: z.string().optional(), name: z.string().optional() });
 
@@ -54,7 +54,7 @@ export async function claimInbox(db: Kysely<Database>, now: Date, leaseMs: numbe
     .where((eb) => eb.or([eb('messages.inbox_lease_until', 'is', null), eb('messages.inbox_lease_until', '<=', at)]))
     .where((eb) => eb.not(hasOlderUnprocessed(eb)))
     .orderBy('messages.id')
-    .limit(limit)
+    .limit(limitOf(limit))
     .execute();
   if (candidates.length === 0) return [];
   const addressOf = new Map(candidates.map((c) => [c.id, c.address_id]));

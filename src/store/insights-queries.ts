@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import { fromDbTime, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
-import { FLAGGED } from './partial-index-terms.js';
+import { FLAGGED } from './literal-terms.js';
 import { precompiled } from './precompiled-query.js';
 
 /** A half-open period [from, to). */

@@ -254,7 +254,7 @@ export class KyselyStore implements Store {
   }
 
   async recentMessages(conversationId: number, options: { throughInbound: number; limit: number }): Promise<Message[]> {
-    const { rows } = await paths.recentMessages.execute(this.db, { conversationId, ...options });
+    const { rows } = await paths.recentMessages(options.limit).execute(this.db, { conversationId, throughInbound: options.throughInbound });
     return rows.reverse().map(messageFromRow);
   }
 

@@ -4,8 +4,8 @@
  * built and compiled by Kysely at every call.
  */
 import type { ConversationPatch, DeliveryStatus } from './store.js';
-import { precompiled, type PrecompiledQuery } from './precompiled-query.js';
-import { CLOSED, INBOUND, OUTBOUND } from './partial-index-terms.js';
+import { precompiled, precompiledByShape, type PrecompiledQuery } from './precompiled-query.js';
+import { CLOSED, INBOUND, OUTBOUND, limitOf } from './literal-terms.js';
 import { deliveryStatusesReplacedBy } from './delivery-status.js';
 import type { Database } from './schema.js';
 import { MESSAGE_COLUMNS } from './rows.js';
@@ -73,7 +73,7 @@ export const findCustomer = precompiled((db, p: { channel: string; addressId: st
 export const getConversation = precompiled((db, p: { id: number }) => db.selectFrom('conversations').selectAll().where('id', '=', p.id));
 
 export const findOpenConversation = precompiled((db, p: { customerId: number }) =>
-  db.selectFrom('conversations').selectAll().where('customer_id', '=', p.customerId).where('state', '<>', CLOSED).orderBy('id', 'desc').limit(1),
+  db.selectFrom('conversations').selectAll().where('customer_id', '=', p.customerId).where('state', '<>', CLOSED).orderBy('id', 'desc').limit(limitOf(1)),
 );
 
 /** Records an inbound message; nothing (no row returned) when its (channel, external id) is recorded already. */
@@ -108,15 +108,15 @@ export const recordInbound = precompiled((db, p: NewInboundRow) =>
     .returningAll(),
 );
 
-/** A turn's history: only the columns of a Message (a quarter less to read and build per row than all of them). */
-export const recentMessages = precompiled((db, p: { conversationId: number; throughInbound: number; limit: number }) =>
+/** A turn's history, by its length: only the columns of a Message (a quarter less to read and build per row). */
+export const recentMessages = precompiledByShape((limit: number) => (db, p: { conversationId: number; throughInbound: number }) =>
   db
     .selectFrom('messages')
     .select(MESSAGE_COLUMNS)
     .where('conversation_id', '=', p.conversationId)
     .where((eb) => eb.or([eb('direction', '=', OUTBOUND), eb('id', '<=', p.throughInbound)]))
     .orderBy('id', 'desc')
-    .limit(p.limit),
+    .limit(limitOf(limit)),
 );
 
 /** The patch's columns, in a fixed order: each combination a caller uses is one statement shape. */
@@ -131,27 +131,34 @@ const COLUMN_OF = {
 } as const satisfies Record<(typeof PATCHABLE)[number], keyof ConversationRow>;
 
 type ConversationColumns = Updateable<Database['conversations']> & { id: number; updated_at: string };
-const updateConversationShapes = new Map<number, PrecompiledQuery<ConversationColumns, ConversationRow>>();
+
+/** By the fields a patch has, one bit each in PATCHABLE's order. */
+const updateConversationShapes = precompiledByShape((fields: number) => {
+  const present = PATCHABLE.filter((_field, index) => (fields & (1 << index)) !== 0);
+  return (db, p: ConversationColumns) =>
+    db
+      .updateTable('conversations')
+      .set({ updated_at: p.updated_at, ...Object.fromEntries(present.map((field) => [COLUMN_OF[field], p[COLUMN_OF[field]]])) })
+      .where('id', '=', p.id)
+      .returningAll();
+});
 
 /** The UPDATE … RETURNING for a patch with these fields (the columns set are those the patch has). */
 export function updateConversation(patch: ConversationPatch): PrecompiledQuery<ConversationColumns, ConversationRow> {
-  const present = PATCHABLE.filter((field) => patch[field] !== undefined);
-  const shape = present.reduce((bits, field) => bits | (1 << PATCHABLE.indexOf(field)), 0);
-  let query = updateConversationShapes.get(shape);
-  if (!query) {
-    query = precompiled((db, p: ConversationColumns) =>
-      db
-        .updateTable('conversations')
-        .set({ updated_at: p.updated_at, ...Object.fromEntries(present.map((field) => [COLUMN_OF[field], p[COLUMN_OF[field]]])) })
-        .where('id', '=', p.id)
-        .returningAll(),
-    );
-    updateConversationShapes.set(shape, query);
-  }
-  return query;
+  return updateConversationShapes(PATCHABLE.reduce((fields, field, index) => (patch[field] === undefined ? fields : fields | (1 << index)), 0));
 }
 
-const deliveryStatusShapes = new Map<DeliveryStatus, PrecompiledQuery<{ channel: string; externalId: string }, object>>();
+const advanceDeliveryStatusShapes = precompiledByShape((status: DeliveryStatus) => {
+  const replaced = deliveryStatusesReplacedBy(status);
+  return (db, p: { channel: string; externalId: string }) =>
+    db
+      .updateTable('messages')
+      .set({ delivery_status: status })
+      .where('direction', '=', OUTBOUND)
+      .where('channel', '=', p.channel)
+      .where('external_id', '=', p.externalId)
+      .where((eb) => eb.or([eb('delivery_status', 'is', null), eb('delivery_status', 'in', replaced)]));
+});
 
 /**
  * Moves outbound messages with this provider id to `status` from a state it replaces. The guard is in the UPDATE
@@ -159,20 +166,5 @@ const deliveryStatusShapes = new Map<DeliveryStatus, PrecompiledQuery<{ channel:
  * nothing (then nothing is to be written).
  */
 export function advanceDeliveryStatus(status: DeliveryStatus): PrecompiledQuery<{ channel: string; externalId: string }, object> | undefined {
-  const replaced = deliveryStatusesReplacedBy(status);
-  if (replaced.length === 0) return undefined;
-  let query = deliveryStatusShapes.get(status);
-  if (!query) {
-    query = precompiled((db, p: { channel: string; externalId: string }) =>
-      db
-        .updateTable('messages')
-        .set({ delivery_status: status })
-        .where('direction', '=', OUTBOUND)
-        .where('channel', '=', p.channel)
-        .where('external_id', '=', p.externalId)
-        .where((eb) => eb.or([eb('delivery_status', 'is', null), eb('delivery_status', 'in', replaced)])),
-    );
-    deliveryStatusShapes.set(status, query);
-  }
-  return query;
+  return deliveryStatusesReplacedBy(status).length === 0 ? undefined : advanceDeliveryStatusShapes(status);
 }

@@ -7,6 +7,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Address, Outbound } from '../model.js';
 import { SwitchboardError } from '../errors.js';
 import { precompiled } from './precompiled-query.js';
+import { limitOf } from './literal-terms.js';
 import { fromDbTime, outboxItemFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { Conversation, NewOutboundMessage, OutboxItem } from './store.js';
@@ -151,7 +152,7 @@ export async function claimDueOutbox(db: Kysely<Database>, now: Date, leaseMs: n
     .select('id')
     .where((eb) => isDue(eb, at))
     .where((eb) => eb.not(hasOlderUndelivered(eb)))
-    .limit(limit)
+    .limit(limitOf(limit))
     .execute();
   if (candidates.length === 0) return [];
   // One UPDATE for the batch. Re-checking dueness in its WHERE makes it a compare-and-set per row: a replica that

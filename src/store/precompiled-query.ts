@@ -66,3 +66,19 @@ export class PrecompiledQuery<P extends object, R> {
 export function precompiled<P extends object, R>(build: (db: Kysely<Database>, params: P) => Compilable<R>): PrecompiledQuery<P, R> {
   return new PrecompiledQuery(build);
 }
+
+/**
+ * A family of precompiled queries, one per shape (the columns a patch sets, a status, a LIMIT written into the SQL):
+ * the query of a shape is built on its first use and kept.
+ */
+export function precompiledByShape<K, P extends object, R>(build: (shape: K) => (db: Kysely<Database>, params: P) => Compilable<R>): (shape: K) => PrecompiledQuery<P, R> {
+  const queries = new Map<K, PrecompiledQuery<P, R>>();
+  return (shape) => {
+    let query = queries.get(shape);
+    if (!query) {
+      query = precompiled(build(shape));
+      queries.set(shape, query);
+    }
+    return query;
+  };
+}

@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { TopicCount, TopicKind } from './store.js';
-import { FLAGGED } from './partial-index-terms.js';
+import { FLAGGED } from './literal-terms.js';
 import { precompiled } from './precompiled-query.js';
 
 const hourOf = (column: string) => sql<string>`substr(${sql.ref(column)}, 1, 13)`;

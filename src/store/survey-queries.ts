@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { conversationFromRow, surveyFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { Conversation, HandledBy, NewSurvey, Survey, SurveyDueRule } from './store.js';
-import { INBOUND, OUTBOUND } from './partial-index-terms.js';
+import { INBOUND, OUTBOUND } from './literal-terms.js';
 
 /**
  * Closed by staff, or in the bot's hands (answered by it, or handed back to it) with the last word ours and
