@@ -8,7 +8,7 @@
  * group-committed shows its share per message. Prints each statement shape with its count per message, then the
  * totals (statements, and COMMITs: the durable writes).
  *
- *   npx tsx bench/statements.ts            (STATEMENT_WAVES=5 STATEMENT_CUSTOMERS=40 by default)
+ *   npm run bench:statements            (STATEMENT_WAVES=5 STATEMENT_CUSTOMERS=40 by default)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
