@@ -6,7 +6,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Address, Outbound } from '../model.js';
 import { SwitchboardError } from '../errors.js';
-import { precompiled } from './precompiled-query.js';
+import { precompiled, precompiledByShape } from './precompiled-query.js';
 import { limitOf } from './literal-terms.js';
 import { fromDbTime, outboxItemFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
@@ -139,21 +139,26 @@ export async function enqueueOutbound(db: Kysely<Database>, input: EnqueueOutbou
   });
 }
 
+/**
+ * Up to `limit` due rows, each the oldest undelivered row of its conversation. No ORDER BY: the due rows come in
+ * the order of the due-time indexes, earliest due first, so the scan stops at `limit`. Sorting by id first made
+ * every claim read, and check the conversation order of, every due row: with a backlog of a few thousand replies
+ * each claim took milliseconds. (The order within a conversation is the NOT EXISTS's, not the scan's.)
+ */
+const claimableRows = precompiledByShape((limit: number) => (db, p: { at: string }) =>
+  db
+    .selectFrom('outbox')
+    .select('id')
+    .where((eb) => isDue(eb, p.at))
+    .where((eb) => eb.not(hasOlderUndelivered(eb)))
+    .limit(limitOf(limit)),
+);
+
 /** Leases up to `limit` due rows, each the oldest undelivered row of its conversation. */
 export async function claimDueOutbox(db: Kysely<Database>, now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]> {
   const at = toDbTime(now);
   const leaseUntil = toDbTime(new Date(now.getTime() + leaseMs));
-  // No ORDER BY: the due rows come in the order of the due-time indexes, earliest due first, so the scan stops at
-  // `limit`. Sorting by id first made every claim read, and check the conversation order of, every due row: with a
-  // backlog of a few thousand replies each claim took milliseconds. (The order within a conversation is the NOT
-  // EXISTS's, not the scan's.)
-  const candidates = await db
-    .selectFrom('outbox')
-    .select('id')
-    .where((eb) => isDue(eb, at))
-    .where((eb) => eb.not(hasOlderUndelivered(eb)))
-    .limit(limitOf(limit))
-    .execute();
+  const { rows: candidates } = await claimableRows(limit).execute(db, { at });
   if (candidates.length === 0) return [];
   // One UPDATE for the batch. Re-checking dueness in its WHERE makes it a compare-and-set per row: a replica that
   // claimed a row first has moved its lease into the future, and the row is then not returned.
@@ -331,8 +336,8 @@ export async function redriveOutbox(db: Kysely<Database>, id: number, now: Date)
  * line (a pending row's next attempt, an in-flight row's lease end). Rows waiting behind an older one are left
  * out, or a worker would wake for them again and again and find nothing to claim.
  */
-export async function nextOutboxDueAt(db: Kysely<Database>): Promise<Date | undefined> {
-  const row = await db
+const earliestDue = precompiled((db) =>
+  db
     .selectFrom('outbox')
     .select((eb) =>
       eb.fn
@@ -341,7 +346,10 @@ export async function nextOutboxDueAt(db: Kysely<Database>): Promise<Date | unde
     )
     // An expired row is never due by itself: only a re-drive makes it pending again.
     .where('outbox.status', 'in', ['pending', 'inflight'])
-    .where((eb) => eb.not(hasOlderUndelivered(eb)))
-    .executeTakeFirst();
+    .where((eb) => eb.not(hasOlderUndelivered(eb))),
+);
+
+export async function nextOutboxDueAt(db: Kysely<Database>): Promise<Date | undefined> {
+  const row = await earliestDue.takeFirst(db, {});
   return row?.due == null ? undefined : fromDbTime(row.due);
 }
