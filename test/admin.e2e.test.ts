@@ -36,6 +36,8 @@ describe('admin API: customer data export and erasure', () => {
   const converse = async (visitorId: string, clientMessageId: string, text: string): Promise<void> => {
     const res = await postWebMessage(service!.url, { visitorId, clientMessageId, text });
     assert.equal(res.status, 202);
+    // The webhook answers once the message is recorded: first its turn queues the replies, then they are sent.
+    await service!.idle();
     await eventually(async () => (await service!.store.nextOutboxDueAt()) === undefined);
   };
 

@@ -28,6 +28,10 @@ class RecordingChannel {
   }
 }
 
+/** Fake time per step of `advance`, and the real event-loop turns after each (a few commits in a row). */
+const STEP_MS = 1000;
+const COMMIT_TURNS = 10;
+
 describe('outbox worker', () => {
   const logger = pino({ level: 'silent' });
   let dir: string;
@@ -57,6 +61,17 @@ describe('outbox worker', () => {
     return worker;
   }
 
+  /**
+   * Moves the fake clock on by `ms`, a second at most at a time, letting the store's commits run after each step:
+   * the SQLite group commit flushes at setImmediate (real here), and the worker waits for each commit.
+   */
+  async function advance(ms: number): Promise<void> {
+    for (let left = ms; left > 0; left -= STEP_MS) {
+      await clock.tickAsync(Math.min(left, STEP_MS));
+      for (let turn = 0; turn < COMMIT_TURNS; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   beforeEach(async () => {
     clock = sinon.useFakeTimers({ now: new Date('2026-11-24T10:00:00Z'), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     dir = mkdtempSync(join(tmpdir(), 'switchboard-outbox-'));
@@ -79,14 +94,14 @@ describe('outbox worker', () => {
     channel.failures = [new ChannelError('rate limited', true, '429'), new ChannelError('server error', true, '500')];
     startWorker();
 
-    await clock.tickAsync(10);
+    await advance(10);
     assert.equal(channel.attempts.length, 1, 'first attempt right away');
     // attempt 1 failed: equal jitter with random 0.5 gives 750 ms of the 1000 ms base
-    await clock.tickAsync(700);
+    await advance(700);
     assert.equal(channel.attempts.length, 1, 'no retry before the backoff delay');
-    await clock.tickAsync(100);
+    await advance(100);
     assert.equal(channel.attempts.length, 2, 'retried once the delay has passed');
-    await clock.tickAsync(5_000);
+    await advance(5_000);
 
     assert.deepEqual(channel.attempts, ['hello', 'hello', 'hello']);
     assert.equal(channel.sent.length, 1);
@@ -104,9 +119,9 @@ describe('outbox worker', () => {
     channel.failures = [new ChannelError('429 Too Many Requests', true, 'http_429', { retryAfterMs: 30_000 })];
     startWorker();
 
-    await clock.tickAsync(29_000);
+    await advance(29_000);
     assert.equal(channel.attempts.length, 1, 'not before Retry-After, although the backoff alone would be 750 ms');
-    await clock.tickAsync(2_000);
+    await advance(2_000);
     assert.deepEqual(channel.sent.map((m) => m.text), ['throttled']);
   });
 
@@ -117,7 +132,7 @@ describe('outbox worker', () => {
     const onDeadLetter = sinon.spy(async () => undefined);
     startWorker({ onDeadLetter });
 
-    await clock.tickAsync(60_000);
+    await advance(60_000);
     const row = await store.getOutboxItem(item!.id);
     assert.equal(row?.status, 'dead');
     assert.match(row?.lastError ?? '', /invalid recipient/);
@@ -132,13 +147,13 @@ describe('outbox worker', () => {
     const onDeadLetter = sinon.spy(async () => undefined);
     startWorker({ retryWindowMs: 10 * 60_000, onDeadLetter });
 
-    await clock.tickAsync(9 * 60_000);
+    await advance(9 * 60_000);
     assert.equal((await store.getOutboxItem(item!.id))?.status, 'pending', 'inside the window');
-    await clock.tickAsync(3 * 60_000);
+    await advance(3 * 60_000);
     assert.equal((await store.getOutboxItem(item!.id))?.status, 'expired');
     assert.deepEqual(onDeadLetter.firstCall.args.slice(2), ['expired']);
     channel.failures = [];
-    await clock.tickAsync(10 * 60_000);
+    await advance(10 * 60_000);
     assert.ok(channel.attempts.every((text) => text === 'hello'), 'the later reply never overtakes it');
     assert.equal((await store.getOutboxItem(later!.id))?.status, 'pending');
   });
@@ -149,7 +164,7 @@ describe('outbox worker', () => {
     channel.failures = [new ChannelError('busy', true)];
     startWorker();
 
-    await clock.tickAsync(10_000);
+    await advance(10_000);
     assert.deepEqual(channel.attempts, ['first', 'first', 'second']);
     assert.deepEqual(channel.sent.map((m) => m.text), ['first', 'second']);
   });
@@ -161,7 +176,7 @@ describe('outbox worker', () => {
     channel.failures = [new ChannelError('busy', true)];
     startWorker();
 
-    await clock.tickAsync(10);
+    await advance(10);
     assert.deepEqual(channel.sent.map((m) => m.text), ['fast']);
   });
 
@@ -174,10 +189,10 @@ describe('outbox worker', () => {
     assert.equal(claimed.length, 1);
 
     startWorker();
-    await clock.tickAsync(10);
+    await advance(10);
     assert.deepEqual(channel.attempts, ['survivor'], 'not after the dead lease: this process owns the file');
     assert.equal(channel.told[0]?.outcomeUnknownSince?.getTime(), claimedAt.getTime(), 'the channel may look for the earlier send');
-    await clock.tickAsync(120_000);
+    await advance(120_000);
     assert.equal(channel.sent.length, 1, 'delivered once');
     assert.equal((await store.getOutboxItem(item!.id))?.status, 'sent');
   });
@@ -199,14 +214,14 @@ describe('outbox worker', () => {
   it('picks up a row queued by another process at the next poll, and at once when woken', async () => {
     const conversation = await conversationFor(address);
     const live = startWorker();
-    await clock.tickAsync(10);
+    await advance(10);
     await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'polled' }], address);
-    await clock.tickAsync(1_100);
+    await advance(1_100);
     assert.deepEqual(channel.attempts, ['polled']);
 
     await store.enqueueOutbound(conversation, [{ author: 'bot', text: 'woken' }], address);
     live.wake();
-    await clock.tickAsync(1);
+    await advance(1);
     assert.deepEqual(channel.attempts, ['polled', 'woken']);
   });
 });

@@ -56,6 +56,15 @@ describe('SQLite group commit', () => {
     for (const seen of seenAtResolve) assert.deepEqual(seen, ['a', 'b', 'c']);
   });
 
+  it('commits writes from callbacks of one event-loop turn together, as webhooks arriving at once', async () => {
+    // Two timers due together run in one timers phase, each a callback of its own, like two HTTP requests read
+    // in one poll phase.
+    const written = ['first', 'second'].map((text) => new Promise((resolve, reject) => setTimeout(() => insert(text).then(resolve, reject), 1)));
+    await Promise.all(written);
+    assert.equal(commits, 1);
+    assert.deepEqual(committed(), ['first', 'second']);
+  });
+
   it('resolves a read made while writes are uncommitted only after their commit', async () => {
     const writing = insert('pending');
     const rows = await db.selectFrom('notes').select('text').execute();

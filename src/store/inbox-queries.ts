@@ -11,6 +11,8 @@ import type { ChannelHints } from '../model.js';
 import { messageFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { InboxItem } from './store.js';
+import { INBOUND, limitOf } from './literal-terms.js';
+import { precompiledByShape } from './precompiled-query.js';
 
 const channelHints = z.object({ locale: z.string().optional(), country: z.string().optional(), name: z.string().optional() });
 
@@ -34,27 +36,31 @@ function hasOlderUnprocessed(eb: ExpressionBuilder<Database, 'messages' | 'conve
       .innerJoin('conversations as older_conversation', 'older_conversation.id', 'older.conversation_id')
       .select('older.id')
       .whereRef('older_conversation.customer_id', '=', 'conversations.customer_id')
-      .where('older.direction', '=', 'in')
+      .where('older.direction', '=', INBOUND)
       .where('older.processed_at', 'is', null)
       .whereRef('older.id', '<', 'messages.id'),
   );
 }
 
+/** Up to `limit` unprocessed messages, each the oldest of its customer's and not leased by a live worker. */
+const claimableMessages = precompiledByShape((limit: number) => (db, p: { at: string }) =>
+  db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(['messages.id', 'conversations.address_id'])
+    .where('messages.direction', '=', INBOUND)
+    .where('messages.processed_at', 'is', null)
+    .where((eb) => eb.or([eb('messages.inbox_lease_until', 'is', null), eb('messages.inbox_lease_until', '<=', p.at)]))
+    .where((eb) => eb.not(hasOlderUnprocessed(eb)))
+    .orderBy('messages.id')
+    .limit(limitOf(limit)),
+);
+
 /** Leases up to `limit` unprocessed messages, each the oldest of its address and not leased by a live worker. */
 export async function claimInbox(db: Kysely<Database>, now: Date, leaseMs: number, limit: number): Promise<InboxItem[]> {
   const at = toDbTime(now);
   const leaseUntil = toDbTime(new Date(now.getTime() + leaseMs));
-  const candidates = await db
-    .selectFrom('messages')
-    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-    .select(['messages.id', 'conversations.address_id'])
-    .where('messages.direction', '=', 'in')
-    .where('messages.processed_at', 'is', null)
-    .where((eb) => eb.or([eb('messages.inbox_lease_until', 'is', null), eb('messages.inbox_lease_until', '<=', at)]))
-    .where((eb) => eb.not(hasOlderUnprocessed(eb)))
-    .orderBy('messages.id')
-    .limit(limit)
-    .execute();
+  const { rows: candidates } = await claimableMessages(limit).execute(db, { at });
   if (candidates.length === 0) return [];
   const addressOf = new Map(candidates.map((c) => [c.id, c.address_id]));
   // One UPDATE for the batch. The lease re-checked in its WHERE makes it a compare-and-set per row against another
@@ -101,7 +107,7 @@ export async function releaseInbox(db: Kysely<Database>): Promise<number> {
   const result = await db
     .updateTable('messages')
     .set({ inbox_lease_until: null })
-    .where('direction', '=', 'in')
+    .where('direction', '=', INBOUND)
     .where('processed_at', 'is', null)
     .where('inbox_lease_until', 'is not', null)
     .executeTakeFirst();

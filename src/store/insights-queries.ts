@@ -6,6 +6,8 @@
 import { sql, type Kysely } from 'kysely';
 import { fromDbTime, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
+import { FLAGGED } from './literal-terms.js';
+import { precompiled } from './precompiled-query.js';
 
 /** A half-open period [from, to). */
 export interface InsightsPeriod {
@@ -37,8 +39,10 @@ export async function outboxBacklog(db: Kysely<Database>): Promise<{ pending: nu
   return { pending: Number(row.pending), oldestCreatedAt: row.oldest === null ? undefined : fromDbTime(row.oldest) };
 }
 
+const flagUnanswered = precompiled((db, p: { id: number }) => db.updateTable('messages').set({ unanswered: 1 }).where('id', '=', p.id));
+
 export async function markUnanswered(db: Kysely<Database>, messageId: number): Promise<void> {
-  await db.updateTable('messages').set({ unanswered: 1 }).where('id', '=', messageId).execute();
+  await flagUnanswered.execute(db, { id: messageId });
 }
 
 /**
@@ -95,7 +99,7 @@ export async function insightFigures(db: Kysely<Database>, period: InsightsPerio
     db
       .selectFrom('messages')
       .select(['text', 'created_at'])
-      .where('unanswered', '=', 1)
+      .where('unanswered', '=', FLAGGED)
       .where('created_at', '>=', from)
       .where('created_at', '<', to)
       .orderBy('created_at', 'desc')

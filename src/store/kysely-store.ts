@@ -32,7 +32,6 @@ import * as spikes from './spike-queries.js';
 import * as deskEvents from './desk-event-queries.js';
 import type { InsightFigures, InsightsPeriod } from './insights-queries.js';
 import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow, toDbTime } from './rows.js';
-import { deliveryStatusesReplacedBy } from './delivery-status.js';
 import type { Database } from './schema.js';
 import type {
   Conversation,
@@ -60,6 +59,7 @@ import type {
   OutboxItem,
   Store,
 } from './store.js';
+import * as paths from './message-path-queries.js';
 
 /** The little of a logger the store uses; a pino logger fits. */
 export interface StoreLogger {
@@ -108,43 +108,26 @@ export class KyselyStore implements Store {
 
   async upsertCustomer(address: Address, displayName?: string): Promise<Customer> {
     const now = toDbTime(this.now());
-    const ref = address.ref === undefined ? undefined : JSON.stringify(address.ref);
-    const row = await this.db
-      .insertInto('customers')
-      .values({
-        channel: address.channel,
-        address_id: address.id,
-        address_ref: ref ?? null,
-        display_name: displayName ?? null,
-        opted_out: 0,
-        created_at: now,
-        updated_at: now,
-      })
+    const row = await paths.upsertCustomer.takeFirst(this.db, {
+      channel: address.channel,
+      address_id: address.id,
       // Only what the caller gave is refreshed: a message without a reference keeps the stored one.
-      .onConflict((oc) =>
-        oc.columns(['channel', 'address_id']).doUpdateSet({
-          updated_at: now,
-          ...(ref !== undefined && { address_ref: ref }),
-          ...(displayName !== undefined && { display_name: displayName }),
-        }),
-      )
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      address_ref: address.ref === undefined ? null : JSON.stringify(address.ref),
+      display_name: displayName ?? null,
+      created_at: now,
+      updated_at: now,
+    });
+    if (!row) throw new SwitchboardError('store_conflict', `store: the customer at ${address.channel} address could not be written`);
     return customerFromRow(row);
   }
 
   async getCustomer(id: number): Promise<Customer | undefined> {
-    const row = await this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await paths.getCustomer.takeFirst(this.db, { id });
     return row && customerFromRow(row);
   }
 
   async findCustomer(channel: Channel, addressId: string): Promise<Customer | undefined> {
-    const row = await this.db
-      .selectFrom('customers')
-      .selectAll()
-      .where('channel', '=', channel)
-      .where('address_id', '=', addressId)
-      .executeTakeFirst();
+    const row = await paths.findCustomer.takeFirst(this.db, { channel, addressId });
     return row && customerFromRow(row);
   }
 
@@ -188,76 +171,47 @@ export class KyselyStore implements Store {
   }
 
   async getConversation(id: number): Promise<Conversation | undefined> {
-    const row = await this.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await paths.getConversation.takeFirst(this.db, { id });
     return row && conversationFromRow(row);
   }
 
   async updateConversation(id: number, patch: ConversationPatch): Promise<Conversation> {
-    const row = await this.db
-      .updateTable('conversations')
-      .set({
-        updated_at: toDbTime(this.now()),
-        ...(patch.state !== undefined && { state: patch.state }),
-        ...(patch.language !== undefined && { language: patch.language }),
-        ...(patch.languageReason !== undefined && { language_reason: patch.languageReason }),
-        ...(patch.languageEvidence !== undefined && {
-          language_evidence: patch.languageEvidence === null ? null : JSON.stringify(patch.languageEvidence),
-        }),
-        ...(patch.failedAnswers !== undefined && { failed_answers: patch.failedAnswers }),
-        ...(patch.lastInboundAt !== undefined && {
-          last_inbound_at: patch.lastInboundAt === null ? null : toDbTime(patch.lastInboundAt),
-        }),
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
+    // Columns the patch leaves out are not in the statement; the values given for them here are not used.
+    const row = await paths.updateConversation(patch).takeFirst(this.db, {
+      id,
+      updated_at: toDbTime(this.now()),
+      state: patch.state,
+      language: patch.language,
+      language_reason: patch.languageReason,
+      language_evidence: patch.languageEvidence == null ? null : JSON.stringify(patch.languageEvidence),
+      failed_answers: patch.failedAnswers,
+      last_inbound_at: patch.lastInboundAt == null ? null : toDbTime(patch.lastInboundAt),
+    });
     if (!row) throw notFound('conversation', id);
     return conversationFromRow(row);
   }
 
   async findInbound(channel: Channel, externalId: string): Promise<Message | undefined> {
-    const row = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('direction', '=', 'in')
-      .where('channel', '=', channel)
-      .where('external_id', '=', externalId)
-      .executeTakeFirst();
+    const row = await paths.findMessageByExternalId.in.takeFirst(this.db, { channel, externalId });
     return row && messageFromRow(row);
   }
 
   async findOutbound(channel: Channel, externalId: string): Promise<Message | undefined> {
-    const row = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('direction', '=', 'out')
-      .where('channel', '=', channel)
-      .where('external_id', '=', externalId)
-      .executeTakeFirst();
+    const row = await paths.findMessageByExternalId.out.takeFirst(this.db, { channel, externalId });
     return row && messageFromRow(row);
   }
 
   async recordInbound(message: NewInboundMessage): Promise<Message | undefined> {
     // The unique inbound key turns a redelivered webhook into a no-op, race-free across replicas.
-    const row = await this.db
-      .insertInto('messages')
-      .values({
-        conversation_id: message.conversationId,
-        direction: 'in',
-        author: 'customer',
-        agent_name: null,
-        text: message.text,
-        media: JSON.stringify(message.media ?? []),
-        channel: message.channel,
-        external_id: message.externalId,
-        delivery_status: null,
-        created_at: toDbTime(message.receivedAt),
-        processed_at: null,
-        hints: hintsColumn(message.hints),
-      })
-      .onConflict((oc) => oc.doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const row = await paths.recordInbound.takeFirst(this.db, {
+      conversation_id: message.conversationId,
+      text: message.text,
+      media: JSON.stringify(message.media ?? []),
+      channel: message.channel,
+      external_id: message.externalId,
+      created_at: toDbTime(message.receivedAt),
+      hints: hintsColumn(message.hints),
+    });
     return row && messageFromRow(row);
   }
 
@@ -303,14 +257,7 @@ export class KyselyStore implements Store {
   }
 
   async recentMessages(conversationId: number, options: { throughInbound: number; limit: number }): Promise<Message[]> {
-    const rows = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('conversation_id', '=', conversationId)
-      .where((eb) => eb.or([eb('direction', '=', 'out'), eb('id', '<=', options.throughInbound)]))
-      .orderBy('id', 'desc')
-      .limit(options.limit)
-      .execute();
+    const { rows } = await paths.recentMessages(options.limit).execute(this.db, { conversationId, throughInbound: options.throughInbound });
     return rows.reverse().map(messageFromRow);
   }
 
@@ -326,27 +273,8 @@ export class KyselyStore implements Store {
   }
 
   async setDeliveryStatus(channel: Channel, externalId: string, status: DeliveryStatus): Promise<Message | undefined> {
-    const replaced = deliveryStatusesReplacedBy(status);
-    // The guard is in the UPDATE itself, so two callbacks racing on two replicas cannot move a state backwards.
-    if (replaced.length > 0) {
-      await this.db
-        .updateTable('messages')
-        .set({ delivery_status: status })
-        .where('direction', '=', 'out')
-        .where('channel', '=', channel)
-        .where('external_id', '=', externalId)
-        .where((eb) => eb.or([eb('delivery_status', 'is', null), eb('delivery_status', 'in', replaced)]))
-        .execute();
-    }
-    const latest = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('direction', '=', 'out')
-      .where('channel', '=', channel)
-      .where('external_id', '=', externalId)
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    return latest && messageFromRow(latest);
+    await paths.advanceDeliveryStatus(status)?.execute(this.db, { channel, externalId });
+    return this.findOutbound(channel, externalId);
   }
 
   claimDueOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]> {
@@ -538,14 +466,7 @@ export class KyselyStore implements Store {
   }
 
   private async findOpenConversation(customerId: number): Promise<Conversation | undefined> {
-    const row = await this.db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .where('state', '<>', 'closed')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const row = await paths.findOpenConversation.takeFirst(this.db, { customerId });
     return row && conversationFromRow(row);
   }
 }

@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createKyselyStore } from './kysely-store.js';
 import { groupCommitSqliteDialect } from './sqlite-group-commit.js';
+import { startWalCheckpointer } from './sqlite-checkpointer.js';
 import type { StoreLogger } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -29,7 +30,7 @@ export const SQLITE_FILE_NAME = 'switchboard.sqlite';
 /** How long a SQLite writer waits for another connection's lock before failing with SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
-function openSqlite(dataDir: string): Kysely<Database> {
+function openSqlite(dataDir: string, logger: StoreLogger | undefined): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true });
   const database = new SqliteDatabase(join(dataDir, SQLITE_FILE_NAME));
   // WAL lets readers proceed during a write; SQLite leaves foreign keys off unless asked, per connection.
@@ -39,7 +40,10 @@ function openSqlite(dataDir: string): Kysely<Database> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return new Kysely<Database>({ dialect: groupCommitSqliteDialect(database) });
+  const checkpointer = startWalCheckpointer(database, (error) =>
+    logger?.error({ err: error }, 'store: the SQLite checkpoint worker failed; commits checkpoint the log themselves again'),
+  );
+  return new Kysely<Database>({ dialect: groupCommitSqliteDialect(database, () => checkpointer.stop()) });
 }
 
 function openPostgres(databaseUrl: string, logger: StoreLogger | undefined): Kysely<Database> {
@@ -53,6 +57,6 @@ function openPostgres(databaseUrl: string, logger: StoreLogger | undefined): Kys
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const { databaseUrl, logger } = options;
   const postgres = databaseUrl !== undefined && databaseUrl !== '';
-  const db = postgres ? openPostgres(databaseUrl, logger) : openSqlite(options.dataDir);
+  const db = postgres ? openPostgres(databaseUrl, logger) : openSqlite(options.dataDir, logger);
   return createKyselyStore({ db, dialect: postgres ? 'postgres' : 'sqlite', logger, now: options.now });
 }

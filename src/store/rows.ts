@@ -85,7 +85,23 @@ export function conversationFromRow(row: Selectable<ConversationsTable>): Conver
   };
 }
 
-export function messageFromRow(row: Selectable<MessagesTable>): Message {
+/** The columns a {@link Message} is read from; a query reading many messages selects only these. */
+export const MESSAGE_COLUMNS = [
+  'id',
+  'conversation_id',
+  'direction',
+  'author',
+  'agent_name',
+  'text',
+  'media',
+  'channel',
+  'external_id',
+  'delivery_status',
+  'processed_at',
+  'created_at',
+] as const satisfies readonly (keyof MessagesTable)[];
+
+export function messageFromRow(row: Pick<Selectable<MessagesTable>, (typeof MESSAGE_COLUMNS)[number]>): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,

@@ -7,11 +7,15 @@ import { sql, type Kysely } from 'kysely';
 import { toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { TopicCount, TopicKind } from './store.js';
+import { FLAGGED } from './literal-terms.js';
+import { precompiled } from './precompiled-query.js';
 
 const hourOf = (column: string) => sql<string>`substr(${sql.ref(column)}, 1, 13)`;
 
+const setAnswerEntry = precompiled((db, p: { id: number; entryId: string }) => db.updateTable('messages').set({ knowledge_entry: p.entryId }).where('id', '=', p.id));
+
 export async function recordAnswerEntry(db: Kysely<Database>, messageId: number, entryId: string): Promise<void> {
-  await db.updateTable('messages').set({ knowledge_entry: entryId }).where('id', '=', messageId).execute();
+  await setAnswerEntry.execute(db, { id: messageId, entryId });
 }
 
 export async function topicCounts(db: Kysely<Database>, from: Date, to: Date): Promise<TopicCount[]> {
@@ -36,7 +40,7 @@ export async function topicCounts(db: Kysely<Database>, from: Date, to: Date): P
     db
       .selectFrom('messages')
       .select([hourOf('created_at').as('hour'), count])
-      .where('unanswered', '=', 1)
+      .where('unanswered', '=', FLAGGED)
       .where('created_at', '>=', start)
       .where('created_at', '<', end)
       .groupBy(hourOf('created_at'))

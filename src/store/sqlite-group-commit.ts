@@ -1,11 +1,12 @@
 /**
  * Kysely over one better-sqlite3 connection with group commit. A commit is most of what a small write costs
  * (an autocommit insert ~20x an insert inside a transaction: the WAL frames and the wal-index are written per
- * commit), and the store writes a few rows per message from many turns at once. So writes do not commit one by
- * one: the first write opens a transaction, every statement run before the promise jobs queued meanwhile have all
- * run joins it, and one COMMIT (process.nextTick: after those jobs, before any I/O or timer) makes them durable
- * together. Work started together (a batch of turns the inbox claimed at once) moves in step, so each of its
- * steps commits once for the whole batch. (Not a later tick: that would add an event-loop round to every query.)
+ * commit), and the store writes a few rows per message from many turns and webhooks at once. So writes do not
+ * commit one by one: the first write opens a transaction, every statement run in the rest of this turn of the
+ * event loop joins it, and one COMMIT (setImmediate: after the I/O callbacks of this turn, so the webhooks that
+ * arrived together and the turns they woke all share it) makes them durable together. Work started together (a
+ * batch of turns the inbox claimed at once) moves in step, so each of its steps commits once for the whole batch.
+ * (process.nextTick would commit each webhook's write alone: every HTTP request is an I/O callback of its own.)
  *
  * Nobody sees a result before it is durable: a write's promise, and a read's while a group is open (it may have
  * read uncommitted rows), resolve only after the COMMIT of their group, and reject if it fails. So a webhook is
@@ -75,7 +76,10 @@ class GroupCommitDriver implements Driver {
   private readonly statements = new Map<string, SqliteDatabase.Statement>();
   private group: Group | undefined;
 
-  constructor(private readonly database: SqliteDatabase.Database) {}
+  constructor(
+    private readonly database: SqliteDatabase.Database,
+    private readonly beforeClose: () => Promise<void>,
+  ) {}
 
   async init(): Promise<void> {}
 
@@ -134,6 +138,7 @@ class GroupCommitDriver implements Driver {
 
   async destroy(): Promise<void> {
     await this.flush();
+    await this.beforeClose();
     this.database.close();
   }
 
@@ -197,8 +202,8 @@ class GroupCommitDriver implements Driver {
     const ended = new Promise<void>((resolve) => (end = resolve));
     this.group = { waiters: [], ended, end };
     openGroups.set(this.database.name, this);
-    // Runs once the promise jobs queued by now, and those they queue, have run: they all join this commit.
-    process.nextTick(() => void this.flush());
+    // Runs after this turn's I/O callbacks and the promise jobs they queue: they all join this commit.
+    setImmediate(() => void this.flush());
   }
 
   /** Forgets the group (committed or failed) and wakes whoever waits for it to end. */
@@ -290,10 +295,13 @@ class GroupConnection implements DatabaseConnection {
   }
 }
 
-/** Kysely's SQLite dialect with {@link GroupCommitDriver} in place of its own driver. */
-export function groupCommitSqliteDialect(database: SqliteDatabase.Database): Dialect {
+/**
+ * Kysely's SQLite dialect with {@link GroupCommitDriver} in place of its own driver; `beforeClose` runs when the
+ * store is destroyed, after the last commit and before the connection closes.
+ */
+export function groupCommitSqliteDialect(database: SqliteDatabase.Database, beforeClose: () => Promise<void> = async () => undefined): Dialect {
   return {
-    createDriver: (): Driver => new GroupCommitDriver(database),
+    createDriver: (): Driver => new GroupCommitDriver(database, beforeClose),
     createQueryCompiler: (): QueryCompiler => new SqliteQueryCompiler(),
     createAdapter: (): DialectAdapter => new SqliteAdapter(),
     createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new SqliteIntrospector(db),

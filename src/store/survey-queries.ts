@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { conversationFromRow, surveyFromRow, toDbTime } from './rows.js';
 import type { Database } from './schema.js';
 import type { Conversation, HandledBy, NewSurvey, Survey, SurveyDueRule } from './store.js';
+import { INBOUND, OUTBOUND } from './literal-terms.js';
 
 /**
  * Closed by staff, or in the bot's hands (answered by it, or handed back to it) with the last word ours and
@@ -30,7 +31,7 @@ export async function listSurveysDue(db: Kysely<Database>, rule: SurveyDueRule, 
           eb('c.last_inbound_at', '<', idleBefore),
           not(exists(selectFrom('messages as m').select('m.id').whereRef('m.conversation_id', '=', 'c.id').where('m.created_at', '>=', idleBefore))),
           // The customer's last message was answered (by the bot, or by the notice that the bot is back).
-          exists(selectFrom('messages as m').select('m.id').whereRef('m.conversation_id', '=', 'c.id').where('m.direction', '=', 'out').whereRef('m.created_at', '>=', 'c.last_inbound_at')),
+          exists(selectFrom('messages as m').select('m.id').whereRef('m.conversation_id', '=', 'c.id').where('m.direction', '=', OUTBOUND).whereRef('m.created_at', '>=', 'c.last_inbound_at')),
         ]),
       ]),
     )
@@ -72,7 +73,7 @@ export async function findAwaitingSurvey(db: Kysely<Database>, customerId: numbe
             .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
             .select('m.id')
             .where('c.customer_id', '=', customerId)
-            .where('m.direction', '=', 'in')
+            .where('m.direction', '=', INBOUND)
             // The answer itself is recorded already (the inbox records before the turn runs): any other message since the question means it was not answered.
             .where('m.id', '<', answer)
             .whereRef('m.created_at', '>', 's.asked_at'),
