@@ -175,7 +175,7 @@ describe('knowledge base', () => {
         );
       const polish = 'ile punktów lojalnościowych mam na koncie';
       assert.deepEqual(base({}).understand(polish, { language: 'pl' }), { kind: 'none' });
-      const translated = base({ loyalty: { pl: ['ile mam punktów lojalnościowych', 'saldo punktów lojalnościowych'] } });
+      const translated = base({ loyalty: { pl: ['ile mam punktów lojalnościowych', 'saldo punktów lojalnościowych', 'punkty lojalnościowe na moim koncie'] } });
       assert.equal(translated.search(polish, { language: 'pl' })?.entry.id, 'loyalty');
     });
 

@@ -49,7 +49,7 @@ describe('llm decision merge', () => {
   });
 
   it('lets the model check an answer the matcher is not sure of, keeping the offline answer as the fallback', () => {
-    const text = 'my package';
+    const text = 'is my package coming';
     const verdict = context.knowledge.understand(text, { language: 'en' });
     assert.ok(verdict.kind === 'answer' && verdict.match.score < SURE_PROBABILITY, `precondition: "${text}" is an unsure match`);
     const offline = decide(input({ text, isNewConversation: true }), context);

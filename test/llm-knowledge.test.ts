@@ -211,8 +211,9 @@ describe('model work on the knowledge base', () => {
       const offline = { replies: ['fallback'], failedAnswers: 1, llm: { task: 'answer' as const, replaceFrom: 0 } };
       const context = { language: 'en', channel: 'web' as const, conversationId: 1, history: [], messageId: 1, handoffAvailable: false };
       const passageIds = () => [...(fake.requests.at(-1)?.messages[0]?.content ?? '').matchAll(/<passage n="\d" id="([a-z-]+)"/g)].map((m) => m[1]);
-      // The fake's embeddings count shared words ("online shop": the gift-card entry); the matcher reads "delivery days" as shipping.
-      const text = 'online shop delivery days';
+      // The fake's embeddings count shared words ("sold in the online shop": the gift-card entry); the matcher reads
+      // "parcel arrive" as shipping.
+      const text = 'sold in the online shop parcel arrive';
 
       await step.improve(offline, { ...context, text });
       assert.deepEqual(passageIds(), ['gift-cards']);

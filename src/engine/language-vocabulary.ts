@@ -20,7 +20,21 @@ export interface LanguageVocabulary {
   votes(text: string): VocabularyVotes;
 }
 
+/** Built vocabularies per lexicon and served set: each service builds a detector, and the table is tens of megabytes. */
+const built = new WeakMap<SynonymLexicon, Map<string, LanguageVocabulary>>();
+
 export function createLanguageVocabulary(lexicon: SynonymLexicon, served: ReadonlySet<string>): LanguageVocabulary {
+  const key = [...served].sort().join(',');
+  const forLexicon = built.get(lexicon) ?? new Map<string, LanguageVocabulary>();
+  built.set(lexicon, forLexicon);
+  const known = forLexicon.get(key);
+  if (known) return known;
+  const vocabulary = buildVocabulary(lexicon, served);
+  forLexicon.set(key, vocabulary);
+  return vocabulary;
+}
+
+function buildVocabulary(lexicon: SynonymLexicon, served: ReadonlySet<string>): LanguageVocabulary {
   const telling = new Map<string, readonly string[]>();
   for (const [term, languages] of lexicon.vocabulary) {
     const ours = languages.filter((l) => served.has(l));
