@@ -113,15 +113,38 @@ export function shippedOffTopic(): readonly { language: string; text: string }[]
   return shippedExamples;
 }
 
+/**
+ * Readings of off-topic examples, per lexicon: every knowledge base learns "none" from the same 1,680 shipped
+ * messages, and reading them was most of a small base's training time.
+ */
+const offTopicReadings = new WeakMap<SynonymLexicon, Map<string, MessageReading>>();
+
+function offTopicReading(text: string, language: string | undefined, lexicon: SynonymLexicon): MessageReading {
+  const readings = offTopicReadings.get(lexicon) ?? new Map<string, MessageReading>();
+  offTopicReadings.set(lexicon, readings);
+  const key = `${language ?? ''}\u0000${text}`;
+  let reading = readings.get(key);
+  if (reading === undefined) {
+    reading = readMessage(text, language, lexicon);
+    readings.set(key, reading);
+  }
+  return reading;
+}
+
 /** Trains on the examples; class `entryCount` is "none". Deterministic, like every trainer here. */
-export function trainKnowledgeMatcher(examples: readonly MatcherExample[], entryCount: number, lexicon: SynonymLexicon): KnowledgeMatcher {
+export function trainKnowledgeMatcher(
+  examples: readonly MatcherExample[],
+  entryCount: number,
+  lexicon: SynonymLexicon,
+  read: (text: string, language: string | undefined) => MessageReading = (text, language) => readMessage(text, language, lexicon),
+): KnowledgeMatcher {
   const entryWeight = examples.filter((e) => e.entry !== undefined).reduce((sum, e) => sum + e.weight, 0);
   const offTopicWeight = examples.filter((e) => e.entry === undefined).reduce((sum, e) => sum + e.weight, 0);
   const offTopicScale = offTopicWeight === 0 ? 1 : (OFF_TOPIC_WEIGHT_IN_ENTRIES * entryWeight) / entryCount / offTopicWeight;
   const model: LinearModel = train(
     examples.flatMap((example) => {
       const text = example.text.slice(0, MAX_FEATURE_TEXT);
-      const reading = readMessage(text, example.language, lexicon);
+      const reading = example.entry === undefined ? offTopicReading(text, example.language, lexicon) : read(text, example.language);
       const learnt = {
         features: example.conceptsOnly ? meaningOf(reading.concepts, 1) : featuresOf(reading),
         label: example.entry ?? entryCount,
