@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
 import { createCandidateFinder, type Candidate } from '../understanding/answer-reranker.js';
 import { rankCandidates, rerankVerdict, shippedReranker, type RerankerModel } from '../understanding/reranker-model.js';
-import { FEATURES, readMessage, shippedOffTopic, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample, type MessageReading } from '../understanding/knowledge-matcher.js';
+import { FEATURES, readMessage, rememberingReader, shippedOffTopic, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample } from '../understanding/knowledge-matcher.js';
 import { shippedSynonymLexicon, type SynonymLexicon } from '../understanding/synonym-lexicon.js';
 import { normalizeText, words } from './text-normalize.js';
 
@@ -163,23 +163,13 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
   const lexicon = options.lexicon ?? shippedSynonymLexicon();
   // The entries' texts are read once while the base is built, for the matcher and again for the reranker's
   // profiles; customers' messages are not remembered.
-  const built = new Map<string, MessageReading>();
-  const readOnce = (text: string, language: string | undefined): MessageReading => {
-    const key = `${language ?? ''}\u0000${text}`;
-    let reading = built.get(key);
-    if (reading === undefined) {
-      reading = readMessage(text, language, lexicon);
-      built.set(key, reading);
-    }
-    return reading;
-  };
+  const readOnce = rememberingReader(lexicon);
   const matcher: KnowledgeMatcher = trainKnowledgeMatcher(examplesOf(entries, options, lexicon), entries.length, lexicon, readOnce);
   const finder = createCandidateFinder(
     entries.map((entry) => ({ questions: withExtraQuestions(entry.questions, options.extraQuestions?.[entry.id]), answers: entry.answers })),
     readOnce,
     FEATURES.dimensions,
   );
-  built.clear();
   const read = (text: string, language: string | undefined) => readMessage(text, language, lexicon);
   const languageOf = (searchOptions: KnowledgeSearchOptions): string | undefined =>
     searchOptions.language === undefined ? undefined : primaryLanguage(searchOptions.language);

@@ -113,22 +113,30 @@ export function shippedOffTopic(): readonly { language: string; text: string }[]
   return shippedExamples;
 }
 
+/** A reader that remembers what it read (for texts read more than once while bases are built, never customers'). */
+export function rememberingReader(lexicon: SynonymLexicon): (text: string, language: string | undefined) => MessageReading {
+  const readings = new Map<string, MessageReading>();
+  return (text, language) => {
+    const key = `${language ?? ''}\u0000${text}`;
+    let reading = readings.get(key);
+    if (reading === undefined) {
+      reading = readMessage(text, language, lexicon);
+      readings.set(key, reading);
+    }
+    return reading;
+  };
+}
+
 /**
  * Readings of off-topic examples, per lexicon: every knowledge base learns "none" from the same 1,680 shipped
  * messages, and reading them was most of a small base's training time.
  */
-const offTopicReadings = new WeakMap<SynonymLexicon, Map<string, MessageReading>>();
+const offTopicReaders = new WeakMap<SynonymLexicon, (text: string, language: string | undefined) => MessageReading>();
 
 function offTopicReading(text: string, language: string | undefined, lexicon: SynonymLexicon): MessageReading {
-  const readings = offTopicReadings.get(lexicon) ?? new Map<string, MessageReading>();
-  offTopicReadings.set(lexicon, readings);
-  const key = `${language ?? ''}\u0000${text}`;
-  let reading = readings.get(key);
-  if (reading === undefined) {
-    reading = readMessage(text, language, lexicon);
-    readings.set(key, reading);
-  }
-  return reading;
+  const reader = offTopicReaders.get(lexicon) ?? rememberingReader(lexicon);
+  offTopicReaders.set(lexicon, reader);
+  return reader(text, language);
 }
 
 /** Trains on the examples; class `entryCount` is "none". Deterministic, like every trainer here. */
