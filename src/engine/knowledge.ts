@@ -10,9 +10,18 @@ import { z } from 'zod';
 import { SwitchboardError } from '../errors.js';
 import { createCandidateFinder, type Candidate } from '../understanding/answer-reranker.js';
 import { rankCandidates, rerankVerdict, shippedReranker, type RerankerModel } from '../understanding/reranker-model.js';
-import { FEATURES, readMessage, rememberingReader, shippedOffTopic, trainKnowledgeMatcher, type KnowledgeMatcher, type MatcherExample } from '../understanding/knowledge-matcher.js';
+import {
+  definingConcepts,
+  FEATURES,
+  readMessage,
+  rememberingReader,
+  shippedOffTopic,
+  trainKnowledgeMatcher,
+  type KnowledgeMatcher,
+  type MatcherExample,
+  type MessageReading,
+} from '../understanding/knowledge-matcher.js';
 import { shippedSynonymLexicon, type SynonymLexicon } from '../understanding/synonym-lexicon.js';
-import { normalizeText, words } from './text-normalize.js';
 
 /** One answerable topic, with question variants and answers per language (ISO 639-1 codes). */
 export interface KnowledgeEntry {
@@ -99,16 +108,13 @@ function primaryLanguage(tag: string): string {
  * entry has no questions in: "open hours closing" for Swedish customers of an English-only entry, in
  * Swedish words. Without these the only Swedish the matcher ever saw would be the off-topic examples.
  */
-function lexiconExamples(entry: number, questions: readonly (readonly [string, readonly string[]])[], lexicon: SynonymLexicon): MatcherExample[] {
-  const counts = new Map<string, number>();
-  let variants = 0;
-  for (const [language, texts] of questions) {
-    for (const text of texts) {
-      variants += 1;
-      for (const concept of lexicon.concepts(words(normalizeText(text)), language)) counts.set(concept, (counts.get(concept) ?? 0) + 1);
-    }
-  }
-  const defining = [...counts].filter(([, count]) => count * 3 >= variants).map(([concept]) => concept).sort();
+function lexiconExamples(
+  entry: number,
+  questions: readonly (readonly [string, readonly string[]])[],
+  lexicon: SynonymLexicon,
+  read: (text: string, language: string) => MessageReading,
+): MatcherExample[] {
+  const defining = definingConcepts(questions.flatMap(([language, texts]) => texts.map((text) => read(text, language))));
   if (defining.length === 0) return [];
   const asked = new Set(questions.map(([language]) => language));
   return lexicon.languages
@@ -131,13 +137,18 @@ function withExtraQuestions(
   return merged;
 }
 
-function examplesOf(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions, lexicon: SynonymLexicon): MatcherExample[] {
+function examplesOf(
+  entries: readonly KnowledgeEntry[],
+  options: KnowledgeBaseOptions,
+  lexicon: SynonymLexicon,
+  read: (text: string, language: string) => MessageReading,
+): MatcherExample[] {
   const examples: MatcherExample[] = [];
   entries.forEach((entry, index) => {
     const questions = Object.entries(withExtraQuestions(entry.questions, options.extraQuestions?.[entry.id]));
     for (const [language, variants] of questions) for (const text of variants) examples.push({ entry: index, language, text, weight: 1 });
     for (const [language, text] of Object.entries(entry.answers)) examples.push({ entry: index, language, text, weight: ANSWER_WEIGHT });
-    examples.push(...lexiconExamples(index, questions, lexicon));
+    examples.push(...lexiconExamples(index, questions, lexicon, read));
   });
   // Off-topic text in a language no entry is asked in would teach "none" that language's letters, and every
   // customer writing in it would be declined: there it teaches only its concepts.
@@ -164,7 +175,7 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
   // The entries' texts are read once while the base is built, for the matcher and again for the reranker's
   // profiles; customers' messages are not remembered.
   const readOnce = rememberingReader(lexicon);
-  const matcher: KnowledgeMatcher = trainKnowledgeMatcher(examplesOf(entries, options, lexicon), entries.length, lexicon, readOnce);
+  const matcher: KnowledgeMatcher = trainKnowledgeMatcher(examplesOf(entries, options, lexicon, readOnce), entries.length, lexicon, readOnce);
   const finder = createCandidateFinder(
     entries.map((entry) => ({ questions: withExtraQuestions(entry.questions, options.extraQuestions?.[entry.id]), answers: entry.answers })),
     readOnce,

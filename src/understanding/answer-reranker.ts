@@ -9,8 +9,7 @@
  * (data/knowledge/dev, `npm run train:reranker`), so it carries to a base it never saw.
  */
 import type { SparseVector } from './hashed-features.js';
-import { stemmerFor } from './stemmers.js';
-import type { MessageReading } from './knowledge-matcher.js';
+import { definingConcepts, type MessageReading } from './knowledge-matcher.js';
 
 /** The parts of a knowledge entry the reranker reads. */
 export interface RerankedEntry {
@@ -79,10 +78,13 @@ const MIN_CONTENT_WORD = 4;
 
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
-/** `language:stem` of the content words among already-folded words. */
-function stemKeys(folded: readonly string[], language: string): string[] {
-  const stem = stemmerFor(language) ?? ((word: string) => word);
-  return folded.filter((word) => word.length >= MIN_CONTENT_WORD && !UNSPACED.test(word)).map((word) => `${language}:${stem(word)}`);
+/** `language:stem` of a reading's content words (read in `language`). */
+function stemKeys(reading: MessageReading, language: string): string[] {
+  const keys: string[] = [];
+  reading.words.forEach((word, i) => {
+    if (word.length >= MIN_CONTENT_WORD && !UNSPACED.test(word)) keys.push(`${language}:${reading.stems[i] ?? word}`);
+  });
+  return keys;
 }
 
 /** The indices of the `count` largest values, largest first (a partial selection: bases have hundreds of entries). */
@@ -98,7 +100,6 @@ function largest(values: Float64Array, count: number): number[] {
   }
   return chosen;
 }
-
 
 /** Sparse dot product of `vector` with the dense `query` (both unit length: a cosine). */
 function dot(vector: SparseVector, query: Float32Array): number {
@@ -122,34 +123,28 @@ export function createCandidateFinder(
   dimensions: number,
 ): CandidateFinder {
   const profiles: EntryProfile[] = entries.map((entry) => {
-    const variants: SparseVector[] = [];
+    const readings: MessageReading[] = [];
     const ownStems = new Set<string>();
-    const questionConcepts = new Set<string>();
-    const counts = new Map<string, number>();
-    let variantCount = 0;
     for (const [language, texts] of Object.entries(entry.questions)) {
       for (const text of texts) {
         const reading = read(text, language);
-        variants.push(reading.spelling);
-        for (const key of stemKeys(reading.words, language)) ownStems.add(key);
-        variantCount += 1;
-        for (const concept of reading.concepts) {
-          questionConcepts.add(concept);
-          counts.set(concept, (counts.get(concept) ?? 0) + 1);
-        }
+        readings.push(reading);
+        for (const key of stemKeys(reading, language)) ownStems.add(key);
       }
     }
+    const variants = readings.map((reading) => reading.spelling);
+    const questionConcepts = new Set(readings.flatMap((reading) => reading.concepts));
     const answerConcepts = new Set<string>();
     const answerStems = new Set<string>();
     for (const [language, text] of Object.entries(entry.answers)) {
       const reading = read(text, language);
       for (const concept of reading.concepts) answerConcepts.add(concept);
-      for (const key of stemKeys(reading.words, language)) {
+      for (const key of stemKeys(reading, language)) {
         answerStems.add(key);
         ownStems.add(key);
       }
     }
-    const defining = [...counts].filter(([, count]) => count * 3 >= variantCount).map(([concept]) => concept);
+    const defining = definingConcepts(readings);
     return { variants, questionConcepts, answerConcepts, defining, answerStems, ownStems, languages: new Set(Object.keys(entry.questions)) };
   });
   // A concept or word many entries share tells them apart less than one only this entry names.
@@ -171,7 +166,7 @@ export function createCandidateFinder(
       const message = reading.spelling;
       message.indices.forEach((bucket, i) => (query[bucket] = message.values[i] ?? 0));
       const { concepts } = reading;
-      const stems = language === undefined ? [] : [...new Set(stemKeys(reading.words, language))];
+      const stems = language === undefined ? [] : [...new Set(stemKeys(reading, language))];
       const languageAsked = language !== undefined && askedLanguages.has(language) ? 1 : 0;
       const rows = order.map((index) => {
         const profile = profiles[index] as EntryProfile;

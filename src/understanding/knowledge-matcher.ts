@@ -39,6 +39,8 @@ export interface MessageReading {
   spelling: SparseVector;
   /** Its folded words (of the part that is read). */
   words: string[];
+  /** The words' stems in the text's language, one per word (the words themselves where it has no stemmer or is unknown). */
+  stems: string[];
   concepts: string[];
 }
 
@@ -64,12 +66,6 @@ const MEANING_WEIGHT = 0.7;
 /** A question variant's weight (see MatcherExample). */
 const QUESTION_WEIGHT = 1;
 
-/** Stems of a text's words in its language, as named features. */
-function stemsOf(text: string, language: string | undefined): string[] {
-  const stem = language === undefined ? undefined : stemmerFor(language);
-  return stem ? words(normalizeText(text)).map((word) => `s:${stem(word)}`) : [];
-}
-
 /**
  * Concepts as features, scaled to length {@link MEANING_WEIGHT} on their own: in one vector with the n-grams, a
  * long message's hundreds of n-grams would drown the few concepts it shares with a variant in another language,
@@ -87,7 +83,11 @@ export function readMessage(whole: string, language: string | undefined, lexicon
   // The same cut as the n-grams' for the stems and concepts: a question is in the first few sentences.
   const text = whole.slice(0, MAX_FEATURE_TEXT);
   const folded = words(normalizeText(text));
-  return { spelling: spellingOf(text, language), words: folded, concepts: lexicon.concepts(folded, language) };
+  const stem = language === undefined ? undefined : stemmerFor(language);
+  const stems = stem ? folded.map((word) => stem(word)) : folded;
+  // Stems are named features only where the language has a stemmer: elsewhere they are the words, already counted.
+  const spelling = hashedFeatures(text, FEATURES, stem ? stems.map((s) => `s:${s}`) : []);
+  return { spelling, words: folded, stems, concepts: lexicon.concepts(folded, language) };
 }
 
 /** The matcher's features of a reading: its spelling plus its concepts (see {@link meaningOf}). */
@@ -95,10 +95,6 @@ function featuresOf(reading: MessageReading): SparseVector {
   return sumOfVectors(reading.spelling, meaningOf(reading.concepts, MEANING_WEIGHT));
 }
 
-/** The letters, words and stems of a text, as one unit vector: the matcher's spelling view. */
-function spellingOf(text: string, language: string | undefined): SparseVector {
-  return hashedFeatures(text, FEATURES, stemsOf(text, language));
-}
 
 /** Off-topic examples (columns `lang`, `text`). */
 export function readOffTopic(path = OFF_TOPIC_PATH): { language: string; text: string }[] {
@@ -111,6 +107,13 @@ let shippedExamples: readonly { language: string; text: string }[] | undefined;
 export function shippedOffTopic(): readonly { language: string; text: string }[] {
   shippedExamples ??= readOffTopic();
   return shippedExamples;
+}
+
+/** The concepts that define an entry: named by at least a third of its question variants' readings; sorted. */
+export function definingConcepts(variants: readonly MessageReading[]): string[] {
+  const counts = new Map<string, number>();
+  for (const reading of variants) for (const concept of reading.concepts) counts.set(concept, (counts.get(concept) ?? 0) + 1);
+  return [...counts].filter(([, count]) => count * 3 >= variants.length).map(([concept]) => concept).sort();
 }
 
 /** A reader that remembers what it read (for texts read more than once while bases are built, never customers'). */

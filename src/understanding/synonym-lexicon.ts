@@ -110,8 +110,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
         lengths.push(folded.length);
         concepts.set(concept, lengths);
         byStem.set(key, concepts);
-      }
-      else if (termWords.length <= MAX_TERM_WORDS) {
+      } else if (termWords.length <= MAX_TERM_WORDS) {
         const stems = termWords.map((word) => `${language}:${stem(word)}`);
         const key = stems[0] ?? '';
         const starting = byFirstStem.get(key) ?? [];
