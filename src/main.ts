@@ -4,9 +4,6 @@ import { ConfigError } from './errors.js';
 import { startService } from './service.js';
 
 const startedAt = performance.now();
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { appendFileSync } from 'node:fs';
-if (process.env.TEMP_ELD) { const h = monitorEventLoopDelay({ resolution: 2 }); h.enable(); setInterval(() => { appendFileSync(process.env.TEMP_ELD!, `${Math.round(performance.now())} max ${(h.max / 1e6).toFixed(0)} p99 ${(h.percentile(99) / 1e6).toFixed(0)} mean ${(h.mean / 1e6).toFixed(1)}\n`); h.reset(); }, 1000).unref(); }
 try {
   const service = await startService(loadConfig());
   service.logger.info(
