@@ -8,6 +8,7 @@
  */
 import { projectPath } from '../paths.js';
 import { normalizeText, words } from '../engine/text-normalize.js';
+import { countryNameRows } from './country-names.js';
 import { readTsv } from './labelled-rows.js';
 import { isTruncationStemmed, stemmerFor } from './stemmers.js';
 
@@ -194,11 +195,10 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   };
 }
 
-/** A lexicon file (columns `concept`, `lang`, `terms`). */
+/** A lexicon file (columns `concept`, `lang`, `terms`), with the names of the world's countries in its languages. */
 export function loadSynonymLexicon(path = SYNONYMS_PATH): SynonymLexicon {
-  return createSynonymLexicon(
-    readTsv(path).map((row) => ({ concept: row.concept ?? '', language: row.lang ?? '', terms: (row.terms ?? '').split('|') })),
-  );
+  const rows = readTsv(path).map((row) => ({ concept: row.concept ?? '', language: row.lang ?? '', terms: (row.terms ?? '').split('|') }));
+  return createSynonymLexicon([...rows, ...countryNameRows(rows)]);
 }
 
 let shipped: SynonymLexicon | undefined;

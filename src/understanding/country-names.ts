@@ -1,0 +1,62 @@
+/**
+ * The world's country names in every lexicon language, from the ICU data Node ships (Intl.DisplayNames), as
+ * lexicon rows. A customer who names a country in a support question is nearly always asking about somewhere
+ * else than home: "how much is shipping to Japan", "can I send money to India", "does my phone work in Turkey"
+ * — so the names also count as "abroad" and "international", the concepts a base's own variants use for
+ * those questions ("do you ship abroad?"). Without them, only the countries a base happened to list matched.
+ */
+import { normalizeText } from '../engine/text-normalize.js';
+
+/** Region codes that are not one country (the EU, the UN, unknown, ICU's pseudo-regions). */
+const NOT_A_COUNTRY = /^(EU|EZ|UN|QO|ZZ|XA|XB)$/;
+
+/** Names this short are read as other words too often ("UK" is also Ukrainian's code, "US" a pronoun). */
+const MIN_NAME_LETTERS = 3;
+
+/** The concepts a country's name adds (see the module comment). */
+const COUNTRY_CONCEPTS = ['country'] as const;
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** Every ISO 3166-1 alpha-2 code ICU names. */
+function regionCodes(): string[] {
+  const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+  const codes: string[] = [];
+  for (const first of LETTERS) {
+    for (const second of LETTERS) {
+      const code = first + second;
+      if (!NOT_A_COUNTRY.test(code) && names.of(code) !== undefined) codes.push(code);
+    }
+  }
+  return codes;
+}
+
+interface LexiconRow {
+  concept: string;
+  language: string;
+  terms: readonly string[];
+}
+
+/**
+ * Lexicon rows naming every country in each language of `lexicon` (long and short forms: "Bosnia & Herzegovina"
+ * and "Bosnia"), under {@link COUNTRY_CONCEPTS} — except names the lexicon already gives another meaning in that
+ * language: Finnish "peru" (cancel), Polish "dania" (dishes), Latvian "latvija" (domestic), Spanish "bermudas".
+ */
+export function countryNameRows(lexicon: readonly LexiconRow[]): LexiconRow[] {
+  const otherMeaning = new Set<string>();
+  for (const { concept, language, terms } of lexicon) {
+    if (!(COUNTRY_CONCEPTS as readonly string[]).includes(concept)) for (const term of terms) otherMeaning.add(`${language}:${normalizeText(term)}`);
+  }
+  const codes = regionCodes();
+  return [...new Set(lexicon.map((row) => row.language))].flatMap((language) => {
+    const styles = (['long', 'short'] as const).map((style) => new Intl.DisplayNames([language], { type: 'region', style, fallback: 'none' }));
+    const terms = new Set<string>();
+    for (const code of codes) {
+      for (const names of styles) {
+        const name = names.of(code);
+        if (name !== undefined && [...name].length >= MIN_NAME_LETTERS && !otherMeaning.has(`${language}:${normalizeText(name)}`)) terms.add(name);
+      }
+    }
+    return COUNTRY_CONCEPTS.map((concept) => ({ concept, language, terms: [...terms] }));
+  });
+}
