@@ -32,9 +32,9 @@ describe('country names in the lexicon', function () {
     assert.ok(lexicon.concepts(words(normalizeText('czy wysyłacie do Japonii?')), 'pl').includes('country'), 'an inflected Polish name is found by its stem');
     const knowledge = createKnowledgeBase(
       [
-        { id: 'abroad', questions: { en: ['do you deliver to Germany?', 'can you ship to France?'] }, answers: { en: 'We ship to 30 countries.' } },
-        { id: 'cost', questions: { en: ['how much is delivery?', 'delivery cost'] }, answers: { en: 'Delivery is €5.' } },
-        { id: 'hours', questions: { en: ['when are you open?', 'opening hours'] }, answers: { en: '9 to 5.' } },
+        { id: 'abroad', questions: { en: ['do you deliver to Germany?', 'can you ship to France?'] }, answers: { en: 'We ship to 30 countries.' }, handoff: false, short: {} },
+        { id: 'cost', questions: { en: ['how much is delivery?', 'delivery cost'] }, answers: { en: 'Delivery is €5.' }, handoff: false, short: {} },
+        { id: 'hours', questions: { en: ['when are you open?', 'opening hours'] }, answers: { en: '9 to 5.' }, handoff: false, short: {} },
       ],
       { lexicon },
     );

@@ -97,6 +97,19 @@ describe('decide (pure)', () => {
     assert.deepEqual(decision.replies, ['Let me get a colleague for you.']);
   });
 
+  it("answers an unsure classifier's frustration when the base is sure; a sure one, another reason or an unsure base still goes to a person", () => {
+    const verdict = (reason: 'frustration' | 'sensitive_fraud', score: number, uncertain: boolean) => ({ label: reason, reason, score, source: 'classifier' as const, uncertain });
+    const sure = 'how long does shipping take?';
+    const unsureFrustration = decide({ ...base, text: sure, escalation: verdict('frustration', 0.7, true) }, context);
+    assert.equal(unsureFrustration.escalation, undefined);
+    assert.equal(unsureFrustration.entryId, 'shipping-time');
+    assert.equal(decide({ ...base, text: sure, escalation: verdict('frustration', 0.9, false) }, context).escalation, 'frustration');
+    assert.equal(decide({ ...base, text: sure, escalation: verdict('sensitive_fraud', 0.7, true) }, context).escalation, 'sensitive_fraud');
+    assert.equal(decide({ ...base, text: 'this is ridiculous', escalation: verdict('frustration', 0.7, true) }, context).escalation, 'frustration');
+    const confirmedByModel = { ...verdict('frustration', 0.7, false), source: 'model' as const };
+    assert.equal(decide({ ...base, text: sure, escalation: confirmedByModel }, context).escalation, 'frustration');
+  });
+
   it('stays silent while a person owns the conversation', () => {
     for (const state of ['queued', 'agent'] as const) {
       const decision = decide({ ...base, state, text: 'how long does shipping take?' }, context);
