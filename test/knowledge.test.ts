@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createKnowledgeBase,
+  factsOf,
   KnowledgeBaseError,
   loadKnowledgeBase,
   SHORT_ANSWER_MAX,
@@ -342,5 +343,17 @@ describe('synonym lexicon', () => {
 
   it('finds terms inside unspaced Chinese text', () => {
     assert.deepEqual(concepts('我的退款什么时候到账', 'zh'), ['refund']);
+  });
+});
+
+describe('facts of an answer', () => {
+  it('learns each sentence of a several-sentence answer on its own, but not one-word sentences or a one-sentence answer', () => {
+    assert.deepEqual(factsOf('We are at Hauptstraße 5. Yes. Tram line 4 stops at the door! Parking is free?'), [
+      'We are at Hauptstraße 5.',
+      'Tram line 4 stops at the door!',
+      'Parking is free?',
+    ]);
+    assert.deepEqual(factsOf('Shipping takes 2–4 business days.'), []);
+    assert.deepEqual(factsOf('営業時間は9時から18時です。 土曜日は10時から14時です。'), []);
   });
 });

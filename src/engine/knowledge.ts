@@ -137,6 +137,19 @@ function withExtraQuestions(
   return merged;
 }
 
+/** Words a sentence of an answer needs to be learnt on its own: shorter ones ("Yes.") name no fact. */
+const MIN_FACT_WORDS = 3;
+
+/**
+ * The sentences of an answer of several, each learnt on its own as well: a customer asks about one fact of it
+ * ("roses on Valentine's day?"), and in the whole answer's unit-length vector each fact's words weigh little.
+ * Dev CV (26 bases) at equal thresholds: 0.1–0.3 points fewer wrong answers, 0.2–1 more off-topic declined.
+ */
+export function factsOf(answer: string): string[] {
+  const sentences = answer.split(/(?<=[.!?。！？])\s+/u).filter((sentence) => sentence.split(/\s+/).length >= MIN_FACT_WORDS);
+  return sentences.length > 1 ? sentences : [];
+}
+
 function examplesOf(
   entries: readonly KnowledgeEntry[],
   options: KnowledgeBaseOptions,
@@ -147,7 +160,10 @@ function examplesOf(
   entries.forEach((entry, index) => {
     const questions = Object.entries(withExtraQuestions(entry.questions, options.extraQuestions?.[entry.id]));
     for (const [language, variants] of questions) for (const text of variants) examples.push({ entry: index, language, text, weight: 1 });
-    for (const [language, text] of Object.entries(entry.answers)) examples.push({ entry: index, language, text, weight: ANSWER_WEIGHT });
+    for (const [language, text] of Object.entries(entry.answers)) {
+      examples.push({ entry: index, language, text, weight: ANSWER_WEIGHT });
+      for (const sentence of factsOf(text)) examples.push({ entry: index, language, text: sentence, weight: ANSWER_WEIGHT / 2 });
+    }
     examples.push(...lexiconExamples(index, questions, lexicon, read));
   });
   // Off-topic text in a language no entry is asked in would teach "none" that language's letters, and every
