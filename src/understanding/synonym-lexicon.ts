@@ -48,10 +48,11 @@ const MIN_STEM = 4;
 /** How many other words may stand between the words of a term matched by stems. */
 const TERM_GAP = 2;
 
-/** A term of several words, by the stems of its words. */
+/** A term of several words, by the stems of its words; `order`, its place in the lexicon. */
 interface StemmedTerm {
   stems: readonly string[];
   concept: string;
+  order: number;
 }
 
 /** A concept a folded phrase names, with the languages that list the phrase under it. */
@@ -135,8 +136,11 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   const phraseStarts = new Set<string>();
   // One-word terms by stem key.
   const byStem = new Map<string, StemSense[]>();
-  // Several-word terms, under the stem of their first word (the other words are looked for around it).
-  const byFirstStem = new Map<string, StemmedTerm[]>();
+  // Several-word terms, under the stem of their first word and then of their second (the other words are looked
+  // for around the first): a message word's terms are picked by the stems near it instead of each being tried,
+  // as a common first word ("how", "wie") starts hundreds of terms.
+  const byFirstStems = new Map<string, Map<string, StemmedTerm[]>>();
+  let stemmedTerms = 0;
   // Chinese and Japanese are written without spaces: a "word" there is a whole clause, so their terms are
   // looked for inside the text.
   const inside = new Map<string, { term: string; concept: string }[]>();
@@ -180,7 +184,13 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
         const termWords = words(folded);
         if (termWords.length > MAX_TERM_WORDS) continue;
         const stems = termWords.map(keyOf);
-        listAt(byFirstStem, stems[0] ?? '').push({ stems, concept });
+        let bySecond = byFirstStems.get(stems[0] ?? '');
+        if (bySecond === undefined) {
+          bySecond = new Map();
+          byFirstStems.set(stems[0] ?? '', bySecond);
+        }
+        listAt(bySecond, stems[1] ?? '').push({ stems, concept, order: stemmedTerms });
+        stemmedTerms += 1;
       }
     }
   }
@@ -222,6 +232,26 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
     }
     return found;
   };
+  /**
+   * The concepts of the several-word terms whose first word is word i and whose other words stand near it (a
+   * term of n words: within n + TERM_GAP words either side), in the order the terms are listed.
+   */
+  const termsStartingAt = (stems: readonly string[], i: number): string[] => {
+    const bySecond = byFirstStems.get(stems[i] ?? '');
+    if (bySecond === undefined) return [];
+    const matched: StemmedTerm[] = [];
+    // Per term length, the stems its words may be among.
+    const around: (readonly string[])[] = [];
+    const widest = stems.slice(Math.max(0, i - MAX_TERM_WORDS - TERM_GAP), i + MAX_TERM_WORDS + TERM_GAP + 1);
+    for (const second of new Set(widest)) {
+      for (const term of bySecond.get(second) ?? []) {
+        const n = term.stems.length;
+        const near = (around[n] ??= stems.slice(Math.max(0, i - n - TERM_GAP), i + n + TERM_GAP + 1));
+        if (term.stems.every((key) => near.includes(key))) matched.push(term);
+      }
+    }
+    return matched.sort((a, b) => a.order - b.order).map((term) => term.concept);
+  };
   return {
     languages: [...new Set(rows.map((row) => row.language))].sort(),
     vocabulary,
@@ -243,10 +273,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
         if (found.size === before && stem && language !== undefined && COMPOUNDING.has(language)) {
           for (const concept of compoundParts(folded[i] ?? '', language, stem)) found.add(concept);
         }
-        for (const term of byFirstStem.get(stems[i] ?? '') ?? []) {
-          const near = stems.slice(Math.max(0, i - term.stems.length - TERM_GAP), i + term.stems.length + TERM_GAP + 1);
-          if (term.stems.every((key) => near.includes(key))) found.add(term.concept);
-        }
+        for (const concept of termsStartingAt(stems, i)) found.add(concept);
       }
       if (inside.size > 0 && folded.some((word) => UNSPACED_SCRIPT.test(word))) {
         const text = folded.join(' ');
