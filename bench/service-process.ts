@@ -16,13 +16,17 @@ export interface Server {
   startupMs: number;
 }
 
-/** Starts a script in its own Node process and waits for its "listening" log line to learn the port. */
-export async function startServer(script: string, env: Record<string, string>): Promise<Server> {
+/**
+ * Starts a script in its own Node process and waits for its "listening" log line to learn the port. A `.ts`
+ * script runs through tsx; a compiled `.js` one (dist/src/main.js, as `npm start` runs it) as it is.
+ */
+export async function startServer(script: string, env: Record<string, string>, options: { cwd?: string } = {}): Promise<Server> {
   const started = performance.now();
   // BENCH_CPU_PROF=<dir> profiles every child (node --cpu-prof); the profile is written when it exits.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
-    cwd: projectPath(),
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, projectPath(script)], {
+    cwd: options.cwd ?? projectPath(),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

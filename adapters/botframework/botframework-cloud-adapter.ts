@@ -2,18 +2,11 @@
  * botbuilder's CloudAdapter, configured from our credentials. It is the only place the SDK's authentication
  * lives: JWT validation of inbound requests, tokens for outbound connector calls.
  */
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
-  type Activity,
-  type ConversationReference,
-  type InvokeResponse,
-  type TurnContext,
-} from 'botbuilder';
+import type { Activity, ConversationReference, InvokeResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { createConnectorTransport, type ConnectorTransportOptions } from './botframework-connector-transport.js';
 import { SERVICE_URL_CLAIM, type ServiceUrlVoucher } from './botframework-service-url.js';
+import { botbuilder } from './botbuilder-sdk.js';
 
 /** Credentials of the bot's Azure app registration; none at all means anonymous local development. */
 export interface BotCredentials {
@@ -47,17 +40,6 @@ export interface BotConnector {
   continueConversation(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
 }
 
-/**
- * `CloudAdapter.process` would do the HTTP part too, but it answers a bad request with a bare 400 and logs
- * failures with `console.error`; our route validates with reasons and logs through pino, so it calls the
- * adapter's protected `processActivity` (authentication, connector client, middleware, turn) directly.
- */
-class TurnRunner extends CloudAdapter {
-  runTurn(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
-    return this.processActivity(authHeader, activity, logic);
-  }
-}
-
 /** The claims of the identity the SDK authenticated, as CloudAdapter keeps it in the turn state. */
 const identitySchema = z.object({ claims: z.array(z.object({ type: z.string(), value: z.unknown() })) });
 
@@ -86,6 +68,18 @@ function endpointConfiguration(endpoints: BotAuthEndpoints): Record<string, stri
  * (see botframework-connector-transport.ts).
  */
 export function createBotConnector(credentials: BotCredentials | undefined, transport: ConnectorTransportOptions = {}, endpoints?: BotAuthEndpoints): BotConnector {
+  // Loaded here, when the channel is configured (see botbuilder-sdk.ts).
+  const { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory } = botbuilder();
+  /**
+   * `CloudAdapter.process` would do the HTTP part too, but it answers a bad request with a bare 400 and logs
+   * failures with `console.error`; our route validates with reasons and logs through pino, so it calls the
+   * adapter's protected `processActivity` (authentication, connector client, middleware, turn) directly.
+   */
+  class TurnRunner extends CloudAdapter {
+    runTurn(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+      return this.processActivity(authHeader, activity, logic);
+    }
+  }
   const factory = new ConfigurationServiceClientCredentialFactory(
     credentials
       ? {

@@ -2,10 +2,11 @@
  * Bot Framework Activity → what Switchboard does with it. Pure: no I/O, the clock is an argument, so the
  * mapping is tested on recorded Web Chat and Teams activities (test/fixtures/botframework/).
  */
-import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
 import type { Address, ChannelHints, Inbound, Media } from '../../src/model.js';
 import { stripNonCharacters } from '../../src/unicode-text.js';
 import { activitySchema, describeIssue, type ParsedActivity } from './botframework-schemas.js';
+import { botbuilder } from './botbuilder-sdk.js';
 
 /** What one inbound activity means to us. */
 export type BotFrameworkEvent =
@@ -31,7 +32,7 @@ export function addressOf(activity: ParsedActivity): Address {
  * required; the schema has validated everything `getConversationReference` reads.
  */
 function referenceOf(activity: ParsedActivity): Partial<ConversationReference> {
-  return TurnContext.getConversationReference(activity as unknown as Partial<Activity>);
+  return botbuilder().TurnContext.getConversationReference(activity as unknown as Partial<Activity>);
 }
 
 /** Display names longer than this are cut: a name is shown to staff, not read as a message. */

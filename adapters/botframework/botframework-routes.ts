@@ -6,7 +6,7 @@
  * the conversation already uses.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Address, ChannelHints, Receive } from '../../src/model.js';
 import { mapActivity, type BotFrameworkEvent } from './botframework-inbound.js';
@@ -16,6 +16,7 @@ import { bodyParserErrorType, ForbiddenError } from '../../src/errors.js';
 import { createRefusalLog } from '../../src/refusal-log.js';
 import { conversationReferenceSchema } from './botframework-schemas.js';
 import { serviceUrlRefusal, type ServiceUrlVoucher } from './botframework-service-url.js';
+import { botbuilder } from './botbuilder-sdk.js';
 
 export interface BotFrameworkRoutesOptions {
   connector: BotConnector;
@@ -59,7 +60,7 @@ export function createBotFrameworkRouter(options: BotFrameworkRoutesOptions): Ro
 
   async function sendTyping(context: TurnContext, conversationId: string): Promise<void> {
     try {
-      await context.sendActivity({ type: ActivityTypes.Typing });
+      await context.sendActivity({ type: botbuilder().ActivityTypes.Typing });
     } catch (error) {
       // Only a hint to the customer: the answer itself goes through the outbox, which retries and dead-letters.
       logger.warn({ err: toChannelError(error, conversationId) }, 'typing indicator not delivered');

@@ -6,7 +6,6 @@
  * looks the person up, acts on the handoff and tells them privately when it could not.
  */
 import express, { type Router } from 'express';
-import { App, ExpressReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../../src/logger.js';
 import { SignatureError } from '../../src/errors.js';
@@ -16,6 +15,7 @@ import { deskEventOfAction, deskEventOfMessage, parseDeskEvent, type DeskEvent }
 import { createRefusalLog } from '../../src/refusal-log.js';
 import { stripNonCharacters } from '../../src/unicode-text.js';
 import { createBoltLogger } from './bolt-logger.js';
+import { bolt } from './bolt-sdk.js';
 import { verifySlackSignature } from './slack-signature.js';
 import { ACTION_IDS, cardBlocks, cardText } from './slack-blocks.js';
 import { threadPostMessage } from './slack-thread-posts.js';
@@ -184,6 +184,7 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
         Object.assign(req, { rawBody: Buffer.from(rawBody) });
         next();
       });
+      const { App, ExpressReceiver } = bolt();
       const receiver = new ExpressReceiver({
         signingSecret: options.signingSecret,
         signatureVerification: false,

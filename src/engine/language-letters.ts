@@ -108,19 +108,28 @@ function stringsOf(value: unknown): string[] {
 const UNITS = ['centimeter', 'day', 'hour', 'kilogram', 'kilometer', 'liter', 'meter', 'minute', 'month', 'second', 'week', 'year', 'gram', 'percent'] as const;
 const FIELDS = ['era', 'year', 'quarter', 'month', 'weekOfYear', 'weekday', 'day', 'dayPeriod', 'hour', 'minute', 'second', 'timeZoneName'] as const;
 
-/** Native words ICU knows for a language: month and weekday names, relative times, date fields, units, its own name. */
+/**
+ * Native words ICU knows for a language: month and weekday names, relative times, date fields, units, its own
+ * name. Each formatter is made once per language: making one costs far more than formatting with it.
+ */
 function calendarWords(language: string): string {
   const words: string[] = [];
+  const dayOfMonth = new Intl.DateTimeFormat(language, { month: 'long', day: 'numeric', timeZone: 'UTC' });
+  const monthName = new Intl.DateTimeFormat(language, { month: 'long', timeZone: 'UTC' });
   for (let month = 0; month < 12; month += 1) {
     const date = new Date(Date.UTC(2024, month, 15));
-    words.push(new Intl.DateTimeFormat(language, { month: 'long', day: 'numeric', timeZone: 'UTC' }).format(date), new Intl.DateTimeFormat(language, { month: 'long', timeZone: 'UTC' }).format(date));
+    words.push(dayOfMonth.format(date), monthName.format(date));
   }
-  for (let day = 1; day <= 7; day += 1) words.push(new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, day))));
+  const weekday = new Intl.DateTimeFormat(language, { weekday: 'long', timeZone: 'UTC' });
+  for (let day = 1; day <= 7; day += 1) words.push(weekday.format(new Date(Date.UTC(2024, 0, day))));
   const relative = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
   for (const unit of ['year', 'month', 'week', 'day', 'hour', 'minute'] as const) for (const n of [-2, -1, 0, 1, 2, 5]) words.push(relative.format(n, unit));
   const fields = new Intl.DisplayNames([language], { type: 'dateTimeField' });
   for (const field of FIELDS) words.push(fields.of(field) ?? '');
-  for (const unit of UNITS) for (const n of [1, 2, 5]) words.push(new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(n));
+  for (const unit of UNITS) {
+    const format = new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' });
+    for (const n of [1, 2, 5]) words.push(format.format(n));
+  }
   words.push(new Intl.DisplayNames([language], { type: 'language' }).of(language) ?? '');
   return words.join(' ');
 }

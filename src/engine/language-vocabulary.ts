@@ -20,33 +20,24 @@ export interface LanguageVocabulary {
   votes(text: string): VocabularyVotes;
 }
 
-/** Built vocabularies per lexicon and served set: each service builds a detector, and the table is tens of megabytes. */
-const built = new WeakMap<SynonymLexicon, Map<string, LanguageVocabulary>>();
-
+/**
+ * The vocabulary of `lexicon` restricted to the served languages. A term's telling languages are found when a
+ * text is read, from the lexicon's own table: a table of its own was 200k entries to build at every start
+ * (tens of megabytes) for the few terms a text has.
+ */
 export function createLanguageVocabulary(lexicon: SynonymLexicon, served: ReadonlySet<string>): LanguageVocabulary {
-  const key = [...served].sort().join(',');
-  const forLexicon = built.get(lexicon) ?? new Map<string, LanguageVocabulary>();
-  built.set(lexicon, forLexicon);
-  const known = forLexicon.get(key);
-  if (known) return known;
-  const vocabulary = buildVocabulary(lexicon, served);
-  forLexicon.set(key, vocabulary);
-  return vocabulary;
-}
-
-function buildVocabulary(lexicon: SynonymLexicon, served: ReadonlySet<string>): LanguageVocabulary {
-  const telling = new Map<string, readonly string[]>();
-  for (const [term, languages] of lexicon.vocabulary) {
-    const ours = languages.filter((l) => served.has(l));
-    if (ours.length > 0 && ours.length <= MAX_LANGUAGES_PER_WORD) telling.set(term, ours);
-  }
+  /** The served languages that write `term`, when they are few enough to tell something (else none). */
+  const tellingLanguages = (term: string): readonly string[] => {
+    const ours = (lexicon.vocabulary.get(term) ?? []).filter((l) => served.has(l));
+    return ours.length <= MAX_LANGUAGES_PER_WORD ? ours : [];
+  };
   return {
     votes(text) {
       const folded = words(normalizeText(text));
       const votes = new Map<string, number>();
       for (let i = 0; i < folded.length; i += 1) {
         for (let n = 1; n <= MAX_TERM_WORDS && i + n <= folded.length; n += 1) {
-          for (const language of telling.get(folded.slice(i, i + n).join(' ')) ?? []) votes.set(language, (votes.get(language) ?? 0) + 1);
+          for (const language of tellingLanguages(folded.slice(i, i + n).join(' '))) votes.set(language, (votes.get(language) ?? 0) + 1);
         }
       }
       return votes;

@@ -14,11 +14,17 @@ const EXTRA_FOLDS: Readonly<Record<string, string>> = {
   ı: 'i',
 };
 
+/** Any UTF-16 code unit beyond ASCII (surrogates included: the regular expression has no `u` flag). */
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /**
  * Folds text for matching: NFC → lowercase → strip accents (Latin, Greek, Cyrillic) → punctuation and symbols collapsed to single
  * spaces. So "Pasūtījumu?!" and "pasutijumu" fold to the same string.
  */
 export function normalizeText(text: string): string {
+  // Over half of the lexicon's terms and most messages are plain ASCII, where the Unicode steps change nothing
+  // but cost most of the start-up's folding: there the letters are a–z and the digits 0–9, and nothing else is.
+  if (!NON_ASCII.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   return text
     .normalize('NFC')
     .toLowerCase()

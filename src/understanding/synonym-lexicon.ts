@@ -49,10 +49,73 @@ const MIN_STEM = 4;
 /** How many other words may stand between the words of a term matched by stems. */
 const TERM_GAP = 2;
 
-/** A term of several words, by the stems of its words. */
+/** A term of several words, by the stems of its words; `order`, its place in the lexicon. */
 interface StemmedTerm {
   stems: readonly string[];
   concept: string;
+  order: number;
+}
+
+/** A concept a folded phrase names, with the languages that list the phrase under it. */
+interface PhraseSense {
+  concept: string;
+  languages: readonly string[];
+}
+
+/** A concept a one-word term names by its stem, with the lengths of the terms (see TRUNCATED_LENGTH_SLACK). */
+interface StemSense {
+  concept: string;
+  lengths: number[];
+}
+
+/** The list under `key`, created when new. */
+function listAt<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (list === undefined) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
+}
+
+/** The sense of `concept` among `senses`, or undefined. */
+function senseFor<T extends { concept: string }>(senses: readonly T[], concept: string): T | undefined {
+  for (const sense of senses) if (sense.concept === concept) return sense;
+  return undefined;
+}
+
+/**
+ * Lists of languages, shared: nearly every term is listed in one language, so one array per language serves
+ * them all (a list per term and concept would be some 400k more objects to build at every start); a list that
+ * grows is copied.
+ */
+function languageLists(): (list: readonly string[] | undefined, language: string) => readonly string[] {
+  const single = new Map<string, readonly string[]>();
+  return (list, language) => {
+    if (list !== undefined) return list.includes(language) ? list : [...list, language];
+    let one = single.get(language);
+    if (one === undefined) {
+      one = [language];
+      single.set(language, one);
+    }
+    return one;
+  };
+}
+
+/**
+ * A language's stem keys (`language:stem`) of words, each word stemmed once: the lexicon's terms repeat their
+ * words (364k word stems, 177k distinct), and stemming is the larger part of building it.
+ */
+function memoizedStemKeys(language: string, stem: (word: string) => string): (word: string) => string {
+  const keys = new Map<string, string>();
+  return (word) => {
+    let key = keys.get(word);
+    if (key === undefined) {
+      key = `${language}:${stem(word)}`;
+      keys.set(word, key);
+    }
+    return key;
+  };
 }
 
 export interface SynonymLexicon {
@@ -67,56 +130,68 @@ export interface SynonymLexicon {
 }
 
 export function createSynonymLexicon(rows: readonly { concept: string; language: string; terms: readonly string[] }[]): SynonymLexicon {
-  // Folded term → concept → the languages listing it under that concept.
-  const byPhrase = new Map<string, Map<string, Set<string>>>();
+  // Folded term → the concepts it names, with the languages listing it under each.
+  const byPhrase = new Map<string, PhraseSense[]>();
   // The first words of terms of several words: only a message word among them can start one (saves building
   // every 2-, 3- and 4-word sequence of every message).
   const phraseStarts = new Set<string>();
-  // One-word terms by stem: concept → the lengths of the terms (see TRUNCATED_LENGTH_SLACK).
-  const byStem = new Map<string, Map<string, number[]>>();
-  // Several-word terms, under the stem of their first word (the other words are looked for around it).
-  const byFirstStem = new Map<string, StemmedTerm[]>();
+  // One-word terms by stem key.
+  const byStem = new Map<string, StemSense[]>();
+  // Several-word terms, under the stem of their first word and then of their second (the other words are looked
+  // for around the first): a message word's terms are picked by the stems near it instead of each being tried,
+  // as a common first word ("how", "wie") starts hundreds of terms.
+  const byFirstStems = new Map<string, Map<string, StemmedTerm[]>>();
+  let stemmedTerms = 0;
   // Chinese and Japanese are written without spaces: a "word" there is a whole clause, so their terms are
   // looked for inside the text.
   const inside = new Map<string, { term: string; concept: string }[]>();
   const listed = new Map<string, readonly string[]>();
-  const vocabulary = new Map<string, string[]>();
+  const vocabulary = new Map<string, readonly string[]>();
+  const withLanguage = languageLists();
+  // Only while building: the stem keys of the terms' words per language (the messages' are in stemKeys below).
+  const termStemKeys = new Map<string, (word: string) => string>();
   for (const { concept, language, terms } of rows) {
     listed.set(`${concept}\t${language}`, terms);
     const stem = stemmerFor(language);
+    let keyOf = termStemKeys.get(language);
+    if (stem && keyOf === undefined) {
+      keyOf = memoizedStemKeys(language, stem);
+      termStemKeys.set(language, keyOf);
+    }
     for (const term of terms) {
       const folded = normalizeText(term);
       if (folded === '') continue;
-      const languages = vocabulary.get(folded) ?? [];
-      if (!languages.includes(language)) languages.push(language);
-      vocabulary.set(folded, languages);
+      const known = vocabulary.get(folded);
+      const languages = withLanguage(known, language);
+      if (languages !== known) vocabulary.set(folded, languages);
+      const space = folded.indexOf(' ');
       if (UNSPACED_SCRIPT.test(folded)) {
         // Under their first character: a message is searched at each of its characters for the terms starting there.
-        const first = folded[0] ?? '';
-        const starting = inside.get(first) ?? [];
-        starting.push({ term: folded, concept });
-        inside.set(first, starting);
+        listAt(inside, folded[0] ?? '').push({ term: folded, concept });
       } else {
-        const concepts = byPhrase.get(folded) ?? new Map<string, Set<string>>();
-        concepts.set(concept, (concepts.get(concept) ?? new Set<string>()).add(language));
-        byPhrase.set(folded, concepts);
-        if (folded.includes(' ')) phraseStarts.add(folded.slice(0, folded.indexOf(' ')));
+        const senses = listAt(byPhrase, folded);
+        const sense = senseFor(senses, concept);
+        if (sense) sense.languages = withLanguage(sense.languages, language);
+        else senses.push({ concept, languages: withLanguage(undefined, language) });
+        if (space !== -1) phraseStarts.add(folded.slice(0, space));
       }
-      if (!stem) continue;
-      const termWords = words(folded);
-      if (termWords.length === 1) {
-        const key = `${language}:${stem(folded)}`;
-        const concepts = byStem.get(key) ?? new Map<string, number[]>();
-        const lengths = concepts.get(concept) ?? [];
-        lengths.push(folded.length);
-        concepts.set(concept, lengths);
-        byStem.set(key, concepts);
-      } else if (termWords.length <= MAX_TERM_WORDS) {
-        const stems = termWords.map((word) => `${language}:${stem(word)}`);
-        const key = stems[0] ?? '';
-        const starting = byFirstStem.get(key) ?? [];
-        starting.push({ stems, concept });
-        byFirstStem.set(key, starting);
+      if (!keyOf) continue;
+      if (space === -1) {
+        const senses = listAt(byStem, keyOf(folded));
+        const sense = senseFor(senses, concept);
+        if (sense) sense.lengths.push(folded.length);
+        else senses.push({ concept, lengths: [folded.length] });
+      } else {
+        const termWords = words(folded);
+        if (termWords.length > MAX_TERM_WORDS) continue;
+        const stems = termWords.map(keyOf);
+        let bySecond = byFirstStems.get(stems[0] ?? '');
+        if (bySecond === undefined) {
+          bySecond = new Map();
+          byFirstStems.set(stems[0] ?? '', bySecond);
+        }
+        listAt(bySecond, stems[1] ?? '').push({ stems, concept, order: stemmedTerms });
+        stemmedTerms += 1;
       }
     }
   }
@@ -137,14 +212,14 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
   const stemConcepts = function* (word: string, key: string, language: string): Generator<string> {
     if (key.length - language.length - 1 < MIN_STEM) return;
     const truncated = isTruncationStemmed(language);
-    for (const [concept, lengths] of byStem.get(key) ?? []) {
+    for (const { concept, lengths } of byStem.get(key) ?? []) {
       if (!truncated || lengths.some((length) => Math.abs(length - word.length) <= TRUNCATED_LENGTH_SLACK)) yield concept;
     }
   };
   /** The concepts a folded phrase names in `language` (any language's when it is unknown). */
   const phraseConcepts = function* (phrase: string, language: string | undefined): Generator<string> {
-    for (const [concept, languages] of byPhrase.get(phrase) ?? []) {
-      if (language === undefined || languages.has(language) || languages.size >= INTERNATIONAL_LANGUAGES) yield concept;
+    for (const { concept, languages } of byPhrase.get(phrase) ?? []) {
+      if (language === undefined || languages.includes(language) || languages.length >= INTERNATIONAL_LANGUAGES) yield concept;
     }
   };
   /** The concepts a compound's first or last part names, as a word or by its stem. */
@@ -157,6 +232,26 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       }
     }
     return found;
+  };
+  /**
+   * The concepts of the several-word terms whose first word is word i and whose other words stand near it (a
+   * term of n words: within n + TERM_GAP words either side), in the order the terms are listed.
+   */
+  const termsStartingAt = (stems: readonly string[], i: number): string[] => {
+    const bySecond = byFirstStems.get(stems[i] ?? '');
+    if (bySecond === undefined) return [];
+    const matched: StemmedTerm[] = [];
+    // Per term length, the stems its words may be among.
+    const around: (readonly string[])[] = [];
+    const widest = stems.slice(Math.max(0, i - MAX_TERM_WORDS - TERM_GAP), i + MAX_TERM_WORDS + TERM_GAP + 1);
+    for (const second of new Set(widest)) {
+      for (const term of bySecond.get(second) ?? []) {
+        const n = term.stems.length;
+        const near = (around[n] ??= stems.slice(Math.max(0, i - n - TERM_GAP), i + n + TERM_GAP + 1));
+        if (term.stems.every((key) => near.includes(key))) matched.push(term);
+      }
+    }
+    return matched.sort((a, b) => a.order - b.order).map((term) => term.concept);
   };
   return {
     languages: [...new Set(rows.map((row) => row.language))].sort(),
@@ -179,10 +274,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
         if (found.size === before && stem && language !== undefined && COMPOUNDING.has(language)) {
           for (const concept of compoundParts(folded[i] ?? '', language, stem)) found.add(concept);
         }
-        for (const term of byFirstStem.get(stems[i] ?? '') ?? []) {
-          const near = stems.slice(Math.max(0, i - term.stems.length - TERM_GAP), i + term.stems.length + TERM_GAP + 1);
-          if (term.stems.every((key) => near.includes(key))) found.add(term.concept);
-        }
+        for (const concept of termsStartingAt(stems, i)) found.add(concept);
       }
       if (inside.size > 0 && folded.some((word) => UNSPACED_SCRIPT.test(word))) {
         const text = folded.join(' ');
