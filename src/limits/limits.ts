@@ -98,6 +98,9 @@ async function openBackend({ limits, databaseUrl, logger }: OpenLimitsOptions, d
   if (databaseUrl) {
     const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    // An idle client losing its connection (a database restart) emits 'error' on the pool; unhandled, it would
+    // crash the process, as the store's pool would without its listener.
+    pool.on('error', (error) => logger.error({ err: error }, 'limits: idle PostgreSQL connection failed'));
     const buckets = await createPostgresBucketStore(pool, logger);
     const counters = await new Promise<RateLimiterPostgres>((resolve, reject) => {
       const limiter: RateLimiterPostgres = new RateLimiterPostgres(
