@@ -14,7 +14,6 @@
 import type { Logger } from '../logger.js';
 import { SwitchboardError } from '../errors.js';
 import { createPumpLoop, type Wakes } from '../pump-loop.js';
-import { sharedIoFairGate, type IoFairGate } from '../io-fair-gate.js';
 import { createSystemClock, type Clock, type ScheduledTimer } from '../handoff/clock.js';
 import { backoffDelay, type BackoffOptions } from '../outbox/backoff.js';
 
@@ -54,8 +53,6 @@ export interface InboxWorkerOptions<Item> {
   backoff?: BackoffOptions;
   clock?: Clock;
   random?: () => number;
-  /** Where turns wait to start, so that webhooks are served between them (see io-fair-gate.ts). */
-  gate?: IoFairGate;
 }
 
 export interface InboxWorker {
@@ -88,7 +85,6 @@ export function createInboxWorker<Item>(options: InboxWorkerOptions<Item>): Inbo
   const concurrency = options.concurrency ?? INBOX_DEFAULTS.concurrency;
   const maxAttempts = options.maxAttempts ?? INBOX_DEFAULTS.maxAttempts;
   const backoff = options.backoff ?? INBOX_DEFAULTS.backoff;
-  const gate = options.gate ?? sharedIoFairGate;
   const now = () => clock.now();
 
   let running = false;
@@ -129,9 +125,8 @@ export function createInboxWorker<Item>(options: InboxWorkerOptions<Item>): Inbo
 
   function launch(item: Item): void {
     const id = queue.idOf(item);
-    const turn = gate
-      .pass()
-      .then(() => options.answer(item))
+    const turn = options
+      .answer(item)
       .then(() => queue.finish?.(id, now()))
       .catch((error: unknown) => settleFailure(item, error))
       .catch((error: unknown) => logger.error({ inbox: name, id, err: error }, 'failed turn could not be settled; its lease will run out'))
