@@ -340,6 +340,8 @@ describe('language', () => {
       });
       assert.equal(post.status, 202);
       const { messageId } = (await post.json()) as { messageId: number };
+      // The webhook acknowledges on record; the turn runs after it.
+      await service.idle();
 
       const history = await fetch(`${service.url}/web/history?visitorId=${visitorId}`);
       assert.equal(history.status, 200);
