@@ -1,9 +1,7 @@
 /**
  * The world's country names in every lexicon language, from the ICU data Node ships (Intl.DisplayNames), as
- * lexicon rows. A customer who names a country in a support question is nearly always asking about somewhere
- * else than home: "how much is shipping to Japan", "can I send money to India", "does my phone work in Turkey"
- * — so the names also count as "abroad" and "international", the concepts a base's own variants use for
- * those questions ("do you ship abroad?"). Without them, only the countries a base happened to list matched.
+ * lexicon rows under one concept, so "do you ship to Japan?" meets a variant that names another country ("do you
+ * deliver to Germany?"). Not also "abroad": off-topic messages naming the home country were then answered.
  */
 import { normalizeText } from '../engine/text-normalize.js';
 
@@ -13,8 +11,7 @@ const NOT_A_COUNTRY = /^(EU|EZ|UN|QO|ZZ|XA|XB)$/;
 /** Names this short are read as other words too often ("UK" is also Ukrainian's code, "US" a pronoun). */
 const MIN_NAME_LETTERS = 3;
 
-/** The concepts a country's name adds (see the module comment). */
-const COUNTRY_CONCEPTS = ['country'] as const;
+const COUNTRY_CONCEPT = 'country';
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -39,13 +36,13 @@ interface LexiconRow {
 
 /**
  * Lexicon rows naming every country in each language of `lexicon` (long and short forms: "Bosnia & Herzegovina"
- * and "Bosnia"), under {@link COUNTRY_CONCEPTS} — except names the lexicon already gives another meaning in that
+ * and "Bosnia"), under {@link COUNTRY_CONCEPT} — except names the lexicon already gives another meaning in that
  * language: Finnish "peru" (cancel), Polish "dania" (dishes), Latvian "latvija" (domestic), Spanish "bermudas".
  */
 export function countryNameRows(lexicon: readonly LexiconRow[]): LexiconRow[] {
   const otherMeaning = new Set<string>();
   for (const { concept, language, terms } of lexicon) {
-    if (!(COUNTRY_CONCEPTS as readonly string[]).includes(concept)) for (const term of terms) otherMeaning.add(`${language}:${normalizeText(term)}`);
+    if (concept !== COUNTRY_CONCEPT) for (const term of terms) otherMeaning.add(`${language}:${normalizeText(term)}`);
   }
   const codes = regionCodes();
   return [...new Set(lexicon.map((row) => row.language))].flatMap((language) => {
@@ -57,6 +54,6 @@ export function countryNameRows(lexicon: readonly LexiconRow[]): LexiconRow[] {
         if (name !== undefined && [...name].length >= MIN_NAME_LETTERS && !otherMeaning.has(`${language}:${normalizeText(name)}`)) terms.add(name);
       }
     }
-    return COUNTRY_CONCEPTS.map((concept) => ({ concept, language, terms: [...terms] }));
+    return { concept: COUNTRY_CONCEPT, language, terms: [...terms] };
   });
 }
