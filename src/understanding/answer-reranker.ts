@@ -51,6 +51,8 @@ export const RERANK_FEATURES = [
   'probabilityIfAsked',
   'ownWords',
   'ownWordsMargin',
+  'sharedIfAsked',
+  'matcherRank',
 ] as const;
 
 export interface Candidate {
@@ -168,7 +170,7 @@ export function createCandidateFinder(
       const { concepts } = reading;
       const stems = language === undefined ? [] : [...new Set(stemKeys(reading, language))];
       const languageAsked = language !== undefined && askedLanguages.has(language) ? 1 : 0;
-      const rows = order.map((index) => {
+      const rows = order.map((index, rank) => {
         const profile = profiles[index] as EntryProfile;
         const probability = view.entries[index] ?? 0;
         const spellingScore = profile.variants.reduce((max, variant) => Math.max(max, dot(variant, query)), 0);
@@ -218,6 +220,8 @@ export function createCandidateFinder(
             probability * languageAsked,
             ownWords,
             0,
+            shared * languageAsked,
+            rank,
           ],
         };
       });
