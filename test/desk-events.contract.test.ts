@@ -43,6 +43,27 @@ function describeDeskEventsContract(name: string, makeStore: () => Promise<Store
       assert.deepEqual(await store.claimDeskEvents(now, LEASE_MS, 10), []);
       assert.deepEqual((await store.claimDeskEvents(new Date(now.getTime() + 1000), LEASE_MS, 10)).map((e) => [e.eventId, e.attempts]), [['EvB1', 2]]);
     });
+
+    it('finishes a staff reply\'s event with the reply\'s queuing, so a repeat of its turn after a crash sends nothing', async () => {
+      const customer = await store.upsertCustomer({ channel: 'sms', id: '+15550001111' });
+      const { conversation } = await store.openConversation(customer, 'en');
+      const address = { channel: 'sms' as const, id: customer.addressId };
+      assert.equal(await store.recordDeskEvent(event('EvR1', 'C9:1.0')), true);
+      const [reply] = await store.claimDeskEvents(new Date(), LEASE_MS, 10);
+      assert.equal(reply?.eventId, 'EvR1');
+
+      await store.enqueueOutbound(conversation, [{ author: 'agent', agentName: 'Ana', text: 'Hi, Ana here.' }], address, { deskEvent: reply!.id });
+      // The process died before the inbox finished the event: after the lease, the event is not handed out again...
+      const later = await store.claimDeskEvents(new Date(Date.now() + 2 * LEASE_MS), LEASE_MS, 10);
+      assert.ok(!later.some((e) => e.eventId === 'EvR1'), 'the finished event is not leased again');
+      // ...and a worker that still held it queues nothing more.
+      await assert.rejects(
+        store.enqueueOutbound(conversation, [{ author: 'agent', agentName: 'Ana', text: 'Hi, Ana here.' }], address, { deskEvent: reply!.id }),
+        (error: Error & { code?: string }) => error.code === 'inbox_superseded',
+      );
+      const sent = (await store.listMessages(conversation.id)).filter((message) => message.author === 'agent');
+      assert.deepEqual(sent.map((message) => message.text), ['Hi, Ana here.']);
+    });
   });
 }
 

@@ -118,14 +118,14 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
     else await notifyFailure(event.at, agent.id, describeEnd(await actions.close(event.handoffId, agent)));
   }
 
-  async function reply(event: Extract<DeskEvent, { kind: 'agent_reply' }>, actions: HandoffActions): Promise<void> {
+  async function reply(event: Extract<DeskEvent, { kind: 'agent_reply' }>, deskEvent: number, actions: HandoffActions): Promise<void> {
     const text = stripNonCharacters(event.text);
     if (text.length > MAX_AGENT_REPLY_LENGTH) {
       await notifyFailure(event.at, event.userId, `Not sent: a reply to a customer may have at most ${MAX_AGENT_REPLY_LENGTH} characters (this one has ${text.length}).`);
       return;
     }
     const agent: Agent = { id: event.userId, name: await displayName(event.userId, undefined) };
-    await notifyFailure(event.at, agent.id, describeReply(await actions.agentReply(event.at, agent, text)));
+    await notifyFailure(event.at, agent.id, describeReply(await actions.agentReply(event.at, agent, text, deskEvent)));
   }
 
   const desk: SlackDesk = {
@@ -158,7 +158,7 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
       const event = parseDeskEvent(item.payload);
       if (!event) logger.error({ deskEventId: item.id }, 'unreadable recorded slack event; skipped');
       else if (event.kind === 'action') await act(event, actions);
-      else await reply(event, actions);
+      else await reply(event, item.id, actions);
     },
 
     routes(record) {

@@ -80,8 +80,11 @@ export interface HandoffActions {
   claim(handoffId: number, agent: Agent): Promise<ClaimOutcome>;
   handBack(handoffId: number, agent: Agent): Promise<EndOutcome>;
   close(handoffId: number, agent: Agent): Promise<EndOutcome>;
-  /** A staff message in a card's thread, to go to the customer. */
-  agentReply(at: DeskThread, agent: Agent, text: string): Promise<ReplyOutcome>;
+  /**
+   * A staff message in a card's thread, to go to the customer. `deskEvent` is its recorded event, finished with
+   * the reply's queuing in one transaction: a process that dies in between does not send it twice.
+   */
+  agentReply(at: DeskThread, agent: Agent, text: string, deskEvent?: number): Promise<ReplyOutcome>;
 }
 
 export type ClaimOutcome =

@@ -279,7 +279,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
     handBack: (handoffId, agent) => end(handoffId, agent, 'released'),
     close: (handoffId, agent) => end(handoffId, agent, 'closed'),
 
-    async agentReply(at, agent, text): Promise<ReplyOutcome> {
+    async agentReply(at, agent, text, deskEvent): Promise<ReplyOutcome> {
       const handoff = await store.findHandoffByThread(at.channel, at.thread);
       if (!handoff) return { delivered: false, why: 'not_a_handoff' };
       if (handoff.status === 'released' || handoff.status === 'closed') return { delivered: false, why: 'ended' };
@@ -293,7 +293,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       // The agent may write in any language; the model sees it and leaves text already in the customer's alone.
       const translated =
         options.textTranslator && conversation.language !== agentLanguage ? await options.textTranslator.translate(text, undefined, conversation.language) : undefined;
-      await options.outbox.enqueue(conversation, [{ author: 'agent', agentName: agent.name, text: translated ?? text }], addressOf(customer));
+      await options.outbox.enqueue(conversation, [{ author: 'agent', agentName: agent.name, text: translated ?? text }], addressOf(customer), { deskEvent });
       // The thread keeps the agent's original (their own message) and shows what the customer actually got.
       if (translated !== undefined) {
         await desk

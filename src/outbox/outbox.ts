@@ -4,14 +4,15 @@
  * and the worker; the worker subscribes with {@link Outbox.onQueued} once it exists.
  */
 import type { Address } from '../model.js';
-import type { Conversation, NewOutboundMessage, OutboxItem, Store } from '../store/store.js';
+import type { Conversation, EnqueueOptions, NewOutboundMessage, OutboxItem, Store } from '../store/store.js';
 
 export interface Outbox {
   /**
    * Stores the messages as replies of the conversation and queues their deliveries. With `answering`, the
-   * inbound message is marked processed in the same transaction (even with no messages), as `enqueueOutbound`.
+   * inbound message is marked processed in the same transaction (even with no messages), and with `deskEvent`
+   * the staff desk's event, as `enqueueOutbound`.
    */
-  enqueue(conversation: Conversation, messages: NewOutboundMessage[], address: Address, options?: { answering?: number }): Promise<OutboxItem[]>;
+  enqueue(conversation: Conversation, messages: NewOutboundMessage[], address: Address, options?: EnqueueOptions): Promise<OutboxItem[]>;
   /** Queues a dead letter again (due now, fresh retry window); see `Store.redriveOutbox`. */
   redrive(id: number, now: Date): Promise<{ item: OutboxItem; redriven: boolean } | undefined>;
   /** Called after anything was queued: a delivery worker looks now instead of at its next poll. */

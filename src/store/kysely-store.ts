@@ -35,6 +35,7 @@ import { conversationFromRow, customerFromRow, messageFromRow, outboxItemFromRow
 import type { Database } from './schema.js';
 import type {
   Conversation,
+  EnqueueOptions,
   ConversationPatch,
   HandledBy,
   NewSurvey,
@@ -215,13 +216,8 @@ export class KyselyStore implements Store {
     return row && messageFromRow(row);
   }
 
-  enqueueOutbound(
-    conversation: Conversation,
-    messages: NewOutboundMessage[],
-    address: Address,
-    options: { answering?: number } = {},
-  ): Promise<OutboxItem[]> {
-    return enqueueOutbound(this.db, { conversation, messages, address, answering: options.answering, now: this.now() });
+  enqueueOutbound(conversation: Conversation, messages: NewOutboundMessage[], address: Address, options: EnqueueOptions = {}): Promise<OutboxItem[]> {
+    return enqueueOutbound(this.db, { conversation, messages, address, ...options, now: this.now() });
   }
 
   claimInbox(now: Date, leaseMs: number, limit: number): Promise<InboxItem[]> {

@@ -43,6 +43,11 @@ const markProcessed = precompiled((db, p: { id: number; at: string }) =>
   db.updateTable('messages').set({ processed_at: p.at, inbox_lease_until: null }).where('id', '=', p.id).where('processed_at', 'is', null),
 );
 
+/** The staff desk's event marked processed; nothing changes when it was processed already. */
+const markDeskEventProcessed = precompiled((db, p: { id: number; at: string }) =>
+  db.updateTable('desk_events').set({ processed_at: p.at, lease_until: null }).where('id', '=', p.id).where('processed_at', 'is', null),
+);
+
 const insertOutboundMessage = precompiled((db, p: { conversation_id: number; author: string; agent_name: string | null; text: string; channel: string; created_at: string }) =>
   db
     .insertInto('messages')
@@ -96,13 +101,15 @@ export interface EnqueueOutboundInput {
   address: Address;
   /** The inbound message these replies answer, marked processed in the same transaction. */
   answering?: number | undefined;
+  /** The desk event (a staff reply) these replies carry out, marked processed in the same transaction. */
+  deskEvent?: number | undefined;
   now: Date;
 }
 
 /** Inserts each message and its outbox row in one transaction; ids ascend in the given order. */
 export async function enqueueOutbound(db: Kysely<Database>, input: EnqueueOutboundInput): Promise<OutboxItem[]> {
   const { conversation, messages, address } = input;
-  if (messages.length === 0 && input.answering === undefined) return [];
+  if (messages.length === 0 && input.answering === undefined && input.deskEvent === undefined) return [];
   const now = toDbTime(input.now);
   return db.transaction().execute(async (trx) => {
     const items: OutboxItem[] = [];
@@ -110,6 +117,11 @@ export async function enqueueOutbound(db: Kysely<Database>, input: EnqueueOutbou
       const marked = await markProcessed.affected(trx, { id: input.answering, at: now });
       // Another worker finished this message's turn (this one's lease ran out): its replies are the ones that count.
       if (marked === 0n) throw new SwitchboardError('inbox_superseded', `store: inbound message ${input.answering} was already processed`);
+    }
+    if (input.deskEvent !== undefined) {
+      const marked = await markDeskEventProcessed.affected(trx, { id: input.deskEvent, at: now });
+      // Processed already: this turn is a repeat (its process died after queuing the reply, before finishing the event).
+      if (marked === 0n) throw new SwitchboardError('inbox_superseded', `store: desk event ${input.deskEvent} was already processed`);
     }
     for (const message of messages) {
       const stored = await insertOutboundMessage.takeFirst(trx, {

@@ -232,6 +232,14 @@ export interface TopicCount {
   count: number;
 }
 
+/** What a queued reply finishes, in the same transaction (see Store.enqueueOutbound). */
+export interface EnqueueOptions {
+  /** The inbound message the replies answer. */
+  answering?: number;
+  /** The recorded desk event (a staff reply) the replies carry out. */
+  deskEvent?: number;
+}
+
 export interface Store {
   /** Runs pending versioned migrations; called once at start. */
   migrate(): Promise<void>;
@@ -280,13 +288,9 @@ export interface Store {
    * is either queued for delivery or not recorded at all. With `answering`, that inbound message is marked
    * processed in the same transaction (even with no replies); when it was processed already (another worker
    * took over its turn), nothing is recorded and an `inbox_superseded` error is thrown, so no reply is doubled.
+   * `deskEvent` does the same for the staff desk's event a reply carries out (a staff message in a thread).
    */
-  enqueueOutbound(
-    conversation: Conversation,
-    messages: NewOutboundMessage[],
-    address: Address,
-    options?: { answering?: number },
-  ): Promise<OutboxItem[]>;
+  enqueueOutbound(conversation: Conversation, messages: NewOutboundMessage[], address: Address, options?: EnqueueOptions): Promise<OutboxItem[]>;
   /** Messages of a conversation with id greater than `after`, oldest first. */
   listMessages(conversationId: number, options?: { after?: number; limit?: number }): Promise<Message[]>;
   /**
