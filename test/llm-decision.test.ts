@@ -61,15 +61,15 @@ describe('llm decision merge', () => {
   });
 
   it('lets the model answer instead of asking "did you mean", which stays the fallback', () => {
-    // "Voucher" is a gift card or a promo code: the demo base has both.
-    const text = 'price of a voucher';
+    // Paying with a gift card is a payment method and a gift card question: the demo base has an entry for each.
+    const text = 'can I pay with a gift card';
     assert.equal(context.knowledge.understand(text, { language: 'en' }).kind, 'clarify', `precondition: "${text}" is between two entries`);
     const offline = decide(input({ text, failedAnswers: 1 }), context);
     assert.deepEqual(offline.llm, { task: 'answer', replaceFrom: 0 });
     assert.equal(offline.failedAnswers, 1, 'a question back is not a miss');
     assert.equal(offline.escalation, undefined);
-    const merged = mergeLlmResult(offline, { kind: 'answer', text: 'Gift cards come in €10–€200; promo codes are free.' });
-    assert.deepEqual(merged.replies, ['Gift cards come in €10–€200; promo codes are free.']);
+    const merged = mergeLlmResult(offline, { kind: 'answer', text: 'Yes, enter the gift card code at checkout.' });
+    assert.deepEqual(merged.replies, ['Yes, enter the gift card code at checkout.']);
     assert.equal(merged.failedAnswers, 0);
   });
 
