@@ -60,6 +60,9 @@ describe('Bot Framework customer handed to a person in Slack, end to end', funct
     };
     const posted = await fetch(`${service.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     assert.equal(posted.status, 200);
+    // The turn opens the conversation in the customer's language; opening it here before the turn ran would open
+    // it in English.
+    await service.idle();
 
     const customer = await eventually(() => service.store.findCustomer('botframework', CONVERSATION_ID));
     const { conversation } = await service.store.openConversation(customer, 'en');

@@ -104,10 +104,11 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       const message = inbound('+447700900002', 'How long does shipping take?');
       assert.equal((await message.post()).status, 200);
       assert.equal((await message.post()).status, 200);
+      // The stored replies are the turn's: read them once it ran (delivered waits for it).
+      const sent = await delivered('sms', '+447700900002');
       const customer = await service.store.findCustomer('sms', '+447700900002');
       const stored = await service.store.listCustomerMessages(customer!.id);
       assert.equal(stored.filter((m) => m.direction === 'in').length, 1);
-      const sent = await delivered('sms', '+447700900002');
       assert.equal(sent.length, stored.filter((m) => m.direction === 'out').length);
       assert.equal(sent.length, 2);
     });
@@ -154,9 +155,10 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       await inbound(phone, 'STOP').post();
       await inbound(phone, 'Where is my order?').post();
       await inbound(phone, 'stop').post();
+      // The opt-out is the STOP turn's, and the webhook acknowledges before it runs.
+      const afterStop = await delivered('sms', phone);
       const customer = await service.store.findCustomer('sms', phone);
       assert.equal(customer?.optedOut, true);
-      const afterStop = await delivered('sms', phone);
       assert.deepEqual(afterStop.slice(before).map((m) => m.body), [t('en', 'optOutConfirmation')]);
       const stored = await service.store.listCustomerMessages(customer!.id);
       assert.equal(stored.filter((m) => m.direction === 'in').length, 4, 'opted-out messages are still recorded');
@@ -227,6 +229,8 @@ describe('Twilio SMS and WhatsApp end to end', () => {
       });
       assert.equal(customer.optedOut, true);
       await inbound('+447700900006', 'How long does shipping take?').post();
+      // Checked after the message's turn: right after the ack, nothing could have been sent yet anyway.
+      await service.idle();
       const stored = await service.store.listCustomerMessages(customer.id);
       assert.equal(stored.filter((m) => m.direction === 'in').length, 2);
       assert.ok(fake.messages.every((m) => m.to !== '+447700900006'));
