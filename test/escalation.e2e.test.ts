@@ -107,11 +107,13 @@ describe('escalation: the model\'s second opinion on an uncertain message, end t
   let service: RunningService;
   let dataDir: string;
 
+  // The fake model answers at once; a roomy time limit keeps a loaded machine (two test runs on two cores) from
+  // timing its answer out and letting the classifier page instead.
   beforeEach(async () => {
     slack = await startFakeSlack();
     openai = await startFakeOpenAi();
     dataDir = await mkdtemp(join(tmpdir(), 'switchboard-escalation-llm-'));
-    const env = { PORT: '0', DATA_DIR: dataDir, ...slackTestEnv(slack.apiUrl), OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.baseUrl, OPENAI_MODEL: 'fake-model', LLM_TIMEOUT_MS: '500' };
+    const env = { PORT: '0', DATA_DIR: dataDir, ...slackTestEnv(slack.apiUrl), OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.baseUrl, OPENAI_MODEL: 'fake-model', LLM_TIMEOUT_MS: '5000' };
     service = await startService(loadConfig(env), { logger: pino({ level: 'silent' }) });
   });
   afterEach(async () => {
