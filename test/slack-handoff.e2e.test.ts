@@ -232,6 +232,30 @@ describe('Slack human queue, end to end', () => {
     await widget.close();
   });
 
+  it('sends a staff reply once when the process fails between queuing it and finishing its event', async () => {
+    const visitor = 'visitor_desk_crash_01';
+    await sayAsCustomer(h, visitor, 'c1', 'gribu runāt ar cilvēku');
+    const { conversationId, handoff, postTs } = await queuedThread(h, visitor);
+    assert.equal((await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: postTs })).status, 200);
+    await eventually(async () => (await h.service.store.getConversation(conversationId))?.state === 'agent' || undefined);
+    await h.service.idle();
+
+    // The fault: the reply is queued, then marking its event done fails, as if the process died right there.
+    const finishing = sinon.stub(h.service.store, 'finishDeskEvent').onFirstCall().rejects(new Error('process died'));
+    finishing.callThrough();
+    const text = 'Anna šeit, skatos jūsu pasūtījumu.';
+    assert.equal((await threadMessage(h, 'Ev0CRASH1', postTs, text, { user: 'U0ANNA' })).status, 200);
+    await eventually(() => finishing.called || undefined);
+    await h.service.idle();
+    finishing.restore();
+
+    // The event was finished with the reply's queuing, so no worker takes it again, now or after its backoff.
+    const due = await h.service.store.claimDeskEvents(new Date(Date.now() + 60 * 60_000), 1000, 10);
+    assert.deepEqual(due.map((event) => event.eventId), []);
+    await eventually(async () => (await customerMessages(h, visitor)).find((m) => m.text === text && m.deliveryStatus === 'sent'));
+    assert.equal((await customerMessages(h, visitor)).filter((m) => m.text === text).length, 1, 'the reply is queued once');
+  });
+
   it('answers a self-harm message at once with the supportive text in the customer language, then pages the queue', async () => {
     const visitor = 'visitor_lv_self_harm';
     const support = createTranslator({ defaultLanguage: 'en' }).t('lv', 'selfHarmSupportWithPerson');

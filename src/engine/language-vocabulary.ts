@@ -1,7 +1,7 @@
 /**
  * Support words as language evidence for short messages: "estorno?" is Portuguese and "reembolso?" Spanish or
  * Portuguese, "glemt passord" Norwegian, "kur ir paka" Latvian, though each is too short for n-gram statistics
- * to tell apart from its neighbours. The words are the synonym lexicon's (data/knowledge/synonyms.tsv: about 1,150
+ * to tell apart from its neighbours. The words are the synonym lexicon's (data/knowledge/synonyms.tsv: about 1,740
  * support concepts written in each language), so every language we serve has its own, and a word several
  * languages write counts for each of them.
  */
