@@ -36,7 +36,7 @@ const newTally = (): Tally => ({ inScope: { correct: 0, wrong: 0, clarified: 0, 
 const pct = (n: number, d: number): string => (d === 0 ? '    –' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
 
 /** What the customer got: an entry (or a handoff for a handoff entry), a question back, or no answer. */
-function outcomeOf(knowledge: KnowledgeBase, text: string, language: string): { entryId?: string; clarified: boolean; escalated: boolean } {
+function outcomeOf(knowledge: KnowledgeBase, text: string, language: string): { entryId?: string; clarified: boolean; escalated: boolean; offered: string[] } {
   const decision = decide(
     { text, channel: 'web', state: 'bot', isNewConversation: false, language, failedAnswers: 0 },
     { knowledge, t: translator.t, defaultLanguage: 'en' },
@@ -45,7 +45,7 @@ function outcomeOf(knowledge: KnowledgeBase, text: string, language: string): { 
   // Asking for a person is answered by the desk: right for an entry whose answer is "a person will join".
   const handoffEntry = decision.escalation === 'asked_for_human' ? knowledge.entries.find((entry) => entry.handoff)?.id : undefined;
   const entryId = decision.entryId ?? handoffEntry;
-  return { ...(entryId !== undefined && { entryId }), clarified, escalated: decision.escalation !== undefined && entryId === undefined };
+  return { ...(entryId !== undefined && { entryId }), clarified, escalated: decision.escalation !== undefined && entryId === undefined, offered: decision.offered ?? [] };
 }
 
 function line(name: string, tally: Tally): string {
@@ -69,11 +69,22 @@ function measure(base: string): void {
   const total = newTally();
   const byLanguage = new Map<string, Tally>();
   const mistakes: string[] = [];
+  // A declined question may still offer the nearest entries by number ("Did you mean: 1. … 2. …?").
+  const suggestions = { declined: 0, rightOffered: 0, offTopic: 0, offTopicOffered: 0 };
   for (const row of rows) {
     const language = row.lang ?? 'en';
     const expected = row.expected ?? 'none';
     const text = row.text ?? '';
     const got = outcomeOf(knowledge, text, language);
+    const declined = got.entryId === undefined && !got.clarified && !got.escalated;
+    if (declined && expected !== 'none') {
+      suggestions.declined += 1;
+      if (got.offered.includes(expected)) suggestions.rightOffered += 1;
+    }
+    if (declined && expected === 'none') {
+      suggestions.offTopic += 1;
+      if (got.offered.length > 0) suggestions.offTopicOffered += 1;
+    }
     const tally = byLanguage.get(language) ?? newTally();
     byLanguage.set(language, tally);
     for (const t of [tally, total]) {
@@ -96,6 +107,10 @@ function measure(base: string): void {
   console.log('lang   in-scope correct   wrong   asked  to staff declined  out-of-scope declined  wrong replies (all)');
   console.log(line('all', total));
   for (const [language, tally] of [...byLanguage].sort()) console.log(line(language, tally));
+  console.log(
+    `declined in-scope questions with the right entry among the suggestions: ${pct(suggestions.rightOffered, suggestions.declined).trim()} (${suggestions.rightOffered} of ${suggestions.declined}); ` +
+      `declined off-topic messages given suggestions: ${pct(suggestions.offTopicOffered, suggestions.offTopic).trim()}`,
+  );
   if (showMistakes) console.log(mistakes.join('\n'));
 }
 

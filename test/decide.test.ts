@@ -78,6 +78,40 @@ describe('decide (pure)', () => {
     assert.equal(second.escalation, 'repeated_misses');
   });
 
+  it('offers the nearest entries by number when it cannot answer, and a bare number then answers the one chosen', () => {
+    const declined = decide({ ...base, text: 'can I send it back' }, context);
+    // The "didn't get that" with the offer of a person stays as it was; the suggestions come after it.
+    assert.equal(declined.replies[0], t('en', 'fallback'));
+    assert.equal(declined.replies[1], t('en', 'suggestions', { list: '1. how do I return an item?' }));
+    assert.deepEqual(declined.offered, ['returns']);
+    assert.equal(declined.failedAnswers, 1);
+
+    const chosen = decide({ ...base, text: '1.', offered: declined.offered, failedAnswers: declined.failedAnswers }, context);
+    assert.deepEqual(chosen.replies, ['You can return items within 30 days.']);
+    assert.equal(chosen.entryId, 'returns');
+    assert.equal(chosen.failedAnswers, 0);
+    assert.equal(chosen.offered, undefined);
+    // Sure: the customer chose it, so no model is asked to do better.
+    assert.equal(chosen.llm, undefined);
+  });
+
+  it('a number nobody offered, or beyond the offer, is an ordinary message', () => {
+    assert.equal(decide({ ...base, text: '1' }, context).entryId, undefined);
+    assert.equal(decide({ ...base, text: '2', offered: ['returns'] }, context).entryId, undefined);
+    // An entry removed from the base since it was offered is not answered.
+    assert.equal(decide({ ...base, text: '1', offered: ['gone'] }, context).entryId, undefined);
+  });
+
+  it('suggests nothing for gibberish, nor when the second miss hands the customer to a person', () => {
+    const gibberish = decide({ ...base, text: 'flibber jabber wocky' }, context);
+    assert.deepEqual(gibberish.replies, [t('en', 'fallback')]);
+    assert.equal(gibberish.offered, undefined);
+    const second = decide({ ...base, text: 'can I send it back', failedAnswers: 1 }, context);
+    assert.equal(second.escalation, 'repeated_misses');
+    assert.deepEqual(second.replies, [t('en', 'fallback')]);
+    assert.equal(second.offered, undefined);
+  });
+
   it('an answer resets the miss count', () => {
     const decision = decide({ ...base, text: 'return policy', failedAnswers: 1 }, context);
     assert.equal(decision.failedAnswers, 0);

@@ -137,7 +137,7 @@ describe('knowledge base', () => {
         '?!',
         '12345',
       ]) {
-        assert.deepEqual(kb.understand(text, { language: 'en' }), { kind: 'none' }, `matched "${text}"`);
+        assert.equal(kb.understand(text, { language: 'en' }).kind, 'none', `matched "${text}"`);
       }
     });
 
@@ -175,7 +175,7 @@ describe('knowledge base', () => {
           { extraQuestions, lexicon: createSynonymLexicon([]) },
         );
       const polish = 'ile punktów lojalnościowych mam na koncie';
-      assert.deepEqual(base({}).understand(polish, { language: 'pl' }), { kind: 'none' });
+      assert.equal(base({}).understand(polish, { language: 'pl' }).kind, 'none');
       const translated = base({ loyalty: { pl: ['ile mam punktów lojalnościowych', 'saldo punktów lojalnościowych', 'punkty lojalnościowe na moim koncie'] } });
       assert.equal(translated.search(polish, { language: 'pl' })?.entry.id, 'loyalty');
     });

@@ -68,9 +68,13 @@ describe('llm decision merge', () => {
     assert.deepEqual(offline.llm, { task: 'answer', replaceFrom: 0 });
     assert.equal(offline.failedAnswers, 1, 'a question back is not a miss');
     assert.equal(offline.escalation, undefined);
+    assert.equal(offline.offered?.length, 2, 'the question back offers its two entries: a reply "2" answers the second');
     const merged = mergeLlmResult(offline, { kind: 'answer', text: 'Yes, enter the gift card code at checkout.' });
     assert.deepEqual(merged.replies, ['Yes, enter the gift card code at checkout.']);
     assert.equal(merged.failedAnswers, 0);
+    // The model answered: nothing is on offer any more, so a later "2" is not taken for a choice.
+    assert.equal(merged.offered, undefined);
+    assert.deepEqual(mergeLlmResult(offline, { kind: 'handoff', reason: 'asked' }).offered, undefined);
   });
 
   it('keeps the offline decision on failure', () => {

@@ -92,6 +92,24 @@ function describeWebEndToEnd(backend: string, databaseUrl: () => string | undefi
       assert.equal(await service!.store.findCustomer('web', 'visitor-e2e-0003'), undefined);
     });
 
+    it('offers the nearest entries by number when unsure, and answers the one the customer picks', async () => {
+      const { url } = await start();
+      const visitorId = 'visitor-e2e-0005';
+      await postWebMessage(url, { visitorId, clientMessageId: 'client-0001', text: 'I got the wrong size' });
+      await service!.idle();
+      const offered = (await history(url, visitorId)).messages.at(-1)!;
+      assert.match(offered.text, /reply with its number:\n1\. my item arrived damaged/i);
+      // The offer is the conversation's state, stored with it: the next message's "1" is read against it.
+      await postWebMessage(url, { visitorId, clientMessageId: 'client-0002', text: '1' });
+      await service!.idle();
+      const { messages } = await history(url, visitorId);
+      assert.match(messages.at(-1)!.text, /^Sorry about that! Send us a photo of the item/);
+      // Once answered the offer is gone: the same "1" again is an ordinary message, not understood.
+      await postWebMessage(url, { visitorId, clientMessageId: 'client-0003', text: '1' });
+      await service!.idle();
+      assert.match((await history(url, visitorId)).messages.at(-1)!.text, /didn't get that/);
+    });
+
     it('reports health and readiness', async () => {
       const { url } = await start();
       assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });

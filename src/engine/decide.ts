@@ -4,7 +4,8 @@
  */
 import { capabilitiesOf } from '../channel-capabilities.js';
 import type { Channel, ConversationState } from '../model.js';
-import { SURE_PROBABILITY, type KnowledgeBase } from './knowledge.js';
+import { SURE_PROBABILITY, type KnowledgeBase, type KnowledgeEntry, type KnowledgeVerdict } from './knowledge.js';
+import { chosenNumber } from './numbered-choice.js';
 import { detectSmallTalk } from './small-talk.js';
 import type { TranslationVars } from '../i18n.js';
 import type { DetectedEscalationReason } from '../understanding/escalation-labels.js';
@@ -42,6 +43,8 @@ export interface DecisionInput {
   failedAnswers: number;
   /** The message carried pictures or files, which the bot cannot read. */
   hasMedia?: boolean;
+  /** The entries the bot's previous reply offered by number (a question back or suggestions), by id. */
+  offered?: readonly string[];
   /**
    * The escalation verdict already reached for this message (the engine's, perhaps with a model's second
    * opinion); without one, the context's classifier judges the text.
@@ -74,6 +77,8 @@ export interface Decision {
   escalationDetail?: string;
   /** The knowledge entry answered, for logs and analytics. */
   entryId?: string;
+  /** The entries this reply offers by number, by id: a reply "2" to it answers the second. */
+  offered?: string[];
   llm?: LlmOpportunity;
 }
 
@@ -90,6 +95,13 @@ export function describeVerdict(verdict: EscalationVerdict): string {
   if (verdict.source === 'rule') return 'rule';
   const score = verdict.score.toFixed(2);
   return verdict.source === 'model' ? `model, classifier ${score}` : `classifier ${score}`;
+}
+
+/** The offered entry a bare number picks ("2"), if the message is one and the entry still exists. */
+function chosenEntry(text: string, offered: readonly string[] | undefined, knowledge: KnowledgeBase): KnowledgeEntry | undefined {
+  if (!offered?.length) return undefined;
+  const number = chosenNumber(text, offered.length);
+  return number === undefined ? undefined : knowledge.entries.find((entry) => entry.id === offered[number - 1]);
 }
 
 export function decide(input: DecisionInput, context: DecisionContext): Decision {
@@ -126,7 +138,9 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
     return { replies, failedAnswers: 0 };
   }
 
-  const understood = knowledge.understand(input.text, { language: lang });
+  // "2" after "Did you mean: 1. … 2. …?" is the customer's own choice: an answer as sure as can be.
+  const chosen = chosenEntry(input.text, input.offered, knowledge);
+  const understood: KnowledgeVerdict = chosen ? { kind: 'answer', match: { entry: chosen, score: 1 } } : knowledge.understand(input.text, { language: lang });
   // An unsure "frustration" of the classifier yields to a sure knowledge answer: on routine questions of trades
   // it never saw ("why does it keep asking me to log into my bank again") it fires now and then, and the base
   // answers them. Only frustration: yielding on the other reasons too cut those false alarms by a third but answered a
@@ -147,7 +161,7 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
     // A model, when there is one, may tell from the passages which was meant; the question back is its fallback.
     const llm = { task: 'answer' as const, replaceFrom: replies.length };
     replies.push(t(lang, 'clarify', { first: knowledge.questionFor(first, lang), second: knowledge.questionFor(second, lang) }));
-    return { replies, failedAnswers: input.failedAnswers, llm };
+    return { replies, failedAnswers: input.failedAnswers, llm, offered: [first.id, second.id] };
   }
   if (understood.kind === 'answer') {
     const { match } = understood;
@@ -177,6 +191,11 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   const failedAnswers = input.failedAnswers + 1;
   const llm = { task: 'answer' as const, replaceFrom: replies.length };
   replies.push(t(lang, 'fallback'));
-  const limit = context.maxFailedAnswers ?? 2;
-  return { replies, failedAnswers, llm, ...(failedAnswers >= limit ? { escalation: 'repeated_misses' as const } : {}) };
+  if (failedAnswers >= (context.maxFailedAnswers ?? 2)) return { replies, failedAnswers, llm, escalation: 'repeated_misses' };
+  // The nearest entries, too unsure to answer with, are one number away: the right one is often among them.
+  const nearest = understood.kind === 'none' ? understood.nearest.map(({ entry }) => entry) : [];
+  if (nearest.length === 0) return { replies, failedAnswers, llm };
+  const list = nearest.map((entry, i) => `${i + 1}. ${knowledge.questionFor(entry, lang)}`).join('\n');
+  replies.push(t(lang, 'suggestions', { list }));
+  return { replies, failedAnswers, llm, offered: nearest.map((entry) => entry.id) };
 }

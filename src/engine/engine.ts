@@ -156,6 +156,7 @@ export function createEngine(options: EngineOptions): Engine {
         isNewConversation: created,
         language,
         failedAnswers: conversation.failedAnswers,
+        offered: conversation.offeredEntries,
         hasMedia: (inbound.media?.length ?? 0) > 0,
       },
       {
@@ -199,6 +200,8 @@ export function createEngine(options: EngineOptions): Engine {
       languageReason: verdict.reason,
       languageEvidence: verdict.evidence,
       failedAnswers: decision.failedAnswers,
+      // An offer stands for the next message only: a "2" later on is a message like any other.
+      offeredEntries: decision.offered ?? [],
       lastInboundAt: inbound.receivedAt,
     });
     logger.debug({ conversationId: updated.id, entryId: decision.entryId, language: verdict }, 'decided');

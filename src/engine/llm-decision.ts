@@ -21,12 +21,14 @@ export function mergeLlmResult(offline: Decision, result: LlmResult): Decision {
   }
   if (result.kind === 'answer') {
     // The model answered: this is not a miss, so the "failed twice" escalation the offline path planned is off.
-    const { escalation, ...rest } = offline;
+    // Nor does the customer choose among the offline path's suggestions any more.
+    const { escalation, offered, ...rest } = offline;
     return { ...rest, replies: [...kept, result.text], failedAnswers: 0, ...(escalation && escalation !== 'repeated_misses' && { escalation }) };
   }
   if (result.kind === 'handoff') {
     // The desk tells the customer a person is coming (with the queue position), as for the offline detector.
-    return { ...offline, replies: kept, failedAnswers: 0, escalation: 'llm_handoff' };
+    const { offered, ...rest } = offline;
+    return { ...rest, replies: kept, failedAnswers: 0, escalation: 'llm_handoff' };
   }
   return offline;
 }

@@ -158,6 +158,7 @@ export class KyselyStore implements Store {
         language_reason: null,
         language_evidence: null,
         failed_answers: 0,
+        offered_entries: null,
         last_inbound_at: null,
         created_at: now,
         updated_at: now,
@@ -186,6 +187,7 @@ export class KyselyStore implements Store {
       language_reason: patch.languageReason,
       language_evidence: patch.languageEvidence == null ? null : JSON.stringify(patch.languageEvidence),
       failed_answers: patch.failedAnswers,
+      offered_entries: patch.offeredEntries === undefined || patch.offeredEntries.length === 0 ? null : JSON.stringify(patch.offeredEntries),
       last_inbound_at: patch.lastInboundAt == null ? null : toDbTime(patch.lastInboundAt),
     });
     if (!row) throw notFound('conversation', id);

@@ -120,13 +120,14 @@ export const recentMessages = precompiledByShape((limit: number) => (db, p: { co
 );
 
 /** The patch's columns, in a fixed order: each combination a caller uses is one statement shape. */
-const PATCHABLE = ['state', 'language', 'languageReason', 'languageEvidence', 'failedAnswers', 'lastInboundAt'] as const satisfies readonly (keyof ConversationPatch)[];
+const PATCHABLE = ['state', 'language', 'languageReason', 'languageEvidence', 'failedAnswers', 'offeredEntries', 'lastInboundAt'] as const satisfies readonly (keyof ConversationPatch)[];
 const COLUMN_OF = {
   state: 'state',
   language: 'language',
   languageReason: 'language_reason',
   languageEvidence: 'language_evidence',
   failedAnswers: 'failed_answers',
+  offeredEntries: 'offered_entries',
   lastInboundAt: 'last_inbound_at',
 } as const satisfies Record<(typeof PATCHABLE)[number], keyof ConversationRow>;
 

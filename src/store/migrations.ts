@@ -416,6 +416,18 @@ function deskEvents(dialect: StoreDialect): Migration {
   };
 }
 
+/** The entries a bot reply offered by number ("Did you mean: 1. … 2. …?"), so that the customer's "2" answers one. */
+function offeredEntries(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('conversations').addColumn('offered_entries', 'text').execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('conversations').dropColumn('offered_entries').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
@@ -429,6 +441,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0012_surveys': surveys(dialect),
     '0013_spike_alerts': spikeAlerts(),
     '0014_desk_events': deskEvents(dialect),
+    '0015_offered_entries': offeredEntries(),
   };
 }
 

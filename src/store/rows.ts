@@ -79,6 +79,7 @@ export function conversationFromRow(row: Selectable<ConversationsTable>): Conver
     languageReason: row.language_reason,
     languageEvidence: row.language_evidence === null ? null : parseJson(row.language_evidence, 'conversations.language_evidence'),
     failedAnswers: row.failed_answers,
+    offeredEntries: row.offered_entries === null ? [] : stringList.parse(parseJson(row.offered_entries, 'conversations.offered_entries')),
     lastInboundAt: fromDbTimeOrNull(row.last_inbound_at),
     createdAt: fromDbTime(row.created_at),
     updatedAt: fromDbTime(row.updated_at),

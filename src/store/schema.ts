@@ -29,6 +29,8 @@ export interface ConversationsTable {
   /** JSON of the language evidence (recent message scores, confirmed language); null before the first message. */
   language_evidence: string | null;
   failed_answers: number;
+  /** JSON array of the knowledge entry ids the last bot reply offered by number; null when it offered none. */
+  offered_entries: string | null;
   last_inbound_at: string | null;
   created_at: string;
   updated_at: string;

@@ -29,13 +29,15 @@ export interface Conversation {
   languageEvidence: unknown;
   /** Consecutive customer messages the bot could not answer; drives the "failed twice" escalation. */
   failedAnswers: number;
+  /** The knowledge entries the bot's last reply offered by number, by id: the customer may answer "2". */
+  offeredEntries: string[];
   lastInboundAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export type ConversationPatch = Partial<
-  Pick<Conversation, 'state' | 'language' | 'languageReason' | 'languageEvidence' | 'failedAnswers' | 'lastInboundAt'>
+  Pick<Conversation, 'state' | 'language' | 'languageReason' | 'languageEvidence' | 'failedAnswers' | 'offeredEntries' | 'lastInboundAt'>
 >;
 
 export type Direction = 'in' | 'out';
