@@ -39,7 +39,8 @@ const pct = (n: number, d: number): string => (d === 0 ? '    –' : `${((100 * 
 function outcomeOf(knowledge: KnowledgeBase, text: string, language: string): { entryId?: string; clarified: boolean; escalated: boolean; offered: string[] } {
   const decision = decide(
     { text, channel: 'web', state: 'bot', isNewConversation: false, language, failedAnswers: 0 },
-    { knowledge, t: translator.t, defaultLanguage: 'en' },
+    // Suggestions on, to count how often they would offer the right entry; they change no other figure.
+    { knowledge, t: translator.t, defaultLanguage: 'en', suggestOnMiss: true },
   );
   const clarified = decision.replies.some((reply) => reply.startsWith(translator.t(language, 'clarify', { first: '', second: '' }).slice(0, 12)));
   // Asking for a person is answered by the desk: right for an entry whose answer is "a person will join".

@@ -30,6 +30,10 @@ const variables = {
     z.coerce.number().int().min(1).max(36_500).optional(),
     'set it to the whole number of days conversations are kept after their last activity, at least 1, e.g. RETENTION_DAYS=90, or unset it to keep them forever',
   ],
+  SUGGESTIONS: [
+    z.enum(['on', 'off']).default('off'),
+    'set it to on (a question the bot cannot answer is told its nearest entries, to pick by number) or off',
+  ],
   CSAT: [z.enum(['on', 'off']).default('on'), 'set it to on (ask customers for a 1–5 rating when a conversation ends) or off'],
   CSAT_AFTER_MINUTES: [
     z.coerce.number().int('must be a whole number').min(1).max(24 * 60).default(30),
@@ -141,6 +145,8 @@ export interface Config {
   agentLanguage: string;
   /** How customers reach the business outside the chat (CONTACT_LINE), told when they ask for a person and no desk exists. */
   contactLine: string | undefined;
+  /** SUGGESTIONS=on: the "didn't get that" names the nearest knowledge entries, to pick by number. */
+  suggestOnMiss: boolean;
   /** The staff-only admin API (customer data export and erasure); absent, and not mounted, without ADMIN_TOKEN. */
   admin?: AdminConfig;
   /** Limits on the public web channel and on model calls; 0 (off) is undefined. */
@@ -249,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     llm: readLlm(v, env),
     agentLanguage: v.AGENT_LANGUAGE,
     contactLine: v.CONTACT_LINE,
+    suggestOnMiss: v.SUGGESTIONS === 'on',
     admin: readAdmin(v),
     limits: readLimits(v),
     trustProxy: readTrustProxy(v.TRUST_PROXY),

@@ -142,6 +142,7 @@ export async function startService(config: Config, options: { logger?: Logger; c
       escalationSecondOpinion: (text: string) => llm.classifyEscalation(text),
     }),
     ...(config.contactLine !== undefined && { contactLine: config.contactLine }),
+    suggestOnMiss: config.suggestOnMiss,
     metrics,
     ...(config.surveys && { surveyAnswer: createSurveyAnswerStep({ store, outbox, translator, logger }) }),
   });

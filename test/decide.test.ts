@@ -78,11 +78,13 @@ describe('decide (pure)', () => {
     assert.equal(second.escalation, 'repeated_misses');
   });
 
-  it('offers the nearest entries by number when it cannot answer, and a bare number then answers the one chosen', () => {
-    const declined = decide({ ...base, text: 'can I send it back' }, context);
-    // The "didn't get that" with the offer of a person stays as it was; the suggestions come after it.
-    assert.equal(declined.replies[0], t('en', 'fallback'));
-    assert.equal(declined.replies[1], t('en', 'suggestions', { list: '1. how do I return an item?' }));
+  it('with SUGGESTIONS=on offers the nearest entries by number when it cannot answer, and a bare number answers the one chosen', () => {
+    // Off by default: the "didn't get that" alone.
+    assert.deepEqual(decide({ ...base, text: 'can I send it back' }, context).replies, [t('en', 'fallback')]);
+    const suggesting = { ...context, suggestOnMiss: true };
+    const declined = decide({ ...base, text: 'can I send it back' }, suggesting);
+    // The "didn't get that" with the offer of a person stays as it was; the suggestions follow it in the same message.
+    assert.deepEqual(declined.replies, [`${t('en', 'fallback')}\n\n${t('en', 'suggestions', { list: '1. how do I return an item?' })}`]);
     assert.deepEqual(declined.offered, ['returns']);
     assert.equal(declined.failedAnswers, 1);
 
@@ -103,10 +105,11 @@ describe('decide (pure)', () => {
   });
 
   it('suggests nothing for gibberish, nor when the second miss hands the customer to a person', () => {
-    const gibberish = decide({ ...base, text: 'flibber jabber wocky' }, context);
+    const suggesting = { ...context, suggestOnMiss: true };
+    const gibberish = decide({ ...base, text: 'flibber jabber wocky' }, suggesting);
     assert.deepEqual(gibberish.replies, [t('en', 'fallback')]);
     assert.equal(gibberish.offered, undefined);
-    const second = decide({ ...base, text: 'can I send it back', failedAnswers: 1 }, context);
+    const second = decide({ ...base, text: 'can I send it back', failedAnswers: 1 }, suggesting);
     assert.equal(second.escalation, 'repeated_misses');
     assert.deepEqual(second.replies, [t('en', 'fallback')]);
     assert.equal(second.offered, undefined);

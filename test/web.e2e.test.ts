@@ -24,9 +24,9 @@ function describeWebEndToEnd(backend: string, databaseUrl: () => string | undefi
     let dataDir: string;
     let service: RunningService | undefined;
 
-    const start = async (): Promise<RunningService> => {
+    const start = async (extra: Record<string, string> = {}): Promise<RunningService> => {
       const url = databaseUrl();
-      const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(url && { DATABASE_URL: url }) };
+      const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(url && { DATABASE_URL: url }), ...extra };
       service = await startService(loadConfig(env), { logger: pino({ level: 'silent' }) });
       return service;
     };
@@ -92,8 +92,8 @@ function describeWebEndToEnd(backend: string, databaseUrl: () => string | undefi
       assert.equal(await service!.store.findCustomer('web', 'visitor-e2e-0003'), undefined);
     });
 
-    it('offers the nearest entries by number when unsure, and answers the one the customer picks', async () => {
-      const { url } = await start();
+    it('with SUGGESTIONS=on offers the nearest entries by number when unsure, and answers the one the customer picks', async () => {
+      const { url } = await start({ SUGGESTIONS: 'on' });
       const visitorId = 'visitor-e2e-0005';
       await postWebMessage(url, { visitorId, clientMessageId: 'client-0001', text: 'I got the wrong size' });
       await service!.idle();

@@ -66,6 +66,8 @@ export interface DecisionContext {
   escalationClassifier?: EscalationClassifier;
   /** How else to reach the business (phone, e-mail), told when a customer asks for a person and no desk exists. */
   contactLine?: string;
+  /** Whether a "didn't get that" goes on to name the nearest entries, to pick by number (SUGGESTIONS=on). */
+  suggestOnMiss?: boolean;
 }
 
 export interface Decision {
@@ -190,12 +192,15 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
 
   const failedAnswers = input.failedAnswers + 1;
   const llm = { task: 'answer' as const, replaceFrom: replies.length };
-  replies.push(t(lang, 'fallback'));
-  if (failedAnswers >= (context.maxFailedAnswers ?? 2)) return { replies, failedAnswers, llm, escalation: 'repeated_misses' };
-  // The nearest entries, too unsure to answer with, are one number away: the right one is often among them.
-  const nearest = understood.kind === 'none' ? understood.nearest.map(({ entry }) => entry) : [];
-  if (nearest.length === 0) return { replies, failedAnswers, llm };
+  if (failedAnswers >= (context.maxFailedAnswers ?? 2)) {
+    replies.push(t(lang, 'fallback'));
+    return { replies, failedAnswers, llm, escalation: 'repeated_misses' };
+  }
+  // With SUGGESTIONS=on the nearest entries, too unsure to answer with, are one number away: the right one is often
+  // among them. In the same message as the "didn't get that", which stays first and unchanged. Off by default: an
+  // off-topic message gets a suggestion beside the point about one time in four.
+  const nearest = understood.kind === 'none' && context.suggestOnMiss === true ? understood.nearest.map(({ entry }) => entry) : [];
   const list = nearest.map((entry, i) => `${i + 1}. ${knowledge.questionFor(entry, lang)}`).join('\n');
-  replies.push(t(lang, 'suggestions', { list }));
-  return { replies, failedAnswers, llm, offered: nearest.map((entry) => entry.id) };
+  replies.push(nearest.length === 0 ? t(lang, 'fallback') : `${t(lang, 'fallback')}\n\n${t(lang, 'suggestions', { list })}`);
+  return { replies, failedAnswers, llm, ...(nearest.length > 0 && { offered: nearest.map((entry) => entry.id) }) };
 }

@@ -64,6 +64,8 @@ export interface EngineOptions {
   escalationSecondOpinion?: EscalationSecondOpinion;
   /** How else to reach the business, told when a customer asks for a person and there is no desk. */
   contactLine?: string;
+  /** Whether a "didn't get that" names the nearest knowledge entries (SUGGESTIONS). */
+  suggestOnMiss?: boolean;
   transcriptLength?: number;
   metrics?: EngineMetrics;
   /** Takes a customer's rating that answers a satisfaction survey before the dialogue does (absent with CSAT=off). */
@@ -165,6 +167,7 @@ export function createEngine(options: EngineOptions): Engine {
         defaultLanguage,
         humanAvailable: options.desk !== undefined,
         ...(options.contactLine !== undefined && { contactLine: options.contactLine }),
+        suggestOnMiss: options.suggestOnMiss === true,
       },
     );
     if (!options.llm || !offline.llm) return { decision: offline, compliance };
