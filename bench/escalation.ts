@@ -62,6 +62,10 @@ function measureClassifier(showMistakes: boolean): void {
   report('FIFTH FRESH set (written apart from the code during session 4, after the fourth; measured before and after the last data change) — model + rule', fresh5, (t) => withRules.classify(t), { mistakes: showMistakes });
   const fresh6 = testSet('fresh6');
   report('SIXTH FRESH set (written apart from the code during session 8, 16 messages a language; measured before and after that session\'s data change) — model + rule', fresh6, (t) => withRules.classify(t), { mistakes: showMistakes });
+  const fresh7 = testSet('fresh7');
+  report('SEVENTH FRESH set (written apart from the code during session 8 from the same brief as the sixth, by other helpers; measured before and after that session\'s data change) — model + rule', fresh7, (t) => withRules.classify(t), { mistakes: showMistakes });
+  const fresh8 = testSet('fresh8');
+  report('EIGHTH FRESH set (written apart from the code during session 8 from the same brief, by other helpers, after the first data change; measured before and after the second) — model + rule', fresh8, (t) => withRules.classify(t), { mistakes: showMistakes });
 
   if (!process.argv.includes('--no-cv')) {
     const training = shippedTrainingRows();
@@ -74,7 +78,7 @@ function measureClassifier(showMistakes: boolean): void {
     );
   }
 
-  const texts = [...frozen, ...fresh, ...fresh2, ...fresh3, ...fresh4, ...fresh5, ...fresh6].map((row) => row.text);
+  const texts = [...frozen, ...fresh, ...fresh2, ...fresh3, ...fresh4, ...fresh5, ...fresh6, ...fresh7, ...fresh8].map((row) => row.text);
   const times: number[] = [];
   for (let round = 0; round < 20; round += 1) {
     for (const text of texts) {
