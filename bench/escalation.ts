@@ -66,6 +66,8 @@ function measureClassifier(showMistakes: boolean): void {
   report('SEVENTH FRESH set (written apart from the code during session 8 from the same brief as the sixth, by other helpers; measured before and after that session\'s data change) — model + rule', fresh7, (t) => withRules.classify(t), { mistakes: showMistakes });
   const fresh8 = testSet('fresh8');
   report('EIGHTH FRESH set (written apart from the code during session 8 from the same brief, by other helpers, after the first data change; measured before and after the second) — model + rule', fresh8, (t) => withRules.classify(t), { mistakes: showMistakes });
+  const fresh9 = testSet('fresh9');
+  report('NINTH FRESH set (written apart from the code during session 8 from the same brief, by other helpers, after the third data round; measured before and after the fourth) — model + rule', fresh9, (t) => withRules.classify(t), { mistakes: showMistakes });
 
   if (!process.argv.includes('--no-cv')) {
     const training = shippedTrainingRows();
@@ -78,7 +80,7 @@ function measureClassifier(showMistakes: boolean): void {
     );
   }
 
-  const texts = [...frozen, ...fresh, ...fresh2, ...fresh3, ...fresh4, ...fresh5, ...fresh6, ...fresh7, ...fresh8].map((row) => row.text);
+  const texts = [...frozen, ...fresh, ...fresh2, ...fresh3, ...fresh4, ...fresh5, ...fresh6, ...fresh7, ...fresh8, ...fresh9].map((row) => row.text);
   const times: number[] = [];
   for (let round = 0; round < 20; round += 1) {
     for (const text of texts) {
