@@ -51,23 +51,23 @@ function measureClassifier(showMistakes: boolean): void {
   report('FROZEN test set — model alone', frozen, (t) => modelAlone.classify(t), { mistakes: false });
   report('FRESH test set (written after tuning; the generalisation figure) — model + rule', fresh, (t) => withRules.classify(t), { mistakes: showMistakes });
   report('FRESH test set — model alone', fresh, (t) => modelAlone.classify(t), { mistakes: false });
-  const fresh2 = testSet('fresh2');
-  report('SECOND FRESH set (written after session 2\'s last change) — model + rule', fresh2, (t) => withRules.classify(t), { mistakes: showMistakes });
-  const fresh3 = testSet('fresh3');
-  report('THIRD FRESH set (written apart from the code during session 3, measured once after its last change) — model + rule', fresh3, (t) => withRules.classify(t), { mistakes: showMistakes });
-  report('THIRD FRESH set — model alone', fresh3, (t) => modelAlone.classify(t), { mistakes: false });
-  const fresh4 = testSet('fresh4');
-  report('FOURTH FRESH set (written apart from the code during session 4; measured before and after its data change) — model + rule', fresh4, (t) => withRules.classify(t), { mistakes: showMistakes });
-  const fresh5 = testSet('fresh5');
-  report('FIFTH FRESH set (written apart from the code during session 4, after the fourth; measured before and after the last data change) — model + rule', fresh5, (t) => withRules.classify(t), { mistakes: showMistakes });
-  const fresh6 = testSet('fresh6');
-  report('SIXTH FRESH set (written apart from the code during session 8, 16 messages a language; measured before and after that session\'s data change) — model + rule', fresh6, (t) => withRules.classify(t), { mistakes: showMistakes });
-  const fresh7 = testSet('fresh7');
-  report('SEVENTH FRESH set (written apart from the code during session 8 from the same brief as the sixth, by other helpers; measured before and after that session\'s data change) — model + rule', fresh7, (t) => withRules.classify(t), { mistakes: showMistakes });
-  const fresh8 = testSet('fresh8');
-  report('EIGHTH FRESH set (written apart from the code during session 8 from the same brief, by other helpers, after the first data change; measured before and after the second) — model + rule', fresh8, (t) => withRules.classify(t), { mistakes: showMistakes });
-  const fresh9 = testSet('fresh9');
-  report('NINTH FRESH set (written apart from the code during session 8 from the same brief, by other helpers, after the third data round; measured before and after the fourth) — model + rule', fresh9, (t) => withRules.classify(t), { mistakes: showMistakes });
+  // The later sets, each with the model and rule; the third also with the model alone, as it always was.
+  const laterSets: readonly (readonly [name: string, title: string])[] = [
+    ['fresh2', "SECOND FRESH set (written after session 2's last change)"],
+    ['fresh3', 'THIRD FRESH set (written apart from the code during session 3, measured once after its last change)'],
+    ['fresh4', 'FOURTH FRESH set (written apart from the code during session 4; measured before and after its data change)'],
+    ['fresh5', 'FIFTH FRESH set (written apart from the code during session 4, after the fourth; measured before and after the last data change)'],
+    ['fresh6', "SIXTH FRESH set (written apart from the code during session 8, 16 messages a language; measured before and after that session's data changes)"],
+    ['fresh7', 'SEVENTH FRESH set (written apart from the code during session 8 from the same brief as the sixth, by other helpers)'],
+    ['fresh8', 'EIGHTH FRESH set (same brief, other helpers, written after the first of session 8\'s four data rounds)'],
+    ['fresh9', 'NINTH FRESH set (same brief, other helpers, written after the third data round; measured before and after the fourth)'],
+  ];
+  const later = laterSets.map(([name, title]) => {
+    const rows = testSet(name);
+    report(`${title} — model + rule`, rows, (t) => withRules.classify(t), { mistakes: showMistakes });
+    if (name === 'fresh3') report('THIRD FRESH set — model alone', rows, (t) => modelAlone.classify(t), { mistakes: false });
+    return rows;
+  });
 
   if (!process.argv.includes('--no-cv')) {
     const training = shippedTrainingRows();
@@ -80,7 +80,7 @@ function measureClassifier(showMistakes: boolean): void {
     );
   }
 
-  const texts = [...frozen, ...fresh, ...fresh2, ...fresh3, ...fresh4, ...fresh5, ...fresh6, ...fresh7, ...fresh8, ...fresh9].map((row) => row.text);
+  const texts = [...frozen, ...fresh, ...later.flat()].map((row) => row.text);
   const times: number[] = [];
   for (let round = 0; round < 20; round += 1) {
     for (const text of texts) {
