@@ -256,6 +256,34 @@ describe('Slack human queue, end to end', () => {
     assert.equal((await customerMessages(h, visitor)).filter((m) => m.text === text).length, 1, 'the reply is queued once');
   });
 
+  it('tells the customer once that a person joined when a claim fails after claiming, and hands back the same way', async () => {
+    const visitor = 'visitor_claim_crash_01';
+    await sayAsCustomer(h, visitor, 'c1', 'gribu runāt ar cilvēku');
+    const { conversationId, handoff, postTs } = await queuedThread(h, visitor);
+    await h.service.idle();
+
+    // The fault: the claim is stored, then queuing the customer's notice fails, as if the process died right there.
+    const queuing = sinon.stub(h.service.store, 'enqueueOutbound').onFirstCall().rejects(new Error('process died'));
+    queuing.callThrough();
+    assert.equal((await clickButton(h, ACTION_IDS.claim, handoff.id, 'U0ANNA', { ts: postTs })).status, 200);
+    // Its event runs again after a backoff; the claim is already this agent's, so the run finishes the work.
+    const joined = await eventually(async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system' && /pievienojās Anna/.test(m.text)));
+    queuing.restore();
+    assert.equal((await h.service.store.getConversation(conversationId))?.state, 'agent');
+    await h.service.idle();
+    assert.equal((await customerMessages(h, visitor)).filter((m) => m.text === joined.text).length, 1, 'the notice is queued once');
+
+    // Hand back: ended, then the notice fails; the repeat finishes it, and the bot has the conversation again.
+    const handing = sinon.stub(h.service.store, 'enqueueOutbound').onFirstCall().rejects(new Error('process died'));
+    handing.callThrough();
+    assert.equal((await clickButton(h, ACTION_IDS.hand_back, handoff.id, 'U0ANNA', { ts: '1700000000.999999', threadTs: postTs })).status, 200);
+    const returned = await eventually(async () => (await customerMessages(h, visitor)).find((m) => m.author === 'system' && m.text.includes('automātiskajam asistentam')));
+    handing.restore();
+    assert.equal((await h.service.store.getConversation(conversationId))?.state, 'bot');
+    await h.service.idle();
+    assert.equal((await customerMessages(h, visitor)).filter((m) => m.text === returned.text).length, 1);
+  });
+
   it('answers a self-harm message at once with the supportive text in the customer language, then pages the queue', async () => {
     const visitor = 'visitor_lv_self_harm';
     const support = createTranslator({ defaultLanguage: 'en' }).t('lv', 'selfHarmSupportWithPerson');

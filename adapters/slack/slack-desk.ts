@@ -10,7 +10,7 @@ import { WebClient } from '@slack/web-api';
 import type { Logger } from '../../src/logger.js';
 import { SignatureError } from '../../src/errors.js';
 import type { DeskEventItem, NewDeskEvent } from '../../src/store/store.js';
-import type { Agent, AgentDesk, ClaimOutcome, DeskThread, EndOutcome, HandoffActions, ReplyOutcome } from '../../src/handoff/agent-desk.js';
+import type { Agent, AgentDesk, ClaimOutcome, DeskEventRef, DeskThread, EndOutcome, HandoffActions, ReplyOutcome } from '../../src/handoff/agent-desk.js';
 import { deskEventOfAction, deskEventOfMessage, parseDeskEvent, type DeskEvent } from './slack-desk-events.js';
 import { createRefusalLog } from '../../src/refusal-log.js';
 import { stripNonCharacters } from '../../src/unicode-text.js';
@@ -111,14 +111,14 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
     await notify(at, userId, text).catch((error: unknown) => logger.warn({ err: error }, 'ephemeral notice failed'));
   }
 
-  async function act(event: Extract<DeskEvent, { kind: 'action' }>, actions: HandoffActions): Promise<void> {
+  async function act(event: Extract<DeskEvent, { kind: 'action' }>, deskEvent: DeskEventRef, actions: HandoffActions): Promise<void> {
     const agent: Agent = { id: event.userId, name: await displayName(event.userId, event.userName) };
-    if (event.action === 'claim') await notifyFailure(event.at, agent.id, describeClaim(await actions.claim(event.handoffId, agent)));
-    else if (event.action === 'hand_back') await notifyFailure(event.at, agent.id, describeEnd(await actions.handBack(event.handoffId, agent)));
-    else await notifyFailure(event.at, agent.id, describeEnd(await actions.close(event.handoffId, agent)));
+    if (event.action === 'claim') await notifyFailure(event.at, agent.id, describeClaim(await actions.claim(event.handoffId, agent, deskEvent)));
+    else if (event.action === 'hand_back') await notifyFailure(event.at, agent.id, describeEnd(await actions.handBack(event.handoffId, agent, deskEvent)));
+    else await notifyFailure(event.at, agent.id, describeEnd(await actions.close(event.handoffId, agent, deskEvent)));
   }
 
-  async function reply(event: Extract<DeskEvent, { kind: 'agent_reply' }>, deskEvent: number, actions: HandoffActions): Promise<void> {
+  async function reply(event: Extract<DeskEvent, { kind: 'agent_reply' }>, deskEvent: DeskEventRef, actions: HandoffActions): Promise<void> {
     const text = stripNonCharacters(event.text);
     if (text.length > MAX_AGENT_REPLY_LENGTH) {
       await notifyFailure(event.at, event.userId, `Not sent: a reply to a customer may have at most ${MAX_AGENT_REPLY_LENGTH} characters (this one has ${text.length}).`);
@@ -157,8 +157,12 @@ export function createSlackDesk(options: SlackDeskOptions): SlackDesk {
     async process(item, actions) {
       const event = parseDeskEvent(item.payload);
       if (!event) logger.error({ deskEventId: item.id }, 'unreadable recorded slack event; skipped');
-      else if (event.kind === 'action') await act(event, actions);
-      else await reply(event, item.id, actions);
+      else {
+        // Leased once per attempt: more than one means an earlier attempt ran and did not finish.
+        const deskEvent = { id: item.id, repeated: item.attempts > 1 };
+        if (event.kind === 'action') await act(event, deskEvent, actions);
+        else await reply(event, deskEvent, actions);
+      }
     },
 
     routes(record) {

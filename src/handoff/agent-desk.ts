@@ -75,16 +75,23 @@ export interface AgentDesk {
   postToThread(at: DeskThread, post: ThreadPost): Promise<void>;
 }
 
+/**
+ * The recorded desk event (a click or a staff message) an action runs for. It is finished in the transaction that
+ * queues what the action tells the customer, so a process that dies in between neither loses nor repeats it.
+ */
+export interface DeskEventRef {
+  id: number;
+  /** An earlier attempt of this event ran and did not finish: it may have done part of its work. */
+  repeated: boolean;
+}
+
 /** What the desk reports back to the queue; implemented by {@link createHandoffQueue}. */
 export interface HandoffActions {
-  claim(handoffId: number, agent: Agent): Promise<ClaimOutcome>;
-  handBack(handoffId: number, agent: Agent): Promise<EndOutcome>;
-  close(handoffId: number, agent: Agent): Promise<EndOutcome>;
-  /**
-   * A staff message in a card's thread, to go to the customer. `deskEvent` is its recorded event, finished with
-   * the reply's queuing in one transaction: a process that dies in between does not send it twice.
-   */
-  agentReply(at: DeskThread, agent: Agent, text: string, deskEvent?: number): Promise<ReplyOutcome>;
+  claim(handoffId: number, agent: Agent, deskEvent?: DeskEventRef): Promise<ClaimOutcome>;
+  handBack(handoffId: number, agent: Agent, deskEvent?: DeskEventRef): Promise<EndOutcome>;
+  close(handoffId: number, agent: Agent, deskEvent?: DeskEventRef): Promise<EndOutcome>;
+  /** A staff message in a card's thread, to go to the customer. */
+  agentReply(at: DeskThread, agent: Agent, text: string, deskEvent?: DeskEventRef): Promise<ReplyOutcome>;
 }
 
 export type ClaimOutcome =

@@ -9,7 +9,7 @@ import type { Translator, TranslationVars } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import type { Address } from '../model.js';
 import type { Conversation, Customer, Handoff, Message, Store } from '../store/store.js';
-import type { Agent, AgentDesk, CardStatus, ClaimOutcome, DeskThread, EndOutcome, HandoffActions, QueueCard, ReplyOutcome } from './agent-desk.js';
+import type { Agent, AgentDesk, CardStatus, ClaimOutcome, DeskEventRef, DeskThread, EndOutcome, HandoffActions, QueueCard, ReplyOutcome } from './agent-desk.js';
 import type { BusinessHours } from './business-hours.js';
 import { createSystemClock, type Clock, type ScheduledTimer } from './clock.js';
 import { estimateWaitMinutes } from './wait-estimate.js';
@@ -104,10 +104,10 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
   }
 
   /** A system notice to the customer in their language; nothing for a customer who opted out. */
-  async function tellCustomer(conversation: Conversation, customer: Customer, key: string, vars?: TranslationVars): Promise<void> {
+  async function tellCustomer(conversation: Conversation, customer: Customer, key: string, vars?: TranslationVars, deskEvent?: DeskEventRef): Promise<void> {
     if (customer.optedOut) return;
     const text = translator.t(conversation.language, key, vars);
-    await options.outbox.enqueue(conversation, [{ author: 'system', text }], addressOf(customer));
+    await options.outbox.enqueue(conversation, [{ author: 'system', text }], addressOf(customer), { deskEvent: deskEvent?.id });
   }
 
   /** Summarizes the conversation for staff once, kept on the handoff row so every later redraw shows it. */
@@ -193,18 +193,28 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
     if (running) void schedule().catch((error: unknown) => logger.error({ err: error }, 'handoff timer failed'));
   }
 
-  async function end(handoffId: number, agent: Agent, status: 'released' | 'closed'): Promise<EndOutcome> {
-    const handoff = await store.endHandoff(handoffId, status, clock.now());
+  async function end(handoffId: number, agent: Agent, status: 'released' | 'closed', deskEvent: DeskEventRef | undefined): Promise<EndOutcome> {
+    const handoff = (await store.endHandoff(handoffId, status, clock.now())) ?? (await resumableEnd(handoffId, status, deskEvent));
     if (!handoff) return (await store.getHandoff(handoffId)) ? { ok: false, why: 'ended' } : { ok: false, why: 'unknown' };
     const { conversation, customer } = await load(handoff);
     const updated = await store.updateConversation(conversation.id, status === 'released' ? { state: 'bot', failedAnswers: 0 } : { state: 'closed' });
     await redraw(handoff);
     const at = threadOf(handoff);
     if (at) await desk.postToThread(at, { kind: 'ended', agent, status }).catch(() => undefined);
-    await tellCustomer(updated, customer, status === 'released' ? 'handoffReturnedToBot' : 'handoffClosed', { name: agent.name });
+    await tellCustomer(updated, customer, status === 'released' ? 'handoffReturnedToBot' : 'handoffClosed', { name: agent.name }, deskEvent);
     logger.info({ handoffId, status, agent: agent.id }, 'handoff ended');
     rearm();
     return { ok: true };
+  }
+
+  /**
+   * The handoff a repeated Hand back or Close ended on its first attempt, which died before finishing: its work is
+   * done again (each step is idempotent, and the notice is queued with the event's completion, so it is sent once).
+   */
+  async function resumableEnd(handoffId: number, status: 'released' | 'closed', deskEvent: DeskEventRef | undefined): Promise<Handoff | undefined> {
+    if (deskEvent?.repeated !== true) return undefined;
+    const handoff = await store.getHandoff(handoffId);
+    return handoff?.status === status ? handoff : undefined;
   }
 
   return {
@@ -253,9 +263,11 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       });
     },
 
-    async claim(handoffId, agent): Promise<ClaimOutcome> {
+    async claim(handoffId, agent, deskEvent): Promise<ClaimOutcome> {
       const { handoff, claimed } = await store.claimHandoff(handoffId, agent, clock.now());
-      if (!claimed) {
+      // This agent's own Claim again, after its first attempt claimed and died: finish what that attempt left.
+      const resumed = !claimed && deskEvent?.repeated === true && handoff.status === 'claimed' && handoff.claimedBy === agent.id;
+      if (!claimed && !resumed) {
         if (handoff.status === 'claimed' && handoff.claimedBy !== null) {
           return { ok: false, why: 'claimed_by_other', heldBy: { id: handoff.claimedBy, name: handoff.claimedByName ?? handoff.claimedBy } };
         }
@@ -270,14 +282,14 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
           .postToThread(at, { kind: 'claimed', handoffId, agent })
           .catch((error: unknown) => logger.warn({ err: error, handoffId }, 'posting thread controls failed'));
       }
-      await tellCustomer(updated, customer, 'handoffAgentJoined', { name: agent.name });
+      await tellCustomer(updated, customer, 'handoffAgentJoined', { name: agent.name }, deskEvent);
       logger.info({ handoffId, agent: agent.id }, 'handoff claimed');
       rearm();
       return { ok: true };
     },
 
-    handBack: (handoffId, agent) => end(handoffId, agent, 'released'),
-    close: (handoffId, agent) => end(handoffId, agent, 'closed'),
+    handBack: (handoffId, agent, deskEvent) => end(handoffId, agent, 'released', deskEvent),
+    close: (handoffId, agent, deskEvent) => end(handoffId, agent, 'closed', deskEvent),
 
     async agentReply(at, agent, text, deskEvent): Promise<ReplyOutcome> {
       const handoff = await store.findHandoffByThread(at.channel, at.thread);
@@ -293,7 +305,7 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
       // The agent may write in any language; the model sees it and leaves text already in the customer's alone.
       const translated =
         options.textTranslator && conversation.language !== agentLanguage ? await options.textTranslator.translate(text, undefined, conversation.language) : undefined;
-      await options.outbox.enqueue(conversation, [{ author: 'agent', agentName: agent.name, text: translated ?? text }], addressOf(customer), { deskEvent });
+      await options.outbox.enqueue(conversation, [{ author: 'agent', agentName: agent.name, text: translated ?? text }], addressOf(customer), { deskEvent: deskEvent?.id });
       // The thread keeps the agent's original (their own message) and shows what the customer actually got.
       if (translated !== undefined) {
         await desk
