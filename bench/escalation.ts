@@ -60,7 +60,8 @@ function measureClassifier(showMistakes: boolean): void {
     ['fresh6', "SIXTH FRESH set (written apart from the code during session 8, 16 messages a language; measured before and after that session's data changes)"],
     ['fresh7', 'SEVENTH FRESH set (written apart from the code during session 8 from the same brief as the sixth, by other helpers)'],
     ['fresh8', 'EIGHTH FRESH set (same brief, other helpers, written after the first of session 8\'s four data rounds)'],
-    ['fresh9', 'NINTH FRESH set (same brief, other helpers, written after the third data round; measured before and after the fourth)'],
+    ['fresh9', 'NINTH FRESH set (same brief, other helpers, written after the third data round)'],
+    ['fresh10', 'TENTH FRESH set (same brief, other helpers, written after the fourth data round; measured before and after the fifth)'],
   ];
   const later = laterSets.map(([name, title]) => {
     const rows = testSet(name);
