@@ -101,7 +101,7 @@ describe('escalation classifier, end to end through the web channel and the Slac
 describe('escalation: the model\'s second opinion on an uncertain message, end to end', function () {
   this.timeout(60_000);
   // The shipped classifier scores this between its two thresholds (test/escalation.test.ts pins the band).
-  const UNCERTAIN = 'I am not sure you can help me with this';
+  const UNCERTAIN = 'why is this so complicated';
   let slack: FakeSlack;
   let openai: FakeOpenAi;
   let service: RunningService;

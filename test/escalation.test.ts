@@ -79,7 +79,10 @@ describe('escalation classifier: the shipped model', () => {
   });
 
   it('is unsure about the message the end-to-end test of the model\'s second opinion uses', () => {
-    assert.equal(classifier.classify('I am not sure you can help me with this').uncertain, true);
+    // And escalates on its own (at least 0.6): the end-to-end test lets that verdict stand when the model fails.
+    const verdict = classifier.classify('why is this so complicated');
+    assert.equal(verdict.uncertain, true);
+    assert.ok(verdict.score >= 0.6, String(verdict.score));
   });
 
   it('without the rule, the model alone decides', () => {
