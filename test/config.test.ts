@@ -12,6 +12,11 @@ describe('config', () => {
     assert.equal(config.defaultLanguage, 'en');
   });
 
+  it('offers suggestions on a miss only with SUGGESTIONS=on', () => {
+    assert.equal(loadConfig({}).suggestOnMiss, false);
+    assert.equal(loadConfig({ SUGGESTIONS: 'on' }).suggestOnMiss, true);
+  });
+
   it('switches to PostgreSQL with a postgres:// DATABASE_URL', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1/db' }).databaseUrl, 'postgres://u@127.0.0.1/db');
   });
@@ -22,6 +27,7 @@ describe('config', () => {
     ['DATABASE_URL', 'mysql://localhost/db'],
     ['DEFAULT_LANGUAGE', 'English'],
     ['LOG_LEVEL', 'verbose'],
+    ['SUGGESTIONS', 'yes'],
   ];
   for (const [name, value] of bad) {
     it(`stops with one line naming ${name} and the fix for ${JSON.stringify(value)}`, () => {
