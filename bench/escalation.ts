@@ -61,7 +61,8 @@ function measureClassifier(showMistakes: boolean): void {
     ['fresh7', 'SEVENTH FRESH set (written apart from the code during session 8 from the same brief as the sixth, by other helpers)'],
     ['fresh8', 'EIGHTH FRESH set (same brief, other helpers, written after the first of session 8\'s four data rounds)'],
     ['fresh9', 'NINTH FRESH set (same brief, other helpers, written after the third data round)'],
-    ['fresh10', 'TENTH FRESH set (same brief, other helpers, written after the fourth data round; measured before and after the fifth)'],
+    ['fresh10', 'TENTH FRESH set (same brief, other helpers, written after the fourth data round)'],
+    ['fresh11', 'ELEVENTH FRESH set (same brief, other helpers, written after the fifth data round; measured before and after the next)'],
   ];
   const later = laterSets.map(([name, title]) => {
     const rows = testSet(name);
