@@ -62,7 +62,7 @@ function measureClassifier(showMistakes: boolean): void {
     ['fresh8', 'EIGHTH FRESH set (same brief, other helpers, written after the first of session 8\'s four data rounds)'],
     ['fresh9', 'NINTH FRESH set (same brief, other helpers, written after the third data round)'],
     ['fresh10', 'TENTH FRESH set (same brief, other helpers, written after the fourth data round)'],
-    ['fresh11', 'ELEVENTH FRESH set (same brief, other helpers, written after the fifth data round; measured before and after the next)'],
+    ['fresh11', 'ELEVENTH FRESH set (same brief, other helpers, written after the fifth data round, the last kept)'],
   ];
   const later = laterSets.map(([name, title]) => {
     const rows = testSet(name);
