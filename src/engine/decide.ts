@@ -199,7 +199,7 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   // With SUGGESTIONS=on the nearest entries, too unsure to answer with, are one number away: the right one is often
   // among them. In the same message as the "didn't get that", which stays first and unchanged. Off by default: an
   // off-topic message gets a suggestion beside the point about one time in four.
-  const nearest = understood.kind === 'none' && context.suggestOnMiss === true ? understood.nearest.map(({ entry }) => entry) : [];
+  const nearest = context.suggestOnMiss === true ? understood.nearest.map(({ entry }) => entry) : [];
   const list = nearest.map((entry, i) => `${i + 1}. ${knowledge.questionFor(entry, lang)}`).join('\n');
   replies.push(nearest.length === 0 ? t(lang, 'fallback') : `${t(lang, 'fallback')}\n\n${t(lang, 'suggestions', { list })}`);
   return { replies, failedAnswers, llm, ...(nearest.length > 0 && { offered: nearest.map((entry) => entry.id) }) };

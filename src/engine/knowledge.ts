@@ -226,7 +226,7 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
     const entryAt = (at: number): KnowledgeEntry => entries[found[at]?.index ?? 0] as KnowledgeEntry;
     if (verdict.kind === 'clarify') return { kind: 'clarify', options: [entryAt(verdict.best.at), entryAt(verdict.runnerUp.at)] };
     if (verdict.kind === 'answer') return { kind: 'answer', match: { entry: entryAt(verdict.best.at), score: verdict.best.score } };
-    const nearest = rankCandidates(reranker(), found)
+    const nearest = verdict.ranked
       .filter(({ score }) => score >= SUGGEST_AT)
       .slice(0, SUGGESTIONS)
       .map(({ at, score }) => ({ entry: entryAt(at), score }));

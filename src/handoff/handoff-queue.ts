@@ -194,8 +194,12 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
   }
 
   async function end(handoffId: number, agent: Agent, status: 'released' | 'closed', deskEvent: DeskEventRef | undefined): Promise<EndOutcome> {
-    const handoff = (await store.endHandoff(handoffId, status, clock.now())) ?? (await resumableEnd(handoffId, status, deskEvent));
-    if (!handoff) return (await store.getHandoff(handoffId)) ? { ok: false, why: 'ended' } : { ok: false, why: 'unknown' };
+    const ended = await store.endHandoff(handoffId, status, clock.now());
+    const handoff = ended ?? (await store.getHandoff(handoffId));
+    if (!handoff) return { ok: false, why: 'unknown' };
+    // Ended before: refused, unless this is the same click again after its first attempt ended it and died (each
+    // step below is idempotent, and the notice is queued with the event's completion, so it is sent once).
+    if (!ended && !(deskEvent?.repeated === true && handoff.status === status)) return { ok: false, why: 'ended' };
     const { conversation, customer } = await load(handoff);
     const updated = await store.updateConversation(conversation.id, status === 'released' ? { state: 'bot', failedAnswers: 0 } : { state: 'closed' });
     await redraw(handoff);
@@ -205,16 +209,6 @@ export function createHandoffQueue(options: HandoffQueueOptions): HandoffQueue {
     logger.info({ handoffId, status, agent: agent.id }, 'handoff ended');
     rearm();
     return { ok: true };
-  }
-
-  /**
-   * The handoff a repeated Hand back or Close ended on its first attempt, which died before finishing: its work is
-   * done again (each step is idempotent, and the notice is queued with the event's completion, so it is sent once).
-   */
-  async function resumableEnd(handoffId: number, status: 'released' | 'closed', deskEvent: DeskEventRef | undefined): Promise<Handoff | undefined> {
-    if (deskEvent?.repeated !== true) return undefined;
-    const handoff = await store.getHandoff(handoffId);
-    return handoff?.status === status ? handoff : undefined;
   }
 
   return {

@@ -73,9 +73,15 @@ export async function deferDeskEvent(db: Kysely<Database>, id: number, until: Da
   await db.updateTable('desk_events').set({ lease_until: toDbTime(until) }).where('id', '=', id).where('processed_at', 'is', null).execute();
 }
 
-/** Done with an event — handled, or given up after its attempts — so its thread goes on. */
-export async function finishDeskEvent(db: Kysely<Database>, id: number, now: Date): Promise<void> {
-  await db.updateTable('desk_events').set({ processed_at: toDbTime(now), lease_until: null }).where('id', '=', id).where('processed_at', 'is', null).execute();
+/** Done with an event — handled, or given up after its attempts — so its thread goes on. False when it was done already. */
+export async function finishDeskEvent(db: Kysely<Database>, id: number, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('desk_events')
+    .set({ processed_at: toDbTime(now), lease_until: null })
+    .where('id', '=', id)
+    .where('processed_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** Frees every lease on unprocessed events (at start, when this process alone uses the database). */

@@ -390,8 +390,8 @@ export class KyselyStore implements Store {
     return deskEvents.deferDeskEvent(this.db, id, until);
   }
 
-  finishDeskEvent(id: number, now: Date): Promise<void> {
-    return deskEvents.finishDeskEvent(this.db, id, now);
+  async finishDeskEvent(id: number, now: Date): Promise<void> {
+    await deskEvents.finishDeskEvent(this.db, id, now);
   }
 
   async releaseOrphanedDeskEvents(): Promise<number> {

@@ -6,6 +6,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Address, Outbound } from '../model.js';
 import { SwitchboardError } from '../errors.js';
+import { finishDeskEvent } from './desk-event-queries.js';
 import { precompiled, precompiledByShape } from './precompiled-query.js';
 import { limitOf } from './literal-terms.js';
 import { fromDbTime, outboxItemFromRow, toDbTime } from './rows.js';
@@ -41,11 +42,6 @@ function hasOlderUndelivered(eb: ExpressionBuilder<Database, 'outbox'>) {
 /** The turn's inbound message marked processed; nothing changes when another worker processed it already. */
 const markProcessed = precompiled((db, p: { id: number; at: string }) =>
   db.updateTable('messages').set({ processed_at: p.at, inbox_lease_until: null }).where('id', '=', p.id).where('processed_at', 'is', null),
-);
-
-/** The staff desk's event marked processed; nothing changes when it was processed already. */
-const markDeskEventProcessed = precompiled((db, p: { id: number; at: string }) =>
-  db.updateTable('desk_events').set({ processed_at: p.at, lease_until: null }).where('id', '=', p.id).where('processed_at', 'is', null),
 );
 
 const insertOutboundMessage = precompiled((db, p: { conversation_id: number; author: string; agent_name: string | null; text: string; channel: string; created_at: string }) =>
@@ -101,7 +97,7 @@ export interface EnqueueOutboundInput {
   address: Address;
   /** The inbound message these replies answer, marked processed in the same transaction. */
   answering?: number | undefined;
-  /** The desk event (a staff reply) these replies carry out, marked processed in the same transaction. */
+  /** The desk event (a staff reply or click) these messages carry out, marked processed in the same transaction. */
   deskEvent?: number | undefined;
   now: Date;
 }
@@ -119,9 +115,8 @@ export async function enqueueOutbound(db: Kysely<Database>, input: EnqueueOutbou
       if (marked === 0n) throw new SwitchboardError('inbox_superseded', `store: inbound message ${input.answering} was already processed`);
     }
     if (input.deskEvent !== undefined) {
-      const marked = await markDeskEventProcessed.affected(trx, { id: input.deskEvent, at: now });
-      // Processed already: this turn is a repeat (its process died after queuing the reply, before finishing the event).
-      if (marked === 0n) throw new SwitchboardError('inbox_superseded', `store: desk event ${input.deskEvent} was already processed`);
+      // Finished already: this is a repeat (its process died after queuing, before the desk finished the event).
+      if (!(await finishDeskEvent(trx, input.deskEvent, input.now))) throw new SwitchboardError('inbox_superseded', `store: desk event ${input.deskEvent} was already processed`);
     }
     for (const message of messages) {
       const stored = await insertOutboundMessage.takeFirst(trx, {

@@ -238,7 +238,7 @@ export interface TopicCount {
 export interface EnqueueOptions {
   /** The inbound message the replies answer. */
   answering?: number;
-  /** The recorded desk event (a staff reply) the replies carry out. */
+  /** The recorded desk event (a staff reply or click) the messages carry out. */
   deskEvent?: number;
 }
 
@@ -290,7 +290,7 @@ export interface Store {
    * is either queued for delivery or not recorded at all. With `answering`, that inbound message is marked
    * processed in the same transaction (even with no replies); when it was processed already (another worker
    * took over its turn), nothing is recorded and an `inbox_superseded` error is thrown, so no reply is doubled.
-   * `deskEvent` does the same for the staff desk's event a reply carries out (a staff message in a thread).
+   * `deskEvent` does the same for the staff desk's event the messages carry out (a staff reply, a click's notice).
    */
   enqueueOutbound(conversation: Conversation, messages: NewOutboundMessage[], address: Address, options?: EnqueueOptions): Promise<OutboxItem[]>;
   /** Messages of a conversation with id greater than `after`, oldest first. */

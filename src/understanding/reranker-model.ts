@@ -60,7 +60,8 @@ export interface RankedCandidate {
 export type RerankVerdict =
   | { kind: 'answer'; best: RankedCandidate }
   | { kind: 'clarify'; best: RankedCandidate; runnerUp: RankedCandidate }
-  | { kind: 'none' };
+  /** None likely enough; `ranked` are all the candidates, best first (the nearest may still be suggested). */
+  | { kind: 'none'; ranked: RankedCandidate[] };
 
 /** The candidates by reranked probability, best first. */
 export function rankCandidates(model: RerankerModel, candidates: readonly { features: Float64Array }[]): RankedCandidate[] {
@@ -74,10 +75,11 @@ export function rankCandidates(model: RerankerModel, candidates: readonly { feat
  * enough; an answer when the best is likely enough.
  */
 export function rerankVerdict(model: RerankerModel, candidates: readonly { features: Float64Array }[]): RerankVerdict {
-  const [best, runnerUp] = rankCandidates(model, candidates);
-  if (best === undefined) return { kind: 'none' };
+  const ranked = rankCandidates(model, candidates);
+  const [best, runnerUp] = ranked;
+  if (best === undefined) return { kind: 'none', ranked };
   if (runnerUp !== undefined && runnerUp.score >= model.clarifyAt && best.score - runnerUp.score < CLARIFY_GAP) return { kind: 'clarify', best, runnerUp };
-  return best.score >= model.answerAt ? { kind: 'answer', best } : { kind: 'none' };
+  return best.score >= model.answerAt ? { kind: 'answer', best } : { kind: 'none', ranked };
 }
 
 export interface LabelledCandidates {
