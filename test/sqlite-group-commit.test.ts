@@ -57,9 +57,9 @@ describe('SQLite group commit', () => {
   });
 
   it('commits writes from callbacks of one event-loop turn together, as webhooks arriving at once', async () => {
-    // Two timers due together run in one timers phase, each a callback of its own, like two HTTP requests read
-    // in one poll phase.
-    const written = ['first', 'second'].map((text) => new Promise((resolve, reject) => setTimeout(() => insert(text).then(resolve, reject), 1)));
+    // Two immediates queued together run in one check phase, each a callback of its own, like two HTTP requests
+    // read in one poll phase. (Two timers could fall due a millisecond apart, in two turns.)
+    const written = ['first', 'second'].map((text) => new Promise((resolve, reject) => setImmediate(() => insert(text).then(resolve, reject))));
     await Promise.all(written);
     assert.equal(commits, 1);
     assert.deepEqual(committed(), ['first', 'second']);
