@@ -63,6 +63,7 @@ function measureClassifier(showMistakes: boolean): void {
     ['fresh9', 'NINTH FRESH set (same brief, other helpers, written after the third data round)'],
     ['fresh10', 'TENTH FRESH set (same brief, other helpers, written after the fourth data round)'],
     ['fresh11', 'ELEVENTH FRESH set (same brief, other helpers, written after the fifth data round, the last kept)'],
+    ['fresh12', 'TWELFTH FRESH set (same brief, another helper, written in session 9 before its changes)'],
   ];
   const later = laterSets.map(([name, title]) => {
     const rows = testSet(name);

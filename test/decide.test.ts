@@ -147,6 +147,28 @@ describe('decide (pure)', () => {
     assert.equal(decide({ ...base, text: sure, escalation: confirmedByModel }, context).escalation, 'frustration');
   });
 
+  it("answers a request for a person from the base's own entry for it while the person is fetched; other reasons get no answer", () => {
+    const callUs: KnowledgeEntry = {
+      id: 'call-us',
+      handoff: false,
+      questions: { en: ['can I talk to someone on the phone?', 'what is your phone number?'] },
+      answers: { en: 'Call us on 030 231 44 78, 9:00–17:00.' },
+      short: {},
+    };
+    const withCallUs = { ...context, knowledge: createKnowledgeBase([...entries, callUs], { defaultLanguage: 'en' }) };
+    const asked = { label: 'asked_for_human' as const, reason: 'asked_for_human' as const, score: 0.99, source: 'classifier' as const, uncertain: false };
+    const desk = decide({ ...base, text: 'can I talk to someone on the phone please?', escalation: asked }, { ...withCallUs, humanAvailable: true });
+    assert.deepEqual(desk.replies, ['Call us on 030 231 44 78, 9:00–17:00.']);
+    assert.equal(desk.entryId, 'call-us');
+    assert.equal(desk.escalation, 'asked_for_human', 'the person is fetched all the same');
+    const noDesk = decide({ ...base, text: 'can I talk to someone on the phone please?', escalation: asked }, { ...withCallUs, humanAvailable: false });
+    assert.deepEqual(noDesk.replies, ['Call us on 030 231 44 78, 9:00–17:00.', t('en', 'noDesk')]);
+    const fraud = { ...asked, label: 'sensitive_fraud' as const, reason: 'sensitive_fraud' as const };
+    const sensitive = decide({ ...base, text: 'can I talk to someone on the phone please?', escalation: fraud }, { ...withCallUs, humanAvailable: true });
+    assert.deepEqual(sensitive.replies, []);
+    assert.equal(sensitive.entryId, undefined);
+  });
+
   it('stays silent while a person owns the conversation', () => {
     for (const state of ['queued', 'agent'] as const) {
       const decision = decide({ ...base, state, text: 'how long does shipping take?' }, context);

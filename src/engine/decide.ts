@@ -106,6 +106,14 @@ function chosenEntry(text: string, offered: readonly string[] | undefined, knowl
   return number === undefined ? undefined : knowledge.entries.find((entry) => entry.id === offered[number - 1]);
 }
 
+/** An entry's answer as sent: in the customer's language, or in another one with a line saying so first. */
+function answerOf(entry: KnowledgeEntry, input: DecisionInput, context: DecisionContext): { lines: string[]; text: string; language: string } {
+  const lang = input.language;
+  const answer = context.knowledge.answerFor(entry, lang, { short: capabilitiesOf(input.channel).shortAnswers });
+  const note = answer.language === lang ? [] : [context.t(lang, 'answerInDefaultLanguage', { language: languageName(answer.language, lang) })];
+  return { lines: [...note, answer.text], ...answer };
+}
+
 export function decide(input: DecisionInput, context: DecisionContext): Decision {
   // A person owns the conversation (or is about to): the bot stays silent and the message goes to them.
   if (input.state !== 'bot') return { replies: [], failedAnswers: input.failedAnswers };
@@ -148,13 +156,19 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   // answers them. Only frustration: yielding on the other reasons too cut those false alarms by a third but answered a
   // cloned card, a fire and a lawyer's threat with an entry. A rule's verdict, a model's or a sure one stands.
   const yieldsToAnswer = verdict.reason === 'frustration' && verdict.source === 'classifier' && verdict.uncertain && understood.kind === 'answer';
-  // Before any answer: a knowledge answer to "I want to talk to a person, my card was stolen" would miss the point.
+  // A customer who asks for a person and whose message the base answers too (most often the business's own "talk to
+  // us" entry, with its phone number and hours) gets that answer while the person is fetched, as for a handoff entry.
+  // Only then: an angry or sensitive message answered from the base would miss its point, and a frustrated customer
+  // may be angry at that very answer.
+  const answeredToo = wanted?.reason === 'asked_for_human' && understood.kind === 'answer' ? understood.match.entry : undefined;
+  if (answeredToo) replies.push(...answerOf(answeredToo, input, context).lines);
+  const answeredTooId = answeredToo && { entryId: answeredToo.id };
   // The desk tells the customer a person is coming, in their language, with the queue position.
-  if (wanted && !yieldsToAnswer && context.humanAvailable !== false) return { replies, failedAnswers: 0, escalation: wanted.reason, escalationDetail: wanted.detail };
+  if (wanted && !yieldsToAnswer && context.humanAvailable !== false) return { replies, failedAnswers: 0, escalation: wanted.reason, escalationDetail: wanted.detail, ...answeredTooId };
   // No desk: nobody is trapped with the bot all the same; the customer is told honestly how else to reach us.
   if (wanted?.reason === 'asked_for_human') {
     replies.push(context.contactLine ? t(lang, 'noDeskContact', { contact: context.contactLine }) : t(lang, 'noDesk'));
-    return { replies, failedAnswers: 0 };
+    return { replies, failedAnswers: 0, ...answeredTooId };
   }
 
   if (understood.kind === 'clarify') {
@@ -167,12 +181,9 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   }
   if (understood.kind === 'answer') {
     const { match } = understood;
-    const answer = knowledge.answerFor(match.entry, lang, { short: capabilitiesOf(input.channel).shortAnswers });
+    const answer = answerOf(match.entry, input, context);
     const replaceFrom = replies.length;
-    if (answer.language !== lang) {
-      replies.push(t(lang, 'answerInDefaultLanguage', { language: languageName(answer.language, lang) }));
-    }
-    replies.push(answer.text);
+    replies.push(...answer.lines);
     // A match the matcher is not sure of may be confidently wrong: a model, when there is one, answers from the
     // passages instead (or says it does not know), and this answer stands only if the model fails.
     const llm: LlmOpportunity | undefined =
