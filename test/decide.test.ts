@@ -217,6 +217,15 @@ describe('decide: self-harm gets the supportive text first', () => {
     assert.equal(decision.escalation, 'sensitive_self_harm');
   });
 
+  it('pages a person without the crisis text when the classifier is unsure and a desk answers; a model or a desk-less service still says it', () => {
+    const unsure = { label: 'sensitive_self_harm' as const, reason: 'sensitive_self_harm' as const, score: 0.7, source: 'classifier' as const, uncertain: true };
+    const input = decisionInput({ text: 'do you deliver today? Utrecht centre', escalation: unsure });
+    assert.deepEqual(withoutDetail(decide(input, withDesk)), { replies: [], failedAnswers: 0, escalation: 'sensitive_self_harm' });
+    assert.deepEqual(decide(input, withoutDesk).replies, [t('en', 'selfHarmSupport')]);
+    const confirmed = decisionInput({ text: 'do you deliver today? Utrecht centre', escalation: { ...unsure, source: 'model', uncertain: false } });
+    assert.deepEqual(decide(confirmed, withDesk).replies, [t('en', 'selfHarmSupportWithPerson')]);
+  });
+
   it('leaves the other escalation reasons as they were; without a desk the customer is told so', () => {
     const input = decisionInput({ text: 'I want to talk to a person' });
     assert.deepEqual(withoutDetail(decide(input, withDesk)), { replies: [], failedAnswers: 0, escalation: 'asked_for_human' });

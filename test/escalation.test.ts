@@ -100,9 +100,13 @@ describe('escalation classifier: the shipped model', () => {
 describe('decide with the escalation verdict', () => {
   const asked: EscalationVerdict = { label: 'asked_for_human', reason: 'asked_for_human', score: 0.93, source: 'classifier', uncertain: false };
 
-  it('escalates before searching the knowledge base, with who decided and how sure', () => {
+  it('escalates with who decided and how sure, answering from the base what it can while the person is fetched', () => {
     const decision = decide(decisionInput({ text: 'can someone help me with my refund' }), { ...context, escalationClassifier: fixed(asked) });
-    assert.deepEqual(decision, { replies: [], failedAnswers: 0, escalation: 'asked_for_human', escalationDetail: 'classifier 0.93' });
+    const { replies, ...rest } = decision;
+    assert.deepEqual(rest, { failedAnswers: 0, escalation: 'asked_for_human', escalationDetail: 'classifier 0.93', entryId: 'refunds' });
+    assert.match(replies.join(' '), /refund/i);
+    const unanswerable = decide(decisionInput({ text: 'can someone look at this' }), { ...context, escalationClassifier: fixed(asked) });
+    assert.deepEqual(unanswerable, { replies: [], failedAnswers: 0, escalation: 'asked_for_human', escalationDetail: 'classifier 0.93' });
   });
 
   it('prefers a verdict given with the input (the engine\'s, maybe the model\'s) over the classifier', () => {

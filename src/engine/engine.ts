@@ -225,7 +225,10 @@ export function createEngine(options: EngineOptions): Engine {
       await store.markUnanswered(message.id).catch((error: unknown) => logger.warn({ err: error, messageId: message.id }, 'could not flag an unanswered message'));
     }
     // The entry that answered is watched for spikes (src/insights/spike-alerts.ts); as above, a lost note costs nothing.
-    if (decision.entryId !== undefined) {
+    // A request for a person that an entry answered too is watched by its reason: counted under both, one surge of
+    // "can I talk to someone?" would be alerted twice.
+    const answeredAlongside = decision.escalation !== undefined && decision.escalation !== 'knowledge_handoff';
+    if (decision.entryId !== undefined && !answeredAlongside) {
       await store.recordAnswerEntry(message.id, decision.entryId).catch((error: unknown) => logger.warn({ err: error, messageId: message.id }, 'could not note the answering entry'));
     }
 
