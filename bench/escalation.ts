@@ -108,7 +108,7 @@ classification time per message (${times.length} runs): p50 ${at(50)} µs, p99 $
  */
 function reportKnowledgeBaseFalseAlarms(classify: (text: string) => EscalationVerdict): void {
   console.log('\nroutine questions to the labelled knowledge bases sent to a person (false alarms), by reason:');
-  for (const set of ['dev', 'eval', 'fresh', 'fresh3', 'fresh4', 'fresh5', 'fresh6']) {
+  for (const set of ['dev', 'eval', 'fresh', 'fresh3', 'fresh4', 'fresh5', 'fresh6', 'fresh7']) {
     const rows = readKnowledgeBaseQuestions(set);
     const reasons = new Map<string, number>();
     for (const row of rows) {
