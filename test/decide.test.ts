@@ -163,6 +163,16 @@ describe('decide (pure)', () => {
     assert.equal(desk.escalation, 'asked_for_human', 'the person is fetched all the same');
     const noDesk = decide({ ...base, text: 'can I talk to someone on the phone please?', escalation: asked }, { ...withCallUs, humanAvailable: false });
     assert.deepEqual(noDesk.replies, ['Call us on 030 231 44 78, 9:00–17:00.', t('en', 'noDesk')]);
+    // Words the matcher does not take for the entry still get it: its variants are themselves requests for a person.
+    const unmatched = 'is there a human anywhere in this company?';
+    assert.equal(withCallUs.knowledge.understand(unmatched, { language: 'en' }).kind, 'none');
+    const fallback = decide({ ...base, text: unmatched, escalation: asked }, { ...withCallUs, humanAvailable: true });
+    assert.deepEqual(fallback.replies, ['Call us on 030 231 44 78, 9:00–17:00.']);
+    assert.equal(fallback.entryId, 'call-us');
+    // Without a desk, an entry that promises a person is not said.
+    const promising = { ...callUs, handoff: true };
+    const withPromise = { ...context, knowledge: createKnowledgeBase([...entries, promising], { defaultLanguage: 'en' }), humanAvailable: false };
+    assert.deepEqual(decide({ ...base, text: unmatched, escalation: asked }, withPromise).replies, [t('en', 'noDesk')]);
     const fraud = { ...asked, label: 'sensitive_fraud' as const, reason: 'sensitive_fraud' as const };
     const sensitive = decide({ ...base, text: 'can I talk to someone on the phone please?', escalation: fraud }, { ...withCallUs, humanAvailable: true });
     assert.deepEqual(sensitive.replies, []);

@@ -6,6 +6,7 @@ import { capabilitiesOf } from '../channel-capabilities.js';
 import type { Channel, ConversationState } from '../model.js';
 import { SURE_PROBABILITY, type KnowledgeBase, type KnowledgeEntry, type KnowledgeVerdict } from './knowledge.js';
 import { chosenNumber } from './numbered-choice.js';
+import { contactEntryFor } from './contact-entries.js';
 import { detectSmallTalk } from './small-talk.js';
 import type { TranslationVars } from '../i18n.js';
 import type { DetectedEscalationReason } from '../understanding/escalation-labels.js';
@@ -114,6 +115,13 @@ function answerOf(entry: KnowledgeEntry, input: DecisionInput, context: Decision
   return { lines: [...note, answer.text], ...answer };
 }
 
+/** The entry a request for a person matched, else the base's own way to reach one (without a desk, not one that promises a person). */
+function entryForPersonRequest(input: DecisionInput, understood: KnowledgeVerdict, context: DecisionContext, classifier: EscalationClassifier): KnowledgeEntry | undefined {
+  if (understood.kind === 'answer') return understood.match.entry;
+  const contact = contactEntryFor(input.text, input.language, context.knowledge, classifier);
+  return contact?.handoff === true && context.humanAvailable === false ? undefined : contact;
+}
+
 export function decide(input: DecisionInput, context: DecisionContext): Decision {
   // A person owns the conversation (or is about to): the bot stays silent and the message goes to them.
   if (input.state !== 'bot') return { replies: [], failedAnswers: input.failedAnswers };
@@ -121,7 +129,8 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   const { t, knowledge } = context;
   const lang = input.language;
   const replies = input.isNewConversation ? [t(lang, 'disclosure')] : [];
-  const verdict = input.escalation ?? (context.escalationClassifier ?? shippedEscalationClassifier()).classify(input.text);
+  const classifier = context.escalationClassifier ?? shippedEscalationClassifier();
+  const verdict = input.escalation ?? classifier.classify(input.text);
   const wanted = verdict.reason && { reason: verdict.reason, detail: describeVerdict(verdict) };
   // A person in crisis gets care before anything else, desk or not: no media notice, small talk or shop answer
   // first, and no model rewriting it (no `llm`). The person-joining line only when a desk can send one.
@@ -161,11 +170,11 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   // answers them. Only frustration: yielding on the other reasons too cut those false alarms by a third but answered a
   // cloned card, a fire and a lawyer's threat with an entry. A rule's verdict, a model's or a sure one stands.
   const yieldsToAnswer = verdict.reason === 'frustration' && verdict.source === 'classifier' && verdict.uncertain && understood.kind === 'answer';
-  // A customer who asks for a person and whose message the base answers too (most often the business's own "talk to
-  // us" entry, with its phone number and hours) gets that answer while the person is fetched, as for a handoff entry.
-  // Only then: an angry or sensitive message answered from the base would miss its point, and a frustrated customer
-  // may be angry at that very answer.
-  const answeredToo = wanted?.reason === 'asked_for_human' && understood.kind === 'answer' ? understood.match.entry : undefined;
+  // A customer who asks for a person gets what the base says to that while the person is fetched, as for a handoff
+  // entry: the entry their message matched, else the business's own way to reach a person (its phone number and
+  // hours; without a desk, not an entry that promises one). Only then: an angry or sensitive message answered from
+  // the base would miss its point, and a frustrated customer may be angry at that very answer.
+  const answeredToo = wanted?.reason === 'asked_for_human' ? entryForPersonRequest(input, understood, context, classifier) : undefined;
   if (answeredToo) replies.push(...answerOf(answeredToo, input, context).lines);
   const answeredTooId = answeredToo && { entryId: answeredToo.id };
   // The desk tells the customer a person is coming, in their language, with the queue position.
