@@ -169,10 +169,13 @@ describe('decide (pure)', () => {
     const fallback = decide({ ...base, text: unmatched, escalation: asked }, { ...withCallUs, humanAvailable: true });
     assert.deepEqual(fallback.replies, ['Call us on 030 231 44 78, 9:00–17:00.']);
     assert.equal(fallback.entryId, 'call-us');
-    // Without a desk, an entry that promises a person is not said.
+    // An entry marked handoff only says a person is coming, as the desk does itself: not said, desk or not.
     const promising = { ...callUs, handoff: true };
-    const withPromise = { ...context, knowledge: createKnowledgeBase([...entries, promising], { defaultLanguage: 'en' }), humanAvailable: false };
-    assert.deepEqual(decide({ ...base, text: unmatched, escalation: asked }, withPromise).replies, [t('en', 'noDesk')]);
+    const withPromise = { ...context, knowledge: createKnowledgeBase([...entries, promising], { defaultLanguage: 'en' }) };
+    assert.deepEqual(decide({ ...base, text: unmatched, escalation: asked }, { ...withPromise, humanAvailable: false }).replies, [t('en', 'noDesk')]);
+    const promised = decide({ ...base, text: 'can I talk to someone on the phone please?', escalation: asked }, { ...withPromise, humanAvailable: true });
+    assert.deepEqual(promised.replies, []);
+    assert.equal(promised.entryId, undefined);
     const fraud = { ...asked, label: 'sensitive_fraud' as const, reason: 'sensitive_fraud' as const };
     const sensitive = decide({ ...base, text: 'can I talk to someone on the phone please?', escalation: fraud }, { ...withCallUs, humanAvailable: true });
     assert.deepEqual(sensitive.replies, []);

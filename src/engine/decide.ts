@@ -115,11 +115,14 @@ function answerOf(entry: KnowledgeEntry, input: DecisionInput, context: Decision
   return { lines: [...note, answer.text], ...answer };
 }
 
-/** The entry a request for a person matched, else the base's own way to reach one (without a desk, not one that promises a person). */
+/**
+ * The entry a request for a person matched, else the base's own way to reach one. Not an entry marked handoff: it
+ * only says that a person is coming, which the desk says itself with the queue position (and without a desk it
+ * would be untrue); nor would "are you a real person?", read as a request, get an entry for an answer that way.
+ */
 function entryForPersonRequest(input: DecisionInput, understood: KnowledgeVerdict, context: DecisionContext, classifier: EscalationClassifier): KnowledgeEntry | undefined {
-  if (understood.kind === 'answer') return understood.match.entry;
-  const contact = contactEntryFor(input.text, input.language, context.knowledge, classifier);
-  return contact?.handoff === true && context.humanAvailable === false ? undefined : contact;
+  const entry = understood.kind === 'answer' ? understood.match.entry : contactEntryFor(input.text, input.language, context.knowledge, classifier);
+  return entry?.handoff === true ? undefined : entry;
 }
 
 export function decide(input: DecisionInput, context: DecisionContext): Decision {
@@ -172,8 +175,8 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   const yieldsToAnswer = verdict.reason === 'frustration' && verdict.source === 'classifier' && verdict.uncertain && understood.kind === 'answer';
   // A customer who asks for a person gets what the base says to that while the person is fetched, as for a handoff
   // entry: the entry their message matched, else the business's own way to reach a person (its phone number and
-  // hours; without a desk, not an entry that promises one). Only then: an angry or sensitive message answered from
-  // the base would miss its point, and a frustrated customer may be angry at that very answer.
+  // hours). Only then: an angry or sensitive message answered from the base would miss its point, and a frustrated
+  // customer may be angry at that very answer.
   const answeredToo = wanted?.reason === 'asked_for_human' ? entryForPersonRequest(input, understood, context, classifier) : undefined;
   if (answeredToo) replies.push(...answerOf(answeredToo, input, context).lines);
   const answeredTooId = answeredToo && { entryId: answeredToo.id };
