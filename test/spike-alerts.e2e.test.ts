@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
+import { projectPath } from '../src/paths.js';
 import { startService, type RunningService } from '../src/service.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from './fakes/fake-slack.js';
 import { createCollectingLogger } from './support/collecting-logger.js';
@@ -29,7 +30,17 @@ describe('spike alerts end to end', function () {
     slack = await startFakeSlack();
     dataDir = await mkdtemp(join(tmpdir(), 'switchboard-spikes-'));
     clock = privateFakeClock(Date.now());
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LANGUAGES: 'en', AGENT_LANGUAGE: 'de', CSAT: 'off', ...slackTestEnv(slack.apiUrl) });
+    // The base's own entry for reaching a person is an ordinary one: each request also gets its answer, and must
+    // still be watched under its reason alone (one surge, one alert).
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LANGUAGES: 'en',
+      AGENT_LANGUAGE: 'de',
+      CSAT: 'off',
+      KNOWLEDGE_BASE: projectPath('test', 'fixtures', 'call-us-knowledge.yaml'),
+      ...slackTestEnv(slack.apiUrl),
+    });
     service = await startService(config, { logger: createCollectingLogger().logger, clock: clockOf(clock) });
   });
   after(async () => {
@@ -62,6 +73,11 @@ describe('spike alerts end to end', function () {
     });
     const reason = handoffs[0]?.reason;
     assert.ok(handoffs.every((h) => h.reason === reason), 'every request is handed over for the same reason');
+    const told = await eventually(async () => {
+      const messages = await service.store.listMessages(handoffs[0]?.conversationId ?? 0);
+      return messages.find((m) => m.author === 'bot' && m.text.startsWith('Call us on'));
+    });
+    assert.ok(told, "the base's own way to reach a person is said while the person is fetched");
 
     await advanceBy(clock, 6 * MINUTE, { stepMs: MINUTE });
     await eventually(() => alerts().length > 0);
