@@ -173,15 +173,22 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   // answers them. Only frustration: yielding on the other reasons too cut those false alarms by a third but answered a
   // cloned card, a fire and a lawyer's threat with an entry. A rule's verdict, a model's or a sure one stands.
   const yieldsToAnswer = verdict.reason === 'frustration' && verdict.source === 'classifier' && verdict.uncertain && understood.kind === 'answer';
+  const paged = wanted !== undefined && !yieldsToAnswer && context.humanAvailable !== false;
   // A customer who asks for a person gets what the base says to that while the person is fetched, as for a handoff
   // entry: the entry their message matched, else the business's own way to reach a person (its phone number and
-  // hours). Only then: an angry or sensitive message answered from the base would miss its point, and a frustrated
-  // customer may be angry at that very answer.
-  const answeredToo = wanted?.reason === 'asked_for_human' ? entryForPersonRequest(input, understood, context, classifier) : undefined;
+  // hours). A customer paged for another reason gets the entry their message matched, if any, before the person
+  // comes: a burst pipe gets the plumber's emergency line, a stolen card how to block it, and a routine question
+  // the classifier misread (3–11% of those to the fresh bases) its answer at once; the person is paged all the same.
+  const answeredToo =
+    wanted?.reason === 'asked_for_human'
+      ? entryForPersonRequest(input, understood, context, classifier)
+      : paged && understood.kind === 'answer' && !understood.match.entry.handoff
+        ? understood.match.entry
+        : undefined;
   if (answeredToo) replies.push(...answerOf(answeredToo, input, context).lines);
   const answeredTooId = answeredToo && { entryId: answeredToo.id };
   // The desk tells the customer a person is coming, in their language, with the queue position.
-  if (wanted && !yieldsToAnswer && context.humanAvailable !== false) return { replies, failedAnswers: 0, escalation: wanted.reason, escalationDetail: wanted.detail, ...answeredTooId };
+  if (paged) return { replies, failedAnswers: 0, escalation: wanted.reason, escalationDetail: wanted.detail, ...answeredTooId };
   // No desk: nobody is trapped with the bot all the same; the customer is told honestly how else to reach us.
   if (wanted?.reason === 'asked_for_human') {
     replies.push(context.contactLine ? t(lang, 'noDeskContact', { contact: context.contactLine }) : t(lang, 'noDesk'));
