@@ -1,5 +1,5 @@
 /**
- * Answer benchmark (`npm run bench:answers [-- --set eval|dev|fresh|fresh3…fresh7 --mistakes]`). For the demo shop and the clinic
+ * Answer benchmark (`npm run bench:answers [-- --set eval|dev|fresh|fresh3…fresh8 --mistakes]`). For the demo shop and the clinic
  * knowledge bases, runs every query of a labelled set through the offline decision (`decide`: escalation
  * classifier, small talk, knowledge matcher), in the query's language, and prints per base and language:
  * in-scope questions answered correctly, answered wrongly, asked back ("did you mean"), sent to staff by the
@@ -13,7 +13,9 @@
  * measure how the matcher carries to a trade it never saw (fresh3: a tailor and a locksmith; fresh4: a florist
  * and a plumber, chosen by their author after the lexicon was written; fresh5: a self-storage and an escape room;
  * fresh6: a ski school and a bakery; fresh7: a grooming salon and a photo studio, written in session 9 before its
- * measurement).
+ * measurement; fresh8: a piano school and a boat rental, written in session 10 before its measurement). Since
+ * session 10 the reranker and the kinds of questions (intent-model.ts) learn from fresh–fresh6: only fresh7 and
+ * fresh8 still measure a base nothing here learnt from.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { projectPath } from '../src/paths.js';

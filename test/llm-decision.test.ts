@@ -49,7 +49,7 @@ describe('llm decision merge', () => {
   });
 
   it('lets the model check an answer the matcher is not sure of, keeping the offline answer as the fallback', () => {
-    const text = 'is my package coming';
+    const text = 'my package?';
     const verdict = context.knowledge.understand(text, { language: 'en' });
     assert.ok(verdict.kind === 'answer' && verdict.match.score < SURE_PROBABILITY, `precondition: "${text}" is an unsure match`);
     const offline = decide(input({ text, isNewConversation: true }), context);
@@ -61,16 +61,16 @@ describe('llm decision merge', () => {
   });
 
   it('lets the model answer instead of asking "did you mean", which stays the fallback', () => {
-    // Paying with a gift card is a payment method and a gift card question: the demo base has an entry for each.
-    const text = 'can I pay with a gift card';
+    // Tracking a parcel and how long shipping takes are two entries of the demo base; the terse message names both.
+    const text = 'shipping track';
     assert.equal(context.knowledge.understand(text, { language: 'en' }).kind, 'clarify', `precondition: "${text}" is between two entries`);
     const offline = decide(input({ text, failedAnswers: 1 }), context);
     assert.deepEqual(offline.llm, { task: 'answer', replaceFrom: 0 });
     assert.equal(offline.failedAnswers, 1, 'a question back is not a miss');
     assert.equal(offline.escalation, undefined);
     assert.equal(offline.offered?.length, 2, 'the question back offers its two entries: a reply "2" answers the second');
-    const merged = mergeLlmResult(offline, { kind: 'answer', text: 'Yes, enter the gift card code at checkout.' });
-    assert.deepEqual(merged.replies, ['Yes, enter the gift card code at checkout.']);
+    const merged = mergeLlmResult(offline, { kind: 'answer', text: 'Track it from the link in your e-mail.' });
+    assert.deepEqual(merged.replies, ['Track it from the link in your e-mail.']);
     assert.equal(merged.failedAnswers, 0);
     // The model answered: nothing is on offer any more, so a later "2" is not taken for a choice.
     assert.equal(merged.offered, undefined);

@@ -21,6 +21,7 @@ import {
   type MatcherExample,
   type MessageReading,
 } from '../understanding/knowledge-matcher.js';
+import { shippedIntentModel, type IntentModel } from '../understanding/intent-model.js';
 import { shippedSynonymLexicon, type SynonymLexicon } from '../understanding/synonym-lexicon.js';
 
 /** One answerable topic, with question variants and answers per language (ISO 639-1 codes). */
@@ -78,6 +79,8 @@ export interface KnowledgeBaseOptions {
   /** Examples of messages about none of the entries; default: the shipped data/knowledge/offtopic.tsv. */
   offTopic?: readonly { language: string; text: string }[];
   lexicon?: SynonymLexicon;
+  /** What kind of question a text asks; default: the shipped data/knowledge/intents.bin. */
+  intents?: IntentModel;
   /** More question variants per entry id (machine translations of the base), learnt like the file's own. */
   extraQuestions?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
@@ -205,6 +208,7 @@ export function createKnowledgeBase(entries: readonly KnowledgeEntry[], options:
     entries.map((entry) => ({ questions: withExtraQuestions(entry.questions, options.extraQuestions?.[entry.id]), answers: entry.answers })),
     readOnce,
     FEATURES.dimensions,
+    options.intents ?? shippedIntentModel(),
   );
   const read = (text: string, language: string | undefined) => readMessage(text, language, lexicon);
   const languageOf = (searchOptions: KnowledgeSearchOptions): string | undefined =>

@@ -9,6 +9,8 @@
  * (data/knowledge/dev, `npm run train:reranker`), so it carries to a base it never saw.
  */
 import type { SparseVector } from './hashed-features.js';
+import type { IntentModel } from './intent-model.js';
+import { OTHER_INTENT } from './intent-model.js';
 import { definingConcepts, type MessageReading } from './knowledge-matcher.js';
 
 /** The parts of a knowledge entry the reranker reads. */
@@ -53,6 +55,8 @@ export const RERANK_FEATURES = [
   'ownWordsMargin',
   'sharedIfAsked',
   'matcherRank',
+  'intentAgreement',
+  'entryIntentOther',
 ] as const;
 
 export interface Candidate {
@@ -73,6 +77,8 @@ interface EntryProfile {
   /** `language:stem` of its question variants' and answers' words. */
   ownStems: Set<string>;
   languages: Set<string>;
+  /** The kind of question its variants ask, on average (see intent-model.ts). */
+  intent: Float64Array;
 }
 
 /** Words shorter than this say little about an entry ("the", "is", "do"). */
@@ -123,7 +129,9 @@ export function createCandidateFinder(
   entries: readonly RerankedEntry[],
   read: (text: string, language: string | undefined) => MessageReading,
   dimensions: number,
+  intents: IntentModel,
 ): CandidateFinder {
+  const other = intents.classes.indexOf(OTHER_INTENT);
   const profiles: EntryProfile[] = entries.map((entry) => {
     const readings: MessageReading[] = [];
     const ownStems = new Set<string>();
@@ -147,7 +155,9 @@ export function createCandidateFinder(
       }
     }
     const defining = definingConcepts(readings);
-    return { variants, questionConcepts, answerConcepts, defining, answerStems, ownStems, languages: new Set(Object.keys(entry.questions)) };
+    const intent = new Float64Array(intents.classes.length);
+    for (const reading of readings) intents.probabilities(reading).forEach((p, c) => (intent[c] = (intent[c] ?? 0) + p / readings.length));
+    return { variants, questionConcepts, answerConcepts, defining, answerStems, ownStems, languages: new Set(Object.keys(entry.questions)), intent };
   });
   // A concept or word many entries share tells them apart less than one only this entry names.
   const inverseFrequency = (keyed: (profile: EntryProfile) => Set<string>): Map<string, number> => {
@@ -170,6 +180,7 @@ export function createCandidateFinder(
       const { concepts } = reading;
       const stems = language === undefined ? [] : [...new Set(stemKeys(reading, language))];
       const languageAsked = language !== undefined && askedLanguages.has(language) ? 1 : 0;
+      const asks = intents.probabilities(reading);
       const rows = order.map((index, rank) => {
         const profile = profiles[index] as EntryProfile;
         const probability = view.entries[index] ?? 0;
@@ -194,6 +205,9 @@ export function createCandidateFinder(
         const answerWords = stems.reduce((sum, key) => sum + (profile.answerStems.has(key) ? (stemWeight.get(key) ?? 0) : 0), 0);
         const ownWords = stems.reduce((sum, key) => sum + (profile.ownStems.has(key) ? (ownStemWeight.get(key) ?? 0) : 0), 0);
         const entryAsked = language !== undefined && profile.languages.has(language) ? 1 : 0;
+        // How likely the message and the entry ask the same common kind of question (not "other": that says nothing).
+        let intentAgreement = 0;
+        asks.forEach((p, c) => (intentAgreement += c === other ? 0 : p * (profile.intent[c] ?? 0)));
         return {
           index,
           values: [
@@ -222,6 +236,8 @@ export function createCandidateFinder(
             0,
             shared * languageAsked,
             rank,
+            intentAgreement,
+            profile.intent[other] ?? 0,
           ],
         };
       });

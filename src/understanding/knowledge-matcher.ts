@@ -91,8 +91,13 @@ export function readMessage(whole: string, language: string | undefined, lexicon
 }
 
 /** The matcher's features of a reading: its spelling plus its concepts (see {@link meaningOf}). */
-function featuresOf(reading: MessageReading): SparseVector {
+export function featuresOf(reading: MessageReading): SparseVector {
   return sumOfVectors(reading.spelling, meaningOf(reading.concepts, MEANING_WEIGHT));
+}
+
+/** The same features as two parts that add up to them: a linear model scores them apart, without building the sum per message. */
+export function featureParts(reading: MessageReading): [SparseVector, SparseVector] {
+  return [reading.spelling, meaningOf(reading.concepts, MEANING_WEIGHT)];
 }
 
 
@@ -171,7 +176,7 @@ export function trainKnowledgeMatcher(
   return {
     score(reading) {
       // The two views scored apart and added: the same as scoring their sum, without building it per message.
-      const probabilities = predict(model, reading.spelling, meaningOf(reading.concepts, MEANING_WEIGHT));
+      const probabilities = predict(model, ...featureParts(reading));
       return { entries: probabilities.subarray(0, entryCount), none: probabilities[entryCount] ?? 0 };
     },
   };

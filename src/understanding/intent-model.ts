@@ -1,0 +1,65 @@
+/**
+ * What kind of question a text asks, among the few kinds nearly every business's FAQ has — its hours, holidays,
+ * payment, location, booking, rescheduling, cancelling, delivery, refunds, gift cards, pets, wifi, a complaint,
+ * reaching a person — or `other`. Learnt once across many labelled knowledge bases (the entries of
+ * data/knowledge/intents.tsv, their variants and their customers' questions in two dozen languages), so a
+ * base that lists "What are your opening hours?" in English alone still knows "r u open late any day?" and
+ * "kokios jūsų darbo valandos?" ask it: its own handful of variants cannot teach that. The reranker reads how
+ * well a message's kind agrees with an entry's (answer-reranker.ts); the kind never picks an entry by itself,
+ * since a base may have several of one kind.
+ */
+import { readFileSync } from 'node:fs';
+import { projectPath } from '../paths.js';
+import { decodeModelFile, type ClassifierFile } from './model-file.js';
+import { FEATURES, featureParts, featuresOf, type MessageReading } from './knowledge-matcher.js';
+import { readTsv } from './labelled-rows.js';
+import { predict, train } from './softmax-regression.js';
+
+export const INTENT_MODEL_PATH = projectPath('data', 'knowledge', 'intents.bin');
+export const INTENT_LABELS_PATH = projectPath('data', 'knowledge', 'intents.tsv');
+
+/** The kind of a text that is none of the common ones. */
+export const OTHER_INTENT = 'other';
+
+/** Same schedule as the knowledge matcher's: few passes over a few thousand short texts. */
+const TRAINING = { epochs: 5, learningRate: 0.3, l2: 1e-6, seed: 20261202 };
+
+export interface IntentModel {
+  /** Probability per kind, in the order of `classes`. */
+  probabilities(reading: MessageReading): Float64Array;
+  readonly classes: readonly string[];
+}
+
+/** A text with its kind, to learn from. */
+export interface IntentExample {
+  reading: MessageReading;
+  intent: string;
+}
+
+/** The kinds of the labelled entries, keyed `set/base/entry` (data/knowledge/intents.tsv); every other entry is `other`. */
+export function readIntentLabels(path = INTENT_LABELS_PATH): Map<string, string> {
+  return new Map(readTsv(path).map((row) => [`${row.set ?? ''}/${row.base ?? ''}/${row.entry ?? ''}`, row.intent ?? OTHER_INTENT]));
+}
+
+/** The model a trained or decoded file holds. */
+export function intentModelFrom(file: ClassifierFile): IntentModel {
+  return { classes: file.classes, probabilities: (reading) => predict(file.model, ...featureParts(reading)) };
+}
+
+/** Learns the kinds from labelled readings. Deterministic, like every trainer here. */
+export function trainIntentModel(examples: readonly IntentExample[], info: Record<string, unknown> = {}): ClassifierFile {
+  const classes = [...new Set([OTHER_INTENT, ...examples.map((example) => example.intent)])].sort();
+  const model = train(
+    examples.map(({ reading, intent }) => ({ features: featuresOf(reading), label: classes.indexOf(intent) })),
+    { ...TRAINING, classes: classes.length, dimensions: FEATURES.dimensions },
+  );
+  return { classes, features: FEATURES, model, info };
+}
+
+let shipped: IntentModel | undefined;
+
+/** The shipped model (data/knowledge/intents.bin, written by `npm run train:reranker`), read once. */
+export function shippedIntentModel(): IntentModel {
+  shipped ??= intentModelFrom(decodeModelFile(readFileSync(INTENT_MODEL_PATH)));
+  return shipped;
+}
