@@ -147,7 +147,7 @@ describe('decide (pure)', () => {
     assert.equal(decide({ ...base, text: sure, escalation: confirmedByModel }, context).escalation, 'frustration');
   });
 
-  it("answers a request for a person from the base's own entry for it while the person is fetched; other reasons get only the entry they matched", () => {
+  it("answers a request for a person from the base's own entry for it while the person is fetched; other reasons get no way to reach one", () => {
     const callUs: KnowledgeEntry = {
       id: 'call-us',
       handoff: false,
@@ -176,30 +176,32 @@ describe('decide (pure)', () => {
     const promised = decide({ ...base, text: 'can I talk to someone on the phone please?', escalation: asked }, { ...withPromise, humanAvailable: true });
     assert.deepEqual(promised.replies, []);
     assert.equal(promised.entryId, undefined);
-    // Paged for another reason, a customer gets the entry the message matched (a stolen card, how to block it)…
+    // Paged for another reason, a customer gets neither the entry the message matched nor the way to reach a person
+    // when the classifier is sure: the person is what they need.
     const fraud = { ...asked, label: 'sensitive_fraud' as const, reason: 'sensitive_fraud' as const };
     const sensitive = decide({ ...base, text: 'can I talk to someone on the phone please?', escalation: fraud }, { ...withCallUs, humanAvailable: true });
-    assert.deepEqual(sensitive.replies, ['Call us on 030 231 44 78, 9:00–17:00.']);
-    assert.equal(sensitive.entryId, 'call-us');
+    assert.deepEqual(sensitive.replies, []);
+    assert.equal(sensitive.entryId, undefined);
     assert.equal(sensitive.escalation, 'sensitive_fraud');
-    // …but not the way to reach a person when it matched nothing: that answers a request it did not make.
-    const unmatchedFraud = decide({ ...base, text: unmatched, escalation: fraud }, { ...withCallUs, humanAvailable: true });
-    assert.deepEqual(unmatchedFraud.replies, []);
-    assert.equal(unmatchedFraud.entryId, undefined);
-    assert.equal(unmatchedFraud.escalation, 'sensitive_fraud');
   });
 
-  it('pages a person for a sensitive message and says the entry it matched first; an entry marked handoff is left to the desk', () => {
-    const safety = { label: 'sensitive_safety' as const, reason: 'sensitive_safety' as const, score: 0.95, source: 'classifier' as const, uncertain: false };
-    const paged = decide({ ...base, text: 'how long does shipping take?', escalation: safety }, { ...context, humanAvailable: true });
-    assert.deepEqual(paged.replies, ['Shipping takes 2–4 business days.']);
-    assert.equal(paged.entryId, 'shipping-time');
-    assert.equal(paged.escalation, 'sensitive_safety', 'the answer does not replace the person');
-    const handoff = decide({ ...base, text: 'I want to cancel my business contract', escalation: safety }, { ...context, humanAvailable: true });
+  it('pages a person for a reason the classifier is unsure of and says the entry the base is sure of first; not for a sure one, nor an entry marked handoff', () => {
+    const safety = (uncertain: boolean) => ({ label: 'sensitive_safety' as const, reason: 'sensitive_safety' as const, score: uncertain ? 0.7 : 0.95, source: 'classifier' as const, uncertain });
+    const desk = { ...context, humanAvailable: true };
+    const unsure = decide({ ...base, text: 'how long does shipping take?', escalation: safety(true) }, desk);
+    assert.deepEqual(unsure.replies, ['Shipping takes 2–4 business days.']);
+    assert.equal(unsure.entryId, 'shipping-time');
+    assert.equal(unsure.escalation, 'sensitive_safety', 'the answer does not replace the person');
+    const sure = decide({ ...base, text: 'how long does shipping take?', escalation: safety(false) }, desk);
+    assert.deepEqual(sure.replies, []);
+    assert.equal(sure.escalation, 'sensitive_safety');
+    const confirmedByModel = decide({ ...base, text: 'how long does shipping take?', escalation: { ...safety(false), source: 'model' as const } }, desk);
+    assert.deepEqual(confirmedByModel.replies, []);
+    const handoff = decide({ ...base, text: 'I want to cancel my business contract', escalation: safety(true) }, desk);
     assert.deepEqual(handoff.replies, []);
     assert.equal(handoff.escalation, 'sensitive_safety');
     // Without a desk the base answers as it would anyway, once.
-    assert.deepEqual(decide({ ...base, text: 'how long does shipping take?', escalation: safety }, { ...context, humanAvailable: false }).replies, ['Shipping takes 2–4 business days.']);
+    assert.deepEqual(decide({ ...base, text: 'how long does shipping take?', escalation: safety(false) }, { ...context, humanAvailable: false }).replies, ['Shipping takes 2–4 business days.']);
   });
 
   it('stays silent while a person owns the conversation', () => {
