@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { createKnowledgeBase, type KnowledgeEntry } from '../src/engine/knowledge.js';
 import { RERANK_FEATURES } from '../src/understanding/answer-reranker.js';
-import { shippedIntentModel } from '../src/understanding/intent-model.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FEATURES } from '../src/understanding/knowledge-matcher.js';
+import { encodeModelFile } from '../src/understanding/model-file.js';
+import { loadIntentModel, shippedIntentModel } from '../src/understanding/intent-model.js';
 import { readMessage } from '../src/understanding/knowledge-matcher.js';
 import { shippedSynonymLexicon } from '../src/understanding/synonym-lexicon.js';
 
@@ -44,5 +49,16 @@ describe('the kinds of questions common to FAQs', () => {
     assert.ok((byEntry.get('opening-hours') ?? 0) > 0.5, `opening hours agree: ${byEntry.get('opening-hours')}`);
     assert.ok((byEntry.get('payment-methods') ?? 1) < 0.1);
     assert.ok((byEntry.get('custom-cakes') ?? 1) < 0.1);
+  });
+
+  it('refuses a model file that is not one, or that reads texts otherwise than the matcher, naming the file and the fix', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'switchboard-intents-'));
+    const garbage = join(folder, 'garbage.bin');
+    writeFileSync(garbage, 'not a model');
+    assert.throws(() => loadIntentModel(garbage), (error: Error) => error.message.startsWith(garbage) && error.message.includes('npm run train:reranker'));
+    const other = join(folder, 'other-features.bin');
+    const model = { classes: 2, dimensions: 16, weights: new Float32Array(32), bias: new Float32Array(2) };
+    writeFileSync(other, encodeModelFile({ classes: ['other', 'hours'], features: { ...FEATURES, dimensions: 16 }, model, info: {} }));
+    assert.throws(() => loadIntentModel(other), /other-features\.bin: learnt on other features than the knowledge matcher reads; run `npm run train:reranker`/);
   });
 });

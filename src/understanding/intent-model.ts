@@ -56,10 +56,29 @@ export function trainIntentModel(examples: readonly IntentExample[], info: Recor
   return { classes, features: FEATURES, model, info };
 }
 
+/**
+ * Reads a model file, which must read texts as the matcher does (the same hashed features, or its weights mean
+ * nothing): else it fails at start, naming the file and the fix.
+ */
+export function loadIntentModel(path = INTENT_MODEL_PATH): IntentModel {
+  const fix = 'run `npm run train:reranker` to rebuild it';
+  let file: ClassifierFile;
+  try {
+    file = decodeModelFile(readFileSync(path));
+  } catch (cause) {
+    throw new Error(`${path}: ${cause instanceof Error ? cause.message : String(cause)}; ${fix}`, { cause });
+  }
+  const { dimensions, charNgrams, wordBigrams } = file.features;
+  if (dimensions !== FEATURES.dimensions || charNgrams.join() !== FEATURES.charNgrams.join() || wordBigrams !== FEATURES.wordBigrams) {
+    throw new Error(`${path}: learnt on other features than the knowledge matcher reads; ${fix}`);
+  }
+  return intentModelFrom(file);
+}
+
 let shipped: IntentModel | undefined;
 
 /** The shipped model (data/knowledge/intents.bin, written by `npm run train:reranker`), read once. */
 export function shippedIntentModel(): IntentModel {
-  shipped ??= intentModelFrom(decodeModelFile(readFileSync(INTENT_MODEL_PATH)));
+  shipped ??= loadIntentModel();
   return shipped;
 }
