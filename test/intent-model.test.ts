@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { createKnowledgeBase, type KnowledgeEntry } from '../src/engine/knowledge.js';
-import { RERANK_FEATURES } from '../src/understanding/answer-reranker.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FEATURES } from '../src/understanding/knowledge-matcher.js';
-import { encodeModelFile } from '../src/understanding/model-file.js';
+import { createKnowledgeBase, type KnowledgeEntry } from '../src/engine/knowledge.js';
+import { RERANK_FEATURES } from '../src/understanding/answer-reranker.js';
 import { loadIntentModel, shippedIntentModel } from '../src/understanding/intent-model.js';
-import { readMessage } from '../src/understanding/knowledge-matcher.js';
+import { FEATURES, readMessage } from '../src/understanding/knowledge-matcher.js';
+import { encodeModelFile } from '../src/understanding/model-file.js';
 import { shippedSynonymLexicon } from '../src/understanding/synonym-lexicon.js';
 
 /** The kind the shipped model reads in a text. */
