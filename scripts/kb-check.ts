@@ -26,6 +26,11 @@ for (const d of findings.duplicateQuestions) console.log(`error: the question "$
 for (const p of findings.confusedPairs.filter((pair) => pair.count >= 2)) console.log(`warning: ${p.entryIds.join(' and ')} are hard to tell apart (${p.count} held-out variants went to the other); make their variants more distinct, or merge them`);
 for (const m of findings.missingAnswers) console.log(`warning: ${m.entryId} is asked in "${m.language}" but has no answer there (the default-language answer is sent, or the model's translation)`);
 for (const l of findings.longSmsAnswers) console.log(`warning: ${l.entryId} costs ${l.segments} SMS segments in "${l.language}"; add a one-segment \`short\` answer`);
+const kinds = findings.kinds.map((k) => `${k.entryId} (${k.kind}, ${(k.share * 100).toFixed(0)}%)`);
+console.log(
+  `\nentries asking a kind of question common to FAQs, known in other phrasings and languages from other businesses' customers: ${kinds.length === 0 ? 'none' : kinds.join(', ')};` +
+    ' give the others more variants, in the words and languages your customers use',
+);
 console.log(`\nwhat the bot answers for each variant it was not trained on (cross-validated): ${(findings.accuracy * 100).toFixed(1)}% right`);
 for (const v of findings.variants) {
   const mark = v.got === v.entryId ? 'ok  ' : 'MISS';

@@ -57,6 +57,7 @@ describe('npm run kb:check', function () {
     assert.equal(status, 0, output);
     const variants = loadKnowledgeEntries(projectPath('knowledge', 'demo.yaml')).reduce((n, e) => n + Object.values(e.questions).flat().length, 0);
     assert.equal(output.split('\n').filter((line) => /^(ok {2}|MISS) /.test(line)).length, variants);
+    assert.match(output, /entries asking a kind of question common to FAQs.*: .*payment-methods \(payment, \d+%\)/);
   });
 });
 
@@ -74,5 +75,14 @@ describe('knowledge check', () => {
     );
     assert.deepEqual(findings.confusedPairs[0]?.entryIds, ['card-fees', 'card-payment']);
     assert.ok(findings.variants.filter((v) => v.entryId === 'opening-hours').every((v) => v.got !== 'card-fees' && v.got !== 'card-payment'));
+    // Which entries ask a common kind of question: hours and paying by card do; the confusion does not change that.
+    const kinds = new Map(findings.kinds.map((k) => [k.entryId, k.kind]));
+    assert.equal(kinds.get('opening-hours'), 'hours');
+    assert.equal(kinds.get('card-payment'), 'payment');
+  });
+
+  it("names no kind for an entry of the trade's own", () => {
+    const cakes = { id: 'custom-cakes', handoff: false, questions: { en: ['do you make birthday cakes to order?', 'custom cake with a photo'] }, answers: { en: 'Yes.' }, short: {} };
+    assert.deepEqual(checkKnowledgeBase([cakes], { smsSegments: () => 1 }).kinds, []);
   });
 });

@@ -2,8 +2,12 @@
  * What `npm run kb:check FILE` finds in a knowledge base before customers do: the same question under two
  * entries, entries the matcher cannot tell apart (measured by cross-validation over the question variants:
  * each variant is answered by a matcher that never saw it), answers missing in a language the entry is asked
- * in, and SMS answers that cost more than one segment.
+ * in, and SMS answers that cost more than one segment; and which entries ask a kind of question common to FAQs
+ * (src/understanding/intent-model.ts), whose other phrasings the bot knows from other businesses' customers.
  */
+import { OTHER_INTENT, shippedIntentModel } from '../understanding/intent-model.js';
+import { readMessage } from '../understanding/knowledge-matcher.js';
+import { shippedSynonymLexicon } from '../understanding/synonym-lexicon.js';
 import { normalizeText } from './text-normalize.js';
 import { createKnowledgeBase, type KnowledgeBaseOptions, type KnowledgeEntry } from './knowledge.js';
 
@@ -26,6 +30,26 @@ export interface KnowledgeFindings {
   variants: VariantOutcome[];
   /** Held-out variants answered with their own entry. */
   accuracy: number;
+  /** Entries whose variants ask a common kind of question (at least half of them, on average), with that share. */
+  kinds: { entryId: string; kind: string; share: number }[];
+}
+
+/** The common kind an entry's variants ask on average, if it is at least this likely. */
+const KIND_AT = 0.5;
+
+function kindsOf(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptions): KnowledgeFindings['kinds'] {
+  const model = options.intents ?? shippedIntentModel();
+  const lexicon = options.lexicon ?? shippedSynonymLexicon();
+  return entries.flatMap((entry) => {
+    const readings = Object.entries(entry.questions).flatMap(([language, texts]) => texts.map((text) => readMessage(text, language, lexicon)));
+    const average = new Float64Array(model.classes.length);
+    for (const reading of readings) model.probabilities(reading).forEach((p, c) => (average[c] = (average[c] ?? 0) + p / readings.length));
+    let best = 0;
+    average.forEach((p, c) => (best = p > (average[best] ?? 0) ? c : best));
+    const kind = model.classes[best] ?? OTHER_INTENT;
+    const share = average[best] ?? 0;
+    return kind === OTHER_INTENT || share < KIND_AT ? [] : [{ entryId: entry.id, kind, share }];
+  });
 }
 
 /** Folds of the cross-validation: each trains a matcher on the other folds' variants. */
@@ -96,5 +120,5 @@ export function checkKnowledgeBase(
       .filter((found) => found.segments > 1),
   );
   const accuracy = variants.length === 0 ? 1 : variants.filter((v) => v.got === v.entryId).length / variants.length;
-  return { duplicateQuestions, confusedPairs, missingAnswers, longSmsAnswers, variants, accuracy };
+  return { duplicateQuestions, confusedPairs, missingAnswers, longSmsAnswers, variants, accuracy, kinds: kindsOf(entries, options) };
 }
