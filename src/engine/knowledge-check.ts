@@ -5,7 +5,7 @@
  * in, and SMS answers that cost more than one segment; and which entries ask a kind of question common to FAQs
  * (src/understanding/intent-model.ts), whose other phrasings the bot knows from other businesses' customers.
  */
-import { OTHER_INTENT, shippedIntentModel } from '../understanding/intent-model.js';
+import { averageIntent, OTHER_INTENT, shippedIntentModel } from '../understanding/intent-model.js';
 import { readMessage } from '../understanding/knowledge-matcher.js';
 import { shippedSynonymLexicon } from '../understanding/synonym-lexicon.js';
 import { normalizeText } from './text-normalize.js';
@@ -42,8 +42,7 @@ function kindsOf(entries: readonly KnowledgeEntry[], options: KnowledgeBaseOptio
   const lexicon = options.lexicon ?? shippedSynonymLexicon();
   return entries.flatMap((entry) => {
     const readings = Object.entries(entry.questions).flatMap(([language, texts]) => texts.map((text) => readMessage(text, language, lexicon)));
-    const average = new Float64Array(model.classes.length);
-    for (const reading of readings) model.probabilities(reading).forEach((p, c) => (average[c] = (average[c] ?? 0) + p / readings.length));
+    const average = averageIntent(model, readings);
     let best = 0;
     average.forEach((p, c) => (best = p > (average[best] ?? 0) ? c : best));
     const kind = model.classes[best] ?? OTHER_INTENT;

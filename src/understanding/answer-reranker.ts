@@ -9,8 +9,7 @@
  * (data/knowledge/dev, `npm run train:reranker`), so it carries to a base it never saw.
  */
 import type { SparseVector } from './hashed-features.js';
-import type { IntentModel } from './intent-model.js';
-import { OTHER_INTENT } from './intent-model.js';
+import { averageIntent, OTHER_INTENT, type IntentModel } from './intent-model.js';
 import { definingConcepts, type MessageReading } from './knowledge-matcher.js';
 
 /** The parts of a knowledge entry the reranker reads. */
@@ -155,8 +154,7 @@ export function createCandidateFinder(
       }
     }
     const defining = definingConcepts(readings);
-    const intent = new Float64Array(intents.classes.length);
-    for (const reading of readings) intents.probabilities(reading).forEach((p, c) => (intent[c] = (intent[c] ?? 0) + p / readings.length));
+    const intent = averageIntent(intents, readings);
     return { variants, questionConcepts, answerConcepts, defining, answerStems, ownStems, languages: new Set(Object.keys(entry.questions)), intent };
   });
   // A concept or word many entries share tells them apart less than one only this entry names.

@@ -30,6 +30,13 @@ export interface IntentModel {
   readonly classes: readonly string[];
 }
 
+/** The kinds an entry's question variants ask, on average: the entry's own kind. */
+export function averageIntent(model: IntentModel, readings: readonly MessageReading[]): Float64Array {
+  const average = new Float64Array(model.classes.length);
+  for (const reading of readings) model.probabilities(reading).forEach((p, c) => (average[c] = (average[c] ?? 0) + p / readings.length));
+  return average;
+}
+
 /** A text with its kind, to learn from. */
 export interface IntentExample {
   reading: MessageReading;
