@@ -135,6 +135,8 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   const classifier = context.escalationClassifier ?? shippedEscalationClassifier();
   const verdict = input.escalation ?? classifier.classify(input.text);
   const wanted = verdict.reason && { reason: verdict.reason, detail: describeVerdict(verdict) };
+  // The classifier's own verdict, in its band of doubt (no rule's and no model's, which stand).
+  const unsure = verdict.source === 'classifier' && verdict.uncertain;
   // A person in crisis gets care before anything else, desk or not: no media notice, small talk or shop answer
   // first, and no model rewriting it (no `llm`). The person-joining line only when a desk can send one.
   if (wanted?.reason === 'sensitive_self_harm') {
@@ -142,7 +144,7 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
     // routine questions to knowledge bases it never saw, 10 were taken for self-harm, 6 of them unsure ("do you
     // deliver today? Utrecht centre"), against 3 of the 232 cries for help it caught on the escalation test sets.
     // The person paged is told the reason. Without a desk the text is all the help there is.
-    const crisisText = context.humanAvailable === false || verdict.source !== 'classifier' || !verdict.uncertain;
+    const crisisText = context.humanAvailable === false || !unsure;
     if (crisisText) replies.push(t(lang, context.humanAvailable === false ? 'selfHarmSupport' : 'selfHarmSupportWithPerson'));
     return { replies, failedAnswers: 0, escalation: wanted.reason, escalationDetail: wanted.detail };
   }
@@ -172,7 +174,7 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   // it never saw ("why does it keep asking me to log into my bank again") it fires now and then, and the base
   // answers them. Only frustration: yielding on the other reasons too cut those false alarms by a third but answered a
   // cloned card, a fire and a lawyer's threat with an entry. A rule's verdict, a model's or a sure one stands.
-  const yieldsToAnswer = verdict.reason === 'frustration' && verdict.source === 'classifier' && verdict.uncertain && understood.kind === 'answer';
+  const yieldsToAnswer = verdict.reason === 'frustration' && unsure && understood.kind === 'answer';
   const paged = wanted !== undefined && !yieldsToAnswer && context.humanAvailable !== false;
   // A customer who asks for a person gets what the base says to that while the person is fetched, as for a handoff
   // entry: the entry their message matched, else the business's own way to reach a person (its phone number and
@@ -181,12 +183,8 @@ export function decide(input: DecisionInput, context: DecisionContext): Decision
   // comes at once while the person is paged all the same. Not when the classifier is sure: on the escalation test
   // sets that would have said an entry to 73 messages of grief, fraud or danger, many beside the point ("my husband
   // died, how do I close his phone contract?" answered with the clinic's opening hours).
-  const answeredToo =
-    wanted?.reason === 'asked_for_human'
-      ? entryForPersonRequest(input, understood, context, classifier)
-      : paged && verdict.source === 'classifier' && verdict.uncertain && understood.kind === 'answer' && !understood.match.entry.handoff
-        ? understood.match.entry
-        : undefined;
+  const misread = paged && unsure && understood.kind === 'answer' && !understood.match.entry.handoff ? understood.match.entry : undefined;
+  const answeredToo = wanted?.reason === 'asked_for_human' ? entryForPersonRequest(input, understood, context, classifier) : misread;
   if (answeredToo) replies.push(...answerOf(answeredToo, input, context).lines);
   const answeredTooId = answeredToo && { entryId: answeredToo.id };
   // The desk tells the customer a person is coming, in their language, with the queue position.

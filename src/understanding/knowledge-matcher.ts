@@ -42,6 +42,8 @@ export interface MessageReading {
   /** The words' stems in the text's language, one per word (the words themselves where it has no stemmer or is unknown). */
   stems: string[];
   concepts: string[];
+  /** Its concepts as features, scaled (see {@link meaningOf}): built once, read by the matcher and the kinds model. */
+  meaning: SparseVector;
 }
 
 export interface KnowledgeMatcher {
@@ -87,17 +89,13 @@ export function readMessage(whole: string, language: string | undefined, lexicon
   const stems = stem ? folded.map((word) => stem(word)) : folded;
   // Stems are named features only where the language has a stemmer: elsewhere they are the words, already counted.
   const spelling = hashedFeatures(text, FEATURES, stem ? stems.map((s) => `s:${s}`) : []);
-  return { spelling, words: folded, stems, concepts: lexicon.concepts(folded, language) };
+  const concepts = lexicon.concepts(folded, language);
+  return { spelling, words: folded, stems, concepts, meaning: meaningOf(concepts, MEANING_WEIGHT) };
 }
 
 /** The matcher's features of a reading: its spelling plus its concepts (see {@link meaningOf}). */
 export function featuresOf(reading: MessageReading): SparseVector {
-  return sumOfVectors(reading.spelling, meaningOf(reading.concepts, MEANING_WEIGHT));
-}
-
-/** The same features as two parts that add up to them: a linear model scores them apart, without building the sum per message. */
-export function featureParts(reading: MessageReading): [SparseVector, SparseVector] {
-  return [reading.spelling, meaningOf(reading.concepts, MEANING_WEIGHT)];
+  return sumOfVectors(reading.spelling, reading.meaning);
 }
 
 
@@ -176,7 +174,7 @@ export function trainKnowledgeMatcher(
   return {
     score(reading) {
       // The two views scored apart and added: the same as scoring their sum, without building it per message.
-      const probabilities = predict(model, ...featureParts(reading));
+      const probabilities = predict(model, reading.spelling, reading.meaning);
       return { entries: probabilities.subarray(0, entryCount), none: probabilities[entryCount] ?? 0 };
     },
   };
