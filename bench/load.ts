@@ -5,7 +5,8 @@
  *  2. inbound SMS end to end: Twilio webhooks signed with real HMAC over PUBLIC_URL, against a bare express
  *     Twilio webhook (form parsed, signature checked, empty TwiML) and then the service configured against the
  *     fake Twilio REST server (in this process), replies counted as the fake accepts them; then again at half the
- *     acks per second the service reached, for the ack latency of a busy but not saturated service.
+ *     acks per second the service reached, evenly paced (bench/paced-load.ts), for the ack latency of a busy but
+ *     not saturated service, and the bare webhook at that same pace for the floor the client and machine set.
  * Prints figures and the ratios issue 10 sets bars for (SMS end to end >= 0.3x and acks >= 0.6x the bare
  * webhook, p99 ack at half load <= 25 ms); asserts nothing.
  *
@@ -15,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { baselineCredentials, driveTwilioWebhooks, measureTwilioWebhooks, PUBLIC_URL } from './twilio-webhooks.js';
+import { baselineCredentials, driveTwilioWebhooks, measureTwilioWebhooks, paceTwilioWebhooks, PUBLIC_URL } from './twilio-webhooks.js';
 import { cpuMs, NO_FLOOD_LIMITS, startServer, stopServer } from './service-process.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -104,7 +105,7 @@ async function smsScenario(dataDir: string): Promise<void> {
   const { full, half } = sms;
   // The same half rate against the bare webhook: the floor of the p99 this machine and this client can measure.
   const bareAgain = await startServer('bench/bare-twilio.ts', { TWILIO_AUTH_TOKEN: credentials.authToken, PUBLIC_URL });
-  const bareHalf = await driveTwilioWebhooks({ url: bareAgain.url, ...credentials, seconds, connections, rate: sms.halfRate });
+  const bareHalf = await paceTwilioWebhooks({ url: bareAgain.url, ...credentials, seconds, rate: sms.halfRate });
   await stopServer(bareAgain);
   const ackRatio = full.acksPerSecond / baseline.acksPerSecond;
   const endToEndRatio = full.repliesPerSecond / baseline.acksPerSecond;

@@ -7,13 +7,15 @@
  *
  * The service is measured twice on one store, after a warm-up: at full load (as many requests as `connections` keep in flight),
  * then — after its replies drained — at a fixed rate of half the acks per second it reached, where the ack's p99
- * says how quickly a webhook is answered when the service is busy but not saturated.
+ * says how quickly a webhook is answered when the service is busy but not saturated. That run is paced, open loop
+ * (paced-load.ts): customers' messages arrive spread over each second, not in one burst at its start.
  */
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import autocannon from 'autocannon';
 import { startFakeTwilio } from '../test/fakes/fake-twilio.js';
 import { twilioTestEnv } from '../test/support/twilio-env.js';
+import { runPacedLoad, type PacedRequest } from './paced-load.js';
 
 export const PUBLIC_URL = 'https://bench.example.com';
 const SMS_FROM = '+14155550100';
@@ -30,8 +32,6 @@ export interface WebhookLoad {
   accountSid: string;
   seconds: number;
   connections: number;
-  /** Requests per second in total; without it, as fast as the server answers. */
-  rate?: number;
 }
 
 export interface AckFigures {
@@ -43,38 +43,42 @@ export interface AckFigures {
   acked: number;
 }
 
-/** Posts signed message webhooks from CUSTOMERS numbers in turn for `seconds`. */
+/** The i-th signed message webhook: a fresh MessageSid, from CUSTOMERS numbers in turn. */
+export function signedWebhook(i: number, credentials: { authToken: string; accountSid: string }): PacedRequest {
+  const sid = `SM${randomBytes(16).toString('hex')}`;
+  const params = {
+    MessageSid: sid,
+    SmsSid: sid,
+    AccountSid: credentials.accountSid,
+    From: `+4477009${String(i % CUSTOMERS).padStart(5, '0')}`,
+    To: SMS_FROM,
+    Body: QUESTIONS[i % QUESTIONS.length] ?? 'hello',
+    NumMedia: '0',
+  };
+  return {
+    path: '/twilio/messages',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(credentials.authToken, `${PUBLIC_URL}/twilio/messages`, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  };
+}
+
+/** Posts signed message webhooks as fast as `connections` connections are answered, for `seconds`. */
 export async function driveTwilioWebhooks(load: WebhookLoad): Promise<AckFigures> {
   let counter = 0;
-  const signedUrl = `${PUBLIC_URL}/twilio/messages`;
   const result = await autocannon({
     url: `${load.url}/twilio/messages`,
     method: 'POST',
     connections: load.connections,
     duration: load.seconds,
-    ...(load.rate !== undefined && { overallRate: load.rate }),
     requests: [
       {
         setupRequest: (request) => {
           counter += 1;
-          const sid = `SM${randomBytes(16).toString('hex')}`;
-          const params = {
-            MessageSid: sid,
-            SmsSid: sid,
-            AccountSid: load.accountSid,
-            From: `+4477009${String(counter % CUSTOMERS).padStart(5, '0')}`,
-            To: SMS_FROM,
-            Body: QUESTIONS[counter % QUESTIONS.length] ?? 'hello',
-            NumMedia: '0',
-          };
-          return {
-            ...request,
-            headers: {
-              'content-type': 'application/x-www-form-urlencoded',
-              'x-twilio-signature': twilio.getExpectedTwilioSignature(load.authToken, signedUrl, params),
-            },
-            body: new URLSearchParams(params).toString(),
-          };
+          const { headers, body } = signedWebhook(counter, load);
+          return { ...request, headers, body };
         },
       },
     ],
@@ -87,6 +91,12 @@ export async function driveTwilioWebhooks(load: WebhookLoad): Promise<AckFigures
     errors: result.errors,
     acked: result['2xx'],
   };
+}
+
+/** Posts signed message webhooks at `rate` per second, evenly spaced (see paced-load.ts), for `seconds`. */
+export async function paceTwilioWebhooks(load: Omit<WebhookLoad, 'connections'> & { rate: number }): Promise<AckFigures> {
+  const figures = await runPacedLoad({ url: load.url, rate: load.rate, seconds: load.seconds, build: (i) => signedWebhook(i, load) });
+  return { acksPerSecond: figures.acked / load.seconds, p50: figures.p50, p99: figures.p99, non2xx: figures.non2xx, errors: figures.errors, acked: figures.acked };
 }
 
 export interface TwilioWebhookOptions<S extends { url: string }> {
@@ -144,7 +154,8 @@ export async function measureTwilioWebhooks<S extends { url: string }>(options: 
     const repliesBefore = fake.messages.length;
     const cpuBefore = options.cpuMs(server);
     const startedAt = performance.now();
-    const acks = await driveTwilioWebhooks({ url: server.url, authToken: fake.authToken, accountSid: fake.accountSid, seconds, connections: options.connections, ...(rate !== undefined && { rate }) });
+    const credentials = { url: server.url, authToken: fake.authToken, accountSid: fake.accountSid, seconds };
+    const acks = rate === undefined ? await driveTwilioWebhooks({ ...credentials, connections: options.connections }) : await paceTwilioWebhooks({ ...credentials, rate });
     const loadEndedAt = performance.now();
     while (performance.now() - Math.max(lastReplyAt, loadEndedAt) < QUIET_MS) await new Promise((resolve) => setTimeout(resolve, 100));
     const replies = fake.messages.length - repliesBefore;
