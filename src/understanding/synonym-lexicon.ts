@@ -208,38 +208,43 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
     }
     return key;
   };
-  /** The concepts a word names by its stem in `language`. */
-  const stemConcepts = function* (word: string, key: string, language: string): Generator<string> {
+  // The lookups below add to the caller's set instead of returning lists: a message's words, their cuts and their
+  // phrases are looked up by the dozen per message, most of them finding nothing, and the garbage of a list or
+  // generator per lookup was most of what reading a message allocated.
+  /** Adds the concepts a word names by its stem in `language`. */
+  const addStemConcepts = (found: Set<string>, word: string, key: string, language: string): void => {
     if (key.length - language.length - 1 < MIN_STEM) return;
+    const senses = byStem.get(key);
+    if (senses === undefined) return;
     const truncated = isTruncationStemmed(language);
-    for (const { concept, lengths } of byStem.get(key) ?? []) {
-      if (!truncated || lengths.some((length) => Math.abs(length - word.length) <= TRUNCATED_LENGTH_SLACK)) yield concept;
+    for (const { concept, lengths } of senses) {
+      if (!truncated || lengths.some((length) => Math.abs(length - word.length) <= TRUNCATED_LENGTH_SLACK)) found.add(concept);
     }
   };
-  /** The concepts a folded phrase names in `language` (any language's when it is unknown). */
-  const phraseConcepts = function* (phrase: string, language: string | undefined): Generator<string> {
-    for (const { concept, languages } of byPhrase.get(phrase) ?? []) {
-      if (language === undefined || languages.includes(language) || languages.length >= INTERNATIONAL_LANGUAGES) yield concept;
+  /** Adds the concepts a folded phrase names in `language` (any language's when it is unknown). */
+  const addPhraseConcepts = (found: Set<string>, phrase: string, language: string | undefined): void => {
+    const senses = byPhrase.get(phrase);
+    if (senses === undefined) return;
+    for (const { concept, languages } of senses) {
+      if (language === undefined || languages.includes(language) || languages.length >= INTERNATIONAL_LANGUAGES) found.add(concept);
     }
   };
-  /** The concepts a compound's first or last part names, as a word or by its stem. */
-  const compoundParts = (word: string, language: string, stem: (word: string) => string): string[] => {
-    const found: string[] = [];
+  /** Adds the concepts a compound's first or last part names, as a word or by its stem. */
+  const addCompoundParts = (found: Set<string>, word: string, language: string, stem: (word: string) => string): void => {
     for (let cut = MIN_COMPOUND_PART; cut <= word.length - MIN_COMPOUND_PART; cut += 1) {
       for (const part of [word.slice(0, cut), word.slice(cut)]) {
-        for (const concept of phraseConcepts(part, language)) found.push(concept);
-        for (const concept of stemConcepts(part, stemKey(language, stem, part), language)) found.push(concept);
+        addPhraseConcepts(found, part, language);
+        addStemConcepts(found, part, stemKey(language, stem, part), language);
       }
     }
-    return found;
   };
   /**
-   * The concepts of the several-word terms whose first word is word i and whose other words stand near it (a
+   * Adds the concepts of the several-word terms whose first word is word i and whose other words stand near it (a
    * term of n words: within n + TERM_GAP words either side), in the order the terms are listed.
    */
-  const termsStartingAt = (stems: readonly string[], i: number): string[] => {
+  const addTermsStartingAt = (found: Set<string>, stems: readonly string[], i: number): void => {
     const bySecond = byFirstStems.get(stems[i] ?? '');
-    if (bySecond === undefined) return [];
+    if (bySecond === undefined) return;
     const matched: StemmedTerm[] = [];
     // Per term length, the stems its words may be among.
     const around: (readonly string[])[] = [];
@@ -251,7 +256,7 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
         if (term.stems.every((key) => near.includes(key))) matched.push(term);
       }
     }
-    return matched.sort((a, b) => a.order - b.order).map((term) => term.concept);
+    for (const term of matched.sort((a, b) => a.order - b.order)) found.add(term.concept);
   };
   return {
     languages: [...new Set(rows.map((row) => row.language))].sort(),
@@ -263,18 +268,14 @@ export function createSynonymLexicon(rows: readonly { concept: string; language:
       const stems = stem ? folded.map((word) => stemKey(language ?? '', stem, word)) : [];
       for (let i = 0; i < folded.length; i += 1) {
         const before = found.size;
-        for (const concept of phraseConcepts(folded[i] ?? '', language)) found.add(concept);
+        addPhraseConcepts(found, folded[i] ?? '', language);
         if (phraseStarts.has(folded[i] ?? '')) {
-          for (let n = 2; n <= MAX_TERM_WORDS && i + n <= folded.length; n += 1) {
-            for (const concept of phraseConcepts(folded.slice(i, i + n).join(' '), language)) found.add(concept);
-          }
+          for (let n = 2; n <= MAX_TERM_WORDS && i + n <= folded.length; n += 1) addPhraseConcepts(found, folded.slice(i, i + n).join(' '), language);
         }
-        if (language !== undefined) for (const concept of stemConcepts(folded[i] ?? '', stems[i] ?? '', language)) found.add(concept);
+        if (language !== undefined) addStemConcepts(found, folded[i] ?? '', stems[i] ?? '', language);
         // A word the lexicon knows whole is not cut: "medlemskap" is a membership, not "medlem" and a cupboard.
-        if (found.size === before && stem && language !== undefined && COMPOUNDING.has(language)) {
-          for (const concept of compoundParts(folded[i] ?? '', language, stem)) found.add(concept);
-        }
-        for (const concept of termsStartingAt(stems, i)) found.add(concept);
+        if (found.size === before && stem && language !== undefined && COMPOUNDING.has(language)) addCompoundParts(found, folded[i] ?? '', language, stem);
+        addTermsStartingAt(found, stems, i);
       }
       if (inside.size > 0 && folded.some((word) => UNSPACED_SCRIPT.test(word))) {
         const text = folded.join(' ');
